@@ -1,0 +1,1 @@
+"""zsa-flow: BPMN process platform for the Zentrale Service-Angebote (ZSA) Sachsen-Anhalt."""

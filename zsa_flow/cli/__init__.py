@@ -1,0 +1,62 @@
+"""`zsa-flow` command line. Each area registers its commands from its own module."""
+import json
+import sys
+
+import click
+
+from ..errors import ZsaError
+
+
+class ZsaGroup(click.Group):
+    """Turns every ZsaError into one clear line on stderr and exit status 1, never a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except ZsaError as exc:
+            click.echo(f"Fehler: {exc.message}" if not exc.message.startswith(("/", ".")) else exc.message, err=True)
+            for key, msg in (exc.details.get("fields") or {}).items():
+                click.echo(f"  {key}: {msg}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=ZsaGroup)
+def main():
+    """zsa-flow: BPMN-Prozessplattform der Zentralen Service-Angebote (ZSA)."""
+
+
+def echo_json(value):
+    """Print a JSON document (UTF-8, stable key order) to stdout."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def read_json_arg(text_or_path: str | None, what: str = "--data"):
+    """Parse a JSON argument given inline, as a file path, or '-' for stdin."""
+    if text_or_path is None:
+        return None
+    if text_or_path == "-":
+        text = sys.stdin.read()
+    elif text_or_path.lstrip().startswith(("{", "[")):
+        text = text_or_path
+    else:
+        try:
+            with open(text_or_path, encoding="utf-8") as fh:
+                text = fh.read()
+        except OSError as exc:
+            raise ZsaError(f"{what}: Datei {text_or_path!r} nicht lesbar: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ZsaError(f"{what}: kein gültiges JSON (Zeile {exc.lineno}, Spalte {exc.colno}): {exc.msg}") from None
+
+
+def _register_all():
+    # Imported for their side effect of adding commands to `main`; each module owns one area.
+    from . import rules  # noqa: F401  (wohngeld, hundesteuer)
+    try:
+        from . import engine  # noqa: F401  (deploy, start, tasks, ... )
+    except ImportError:  # pragma: no cover - during bootstrap only
+        pass
+
+
+_register_all()
