@@ -1,0 +1,453 @@
+"""Camunda Forms: parsing form-js JSON, server-side validation with German messages, HTML rendering."""
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+
+from zsa_flow.errors import ModelError, ValidationFailed
+from zsa_flow.forms import MAX_FORM_BYTES, Condition, parse_form
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "forms"
+REQUIRED = "Pflichtfeld: bitte ausfüllen."
+
+
+def load(name):
+    path = FIXTURES / name
+    return parse_form(path.read_bytes(), str(path))
+
+
+def make(*components, form_id="Form_test"):
+    """A form as Camunda Modeler writes it, around the given components."""
+    schema = {"components": list(components), "type": "default", "id": form_id,
+              "executionPlatform": "Camunda Platform", "executionPlatformVersion": "7.21.0",
+              "exporter": {"name": "Camunda Modeler", "version": "5.28.0"}, "schemaVersion": 16}
+    return parse_form(json.dumps(schema, indent=2), "test.form")
+
+
+def field(ftype, key, **extra):
+    return {"type": ftype, "key": key, "id": f"Field_{key}", "label": key.capitalize(), **extra}
+
+
+@pytest.fixture(scope="module")
+def dog():
+    return load("hundeanmeldung.form")
+
+
+def valid_dog_data(**changes):
+    data = {
+        "halter": {"vorname": "Anna", "nachname": "Schmidt", "email": "anna.schmidt@example.de",
+                   "telefon": "+49 391 5404321"},
+        "transponder": "276098106543210",
+        "hundeart": "normal",
+        "anzahl_hunde": 1,
+        "gewicht_kg": 12.5,
+        "geburtsdatum": "2021-04-17",
+        "haltung": "privat",
+        "nachweise": ["haftpflicht"],
+        "steuerbefreiung": False,
+    }
+    data.update(changes)
+    return data
+
+
+# ---------------------------------------------------------------- parsing
+
+
+def test_parse_realistic_form(dog):
+    assert dog.id == "Form_hundeanmeldung"
+    assert dog.keys == ["aktenzeichen", "halter.vorname", "halter.nachname", "halter.email", "halter.telefon",
+                        "transponder", "hundeart", "wesenstest_bestanden", "anzahl_hunde", "gewicht_kg",
+                        "geburtsdatum", "haltung", "nachweise", "steuerbefreiung", "begruendung"]
+    transponder = dog.field("transponder")
+    assert transponder.required and transponder.pattern == "^[0-9]{15}$"
+    assert dog.field("halter.vorname").path == ("halter", "vorname")
+    assert dog.field("geburtsdatum").label == "Geburtsdatum des Hundes"
+    assert [o.value for o in dog.field("hundeart").options] == ["normal", "gefaehrlich", "assistenz"]
+    assert dog.warnings == []
+
+
+@pytest.mark.parametrize("name, line, needle", [
+    ("broken_json.form", 6, "not valid JSON"),
+    ("missing_key.form", 12, "Field_nokey: number component has no 'key'"),
+    ("duplicate_key.form", 12, "duplicate key 'name'"),
+    ("unknown_type.form", 12, "unknown component type 'signature'"),
+    ("bad_pattern.form", 6, "invalid pattern"),
+    ("min_gt_max.form", 6, "min 18 is greater than max 3"),
+])
+def test_broken_files_name_file_line_and_component(name, line, needle):
+    with pytest.raises(ModelError) as err:
+        load(name)
+    message = err.value.message
+    assert message.startswith(f"{FIXTURES / name}:{line}:"), message
+    assert needle in message
+    assert err.value.details["file"] == str(FIXTURES / name) and err.value.details["line"] == line
+
+
+def test_json_error_names_column():
+    with pytest.raises(ModelError) as err:
+        parse_form(b'{"components": [\n  {"type": "textfield",, "key": "a"}\n]}', "x.form")
+    assert err.value.message.startswith("x.form:2:24: not valid JSON")
+    assert err.value.details["column"] == 24
+
+
+@pytest.mark.parametrize("components, needle", [
+    ([field("textfield", "a"), field("group", "g", components=[field("textfield", "a")])], "duplicate key 'a'"),
+    ([field("textfield", "a"), field("textfield", "a.b", id="Field_ab")], "conflicts with key 'a'"),
+    ([field("select", "s")], "has no options"),
+    ([field("radio", "r", values=[{"label": "x", "value": "1"}, {"label": "y", "value": "1"}])],
+     "duplicate option value"),
+    ([field("textfield", "t", validate={"minLength": 5, "maxLength": 2})], "minLength 5 is greater than maxLength 2"),
+    ([field("number", "n", validate={"min": "abc"})], "'min' must be a number"),
+    ([field("textfield", "t", validate={"validationType": "iban"})], "unknown validationType"),
+    ([field("datetime", "d", subtype="week")], "unknown datetime subtype"),
+    ([field("textfield", "bad key")], "invalid key"),
+    ([field("dynamiclist", "l")], "'dynamiclist' is not supported"),
+    ([field("select", "s", values=[{"label": "x", "value": "x"}], defaultValue="y")], "not one of the options"),
+    ([field("number", "n", decimalDigits=-1)], "decimalDigits"),
+    ([field("number", "n", increment=0)], "'increment' must be positive"),
+])
+def test_schema_errors(components, needle):
+    with pytest.raises(ModelError) as err:
+        make(*components)
+    assert needle in err.value.message
+    assert err.value.message.startswith("test.form:")
+
+
+def test_form_without_id_or_components_is_rejected():
+    with pytest.raises(ModelError, match="no 'id'"):
+        parse_form('{"components": []}', "a.form")
+    with pytest.raises(ModelError, match="'components' must be a list"):
+        parse_form('{"id": "F", "components": {}}', "b.form")
+    with pytest.raises(ModelError, match="JSON object"):
+        parse_form("[1, 2]", "c.form")
+
+
+def test_size_limit_and_encoding():
+    with pytest.raises(ModelError, match="larger than the limit"):
+        parse_form(b" " * (MAX_FORM_BYTES + 1), "big.form")
+    with pytest.raises(ModelError, match="not valid UTF-8"):
+        parse_form(b'{"id": "F",\n "components": [], "x": "\xff"}', "enc.form")
+    bom = "\ufeff" + json.dumps({"id": "F", "components": [field("textfield", "a")]})
+    assert parse_form(bom.encode("utf-8"), "bom.form").keys == ["a"]
+
+
+def test_deep_nesting_is_a_model_error_not_a_crash():
+    with pytest.raises(ModelError):
+        parse_form("[" * 100000 + "]" * 100000, "deep.form")
+    group = {"type": "group", "id": "g", "components": []}
+    node = group
+    for _ in range(30):
+        child = {"type": "group", "id": "g", "components": []}
+        node["components"].append(child)
+        node = child
+    with pytest.raises(ModelError, match="nested deeper"):
+        make(group)
+
+
+def test_static_components_are_tolerated_and_not_inputs():
+    form = make({"type": "text", "id": "t", "text": "Hallo"}, {"type": "spacer", "id": "s"},
+                {"type": "separator", "id": "sep"}, {"type": "image", "id": "i", "source": "x.png", "alt": "Logo"},
+                {"type": "button", "id": "b", "action": "submit", "label": "Senden"},
+                {"type": "html", "id": "h", "content": "<b>Hinweis</b>"}, field("textfield", "name"))
+    assert form.keys == ["name"]
+    assert [c.type for c in form.components] == ["text", "spacer", "separator", "image", "button", "html",
+                                                 "textfield"]
+
+
+def test_unsupported_hide_condition_is_a_warning_and_shows_the_field():
+    form = make(field("textfield", "a", conditional={"hide": "=count(x) > 1"}), field("textfield", "b"))
+    assert len(form.warnings) == 1 and "always shown" in form.warnings[0]
+    clean, errors = form.validate({"a": "x", "b": "y"})
+    assert clean == {"a": "x", "b": "y"} and errors == {}
+
+
+# ---------------------------------------------------------------- FEEL subset
+
+
+@pytest.mark.parametrize("source, context, expected", [
+    ('=art = "gefaehrlich"', {"art": "gefaehrlich"}, True),
+    ('=art = "gefaehrlich"', {"art": "normal"}, False),
+    ('=art != "gefaehrlich"', {}, True),
+    ("=not(flag)", {"flag": False}, True),
+    ("=not(flag)", {"flag": True}, False),
+    ("=not(flag)", {}, None),
+    ("=flag", {"flag": True}, True),
+    ("=anzahl >= 3", {"anzahl": 3}, True),
+    ("=anzahl > 2.5 and art = \"x\"", {"anzahl": 3, "art": "x"}, True),
+    ("=a or b", {"a": False, "b": None}, None),
+    ("=a or b", {"a": False, "b": True}, True),
+    ("=halter.alter < 18", {"halter": {"alter": 17}}, True),
+    ('=anzahl = "3"', {"anzahl": 3}, None),
+    ("=true", {}, True),
+])
+def test_feel_conditions(source, context, expected):
+    cond = Condition(source)
+    assert cond.supported
+    assert cond.evaluate(context) is expected
+
+
+@pytest.mark.parametrize("source", ["=count(x)", "=x +", "=a in [1,2]", "", "=(a", "=x = 'y'"])
+def test_feel_unsupported(source):
+    cond = Condition(source)
+    assert not cond.supported and cond.error
+    assert cond.holds({"x": 1, "a": 1}) is False
+
+
+# ---------------------------------------------------------------- validation: JSON
+
+
+def test_valid_data_is_cleaned_and_nested(dog):
+    clean, errors = dog.validate(valid_dog_data())
+    assert errors == {}
+    assert clean["halter"] == {"vorname": "Anna", "nachname": "Schmidt", "email": "anna.schmidt@example.de",
+                               "telefon": "+49 391 5404321"}
+    assert clean["anzahl_hunde"] == 1 and type(clean["anzahl_hunde"]) is int
+    assert clean["gewicht_kg"] == 12.5 and type(clean["gewicht_kg"]) is float
+    assert clean["nachweise"] == ["haftpflicht"]
+    assert "begruendung" not in clean and "wesenstest_bestanden" not in clean  # hidden
+    json.dumps(clean)
+
+
+def test_required_fields(dog):
+    clean, errors = dog.validate({})
+    assert errors == {name: REQUIRED for name in
+                      ["halter.vorname", "halter.nachname", "transponder", "hundeart", "anzahl_hunde", "haltung"]}
+    assert clean == {}
+    _, errors = dog.validate(valid_dog_data(transponder="   ", nachweise=[]))
+    assert errors == {"transponder": REQUIRED}
+
+
+def test_required_checkbox_must_be_checked_and_checklist_nonempty():
+    form = make(field("checkbox", "ok", validate={"required": True}),
+                field("checklist", "c", values=[{"label": "A", "value": "a"}], validate={"required": True}))
+    assert form.validate({"ok": False, "c": []})[1] == {"ok": REQUIRED, "c": REQUIRED}
+    assert form.validate({"ok": True, "c": ["a"]}) == ({"ok": True, "c": ["a"]}, {})
+
+
+def test_pattern_is_a_full_match(dog):
+    for bad in ["27609810654321", "2760981065432100", "27609810654321a", "x276098106543210"]:
+        assert dog.validate(valid_dog_data(transponder=bad))[1] == {"transponder": "Ungültiges Format."}
+    assert dog.validate(valid_dog_data(transponder=" 276098106543210 "))[0]["transponder"] == "276098106543210"
+    form = make(field("textfield", "plz", validate={"pattern": "[0-9]{5}"}))
+    assert form.validate({"plz": "39104x"})[1] == {"plz": "Ungültiges Format."}
+    assert form.validate({"plz": "39104"})[1] == {}
+
+
+def test_length_rules(dog):
+    data = valid_dog_data()
+    data["halter"] = dict(data["halter"], nachname="S", vorname="A" * 101)
+    assert dog.validate(data)[1] == {"halter.nachname": "Mindestens 2 Zeichen.",
+                                     "halter.vorname": "Höchstens 100 Zeichen."}
+
+
+def test_number_rules(dog):
+    assert dog.validate(valid_dog_data(anzahl_hunde=0))[1] == {"anzahl_hunde": "Mindestens 1."}
+    assert dog.validate(valid_dog_data(anzahl_hunde=11))[1] == {"anzahl_hunde": "Höchstens 10."}
+    assert dog.validate(valid_dog_data(anzahl_hunde=1.5))[1] == {"anzahl_hunde": "Bitte eine ganze Zahl eingeben."}
+    assert dog.validate(valid_dog_data(gewicht_kg=12.25))[1] == {"gewicht_kg": "Höchstens 1 Nachkommastellen."}
+    assert dog.validate(valid_dog_data(gewicht_kg=0.4))[1] == {"gewicht_kg": "Mindestens 0,5."}
+    for bad in ["zwölf", True, [1], "1e5", "nan"]:
+        assert dog.validate(valid_dog_data(gewicht_kg=bad))[1] == {"gewicht_kg": "Bitte eine Zahl eingeben."}
+    assert dog.validate(valid_dog_data(anzahl_hunde="3"))[0]["anzahl_hunde"] == 3
+    assert dog.validate(valid_dog_data(gewicht_kg=None))[0]["gewicht_kg"] is None
+
+
+def test_number_increment_and_money_as_string():
+    form = make(field("number", "stufe", increment=5),
+                field("number", "betrag", decimalDigits=2, serializeToString=True, validate={"max": 1000}))
+    assert form.validate({"stufe": 12})[1] == {"stufe": "Bitte einen gültigen Wert wählen, z. B. 10 oder 15."}
+    assert form.validate({"stufe": 15})[0] == {"stufe": 15}
+    clean, errors = form.validate({"betrag": "691,6"})
+    assert errors == {} and clean == {"betrag": "691.60"}
+    assert form.validate({"betrag": 1000.01})[1] == {"betrag": "Höchstens 1000."}
+
+
+def test_email_and_phone(dog):
+    data = valid_dog_data()
+    data["halter"] = dict(data["halter"], email="anna@", telefon="abc")
+    assert dog.validate(data)[1] == {"halter.email": "Bitte eine gültige E-Mail-Adresse angeben.",
+                                     "halter.telefon": "Bitte eine gültige Telefonnummer angeben, z. B. +49 391 1234567."}
+    data["halter"] = dict(data["halter"], email="a.b@stadt-magdeburg.de", telefon="0391 540-4321")
+    assert dog.validate(data)[1] == {}
+
+
+def test_options(dog):
+    option = "Bitte eine der angebotenen Optionen wählen."
+    assert dog.validate(valid_dog_data(hundeart="wolf"))[1] == {"hundeart": option}
+    assert dog.validate(valid_dog_data(haltung="Privat"))[1] == {"haltung": option}
+    assert dog.validate(valid_dog_data(nachweise=["haftpflicht", "impfpass"]))[1] == {"nachweise": option}
+    assert dog.validate(valid_dog_data(nachweise="haftpflicht"))[1] == {"nachweise": "Ungültiger Wert."}
+    clean, _ = dog.validate(valid_dog_data(nachweise=["sachkunde", "haftpflicht", "sachkunde"]))
+    assert clean["nachweise"] == ["sachkunde", "haftpflicht"]
+
+
+def test_options_from_case_data_via_values_key():
+    form = make(field("select", "kommune", valuesKey="kommunen"))
+    context = {"kommunen": [{"label": "Magdeburg", "value": "15003000"}, {"label": "Halle", "value": "15002000"}]}
+    assert form.validate({"kommune": "15002000"}, context=context) == ({"kommune": "15002000"}, {})
+    assert form.validate({"kommune": "15001000"}, context=context)[1] == {
+        "kommune": "Bitte eine der angebotenen Optionen wählen."}
+    assert form.validate({"kommune": "15002000"})[1] != {}  # no options without case data
+
+
+def test_checkbox_and_text_types():
+    form = make(field("checkbox", "ok"), field("textfield", "name"), field("textarea", "notiz"))
+    assert form.validate({"ok": "yes"})[1] == {"ok": "Ungültiger Wert."}
+    assert form.validate({"name": 42})[1] == {"name": "Bitte einen Text eingeben."}
+    assert form.validate({"name": "a\x00b"})[1] == {"name": "Der Text enthält unzulässige Steuerzeichen."}
+    assert form.validate({"name": "a\nb"})[1] == {"name": "Der Text enthält unzulässige Steuerzeichen."}
+    assert form.validate({"notiz": "Zeile 1\r\nZeile 2"})[0] == {"notiz": "Zeile 1\nZeile 2"}
+    assert form.validate({"notiz": "x" * 20001})[1] == {"notiz": "Höchstens 20000 Zeichen."}
+
+
+@pytest.mark.parametrize("subtype, fmt, raw, expected", [
+    ("date", None, "2026-03-01", "2026-03-01"),
+    ("date", None, "1.3.2026", "2026-03-01"),
+    ("time", None, "09:30", "09:30"),
+    ("datetime", "no_timezone", "2026-03-01T10:30", "2026-03-01T10:30"),
+    ("datetime", "utc_offset", "2026-03-01T10:30", "2026-03-01T10:30+01:00"),
+    ("datetime", "utc_offset", "2026-07-01T10:30", "2026-07-01T10:30+02:00"),
+    ("datetime", "utc_normalized", "2026-03-01T10:30", "2026-03-01T09:30Z"),
+    ("datetime", "utc_normalized", "2026-03-01T10:30:15Z", "2026-03-01T10:30:15Z"),
+])
+def test_datetime_values(subtype, fmt, raw, expected):
+    extra = {"timeSerializingFormat": fmt} if fmt else {}
+    form = make(field("datetime", "d", subtype=subtype, **extra))
+    assert form.validate({"d": raw}) == ({"d": expected}, {})
+
+
+@pytest.mark.parametrize("subtype, raw, message", [
+    ("date", "2026-02-30", "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."),
+    ("date", "morgen", "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."),
+    ("time", "25:00", "Bitte eine gültige Uhrzeit angeben (HH:MM)."),
+    ("datetime", "2026-03-01", "Bitte ein gültiges Datum mit Uhrzeit angeben."),
+    ("date", 20260301, "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."),
+])
+def test_datetime_errors(subtype, raw, message):
+    form = make(field("datetime", "d", subtype=subtype))
+    assert form.validate({"d": raw})[1] == {"d": message}
+
+
+def test_unknown_keys_are_rejected(dog):
+    clean, errors = dog.validate(valid_dog_data(is_admin=True, halter={"vorname": "A", "nachname": "Be",
+                                                                     "geheim": "x"}))
+    assert errors == {"is_admin": "Unbekanntes Feld.", "halter.geheim": "Unbekanntes Feld."}
+    assert "is_admin" not in clean
+    assert dog.validate(valid_dog_data(extra=1), ignore=("extra",))[1] == {}
+
+
+def test_dotted_keys_are_accepted_flat(dog):
+    data = valid_dog_data()
+    del data["halter"]
+    data.update({"halter.vorname": "Anna", "halter.nachname": "Schmidt"})
+    clean, errors = dog.validate(data)
+    assert errors == {} and clean["halter"] == {"vorname": "Anna", "nachname": "Schmidt"}
+
+
+def test_conditional_hide(dog):
+    # `begruendung` is hidden unless steuerbefreiung; when shown it is required
+    clean, errors = dog.validate(valid_dog_data(steuerbefreiung=True))
+    assert errors == {"begruendung": REQUIRED}
+    clean, errors = dog.validate(valid_dog_data(steuerbefreiung=True, begruendung="Assistenzhund laut Bescheid"))
+    assert errors == {} and clean["begruendung"] == "Assistenzhund laut Bescheid"
+    # hidden fields are not submitted even when sent, and not validated
+    clean, errors = dog.validate(valid_dog_data(begruendung="x"))
+    assert errors == {} and "begruendung" not in clean
+    # `wesenstest_bestanden` only for dangerous dogs
+    assert dog.validate(valid_dog_data(hundeart="gefaehrlich"))[1] == {"wesenstest_bestanden": REQUIRED}
+    clean, errors = dog.validate(valid_dog_data(hundeart="gefaehrlich", wesenstest_bestanden=True))
+    assert errors == {} and clean["wesenstest_bestanden"] is True
+
+
+def test_condition_sees_case_data_and_groups_hide_their_children():
+    form = make(field("group", "g", components=[field("textfield", "name", validate={"required": True})],
+                      conditional={"hide": "=bereits_erfasst"}))
+    assert form.validate({}, context={"bereits_erfasst": True}) == ({}, {})
+    assert form.validate({}, context={"bereits_erfasst": False})[1] == {"name": REQUIRED}
+
+
+def test_readonly_keeps_stored_value(dog):
+    context = {"aktenzeichen": "HUND-2026-000123"}
+    clean, errors = dog.validate(valid_dog_data(aktenzeichen="HUND-2026-000123"), context=context)
+    assert errors == {} and "aktenzeichen" not in clean
+    _, errors = dog.validate(valid_dog_data(aktenzeichen="HUND-2026-999999"), context=context)
+    assert errors == {"aktenzeichen": "Dieses Feld kann nicht geändert werden."}
+    clean, errors = dog.validate(MultiDict({"aktenzeichen": "manipuliert"}), from_html=True, context=context)
+    assert "aktenzeichen" not in errors and "aktenzeichen" not in clean
+
+
+def test_disabled_fields_are_ignored():
+    form = make(field("textfield", "a", disabled=True, validate={"required": True}), field("textfield", "b"))
+    assert form.validate({"a": "x", "b": "y"}) == ({"b": "y"}, {})
+
+
+def test_absent_optional_fields_are_left_out():
+    form = make(field("textfield", "a"), field("number", "n"))
+    assert form.validate({"a": ""}) == ({"a": ""}, {})
+
+
+def test_non_mapping_input_is_rejected(dog):
+    with pytest.raises(ValidationFailed):
+        dog.validate(["transponder"])
+
+
+# ---------------------------------------------------------------- validation: HTML form posts
+
+
+def html_post(**changes):
+    pairs = [("halter.vorname", "Anna"), ("halter.nachname", "Schmidt"), ("halter.email", ""),
+             ("halter.telefon", ""), ("transponder", "276098106543210"), ("hundeart", "normal"),
+             ("anzahl_hunde", "2"), ("gewicht_kg", "12,5"), ("geburtsdatum", "2021-04-17"),
+             ("haltung", "gewerblich"), ("nachweise", "haftpflicht"), ("nachweise", "sachkunde"),
+             ("begruendung", ""), ("csrf_token", "abc")]
+    data = MultiDict(pairs)
+    for key, value in changes.items():
+        if value is None:
+            data.poplist(key)
+        else:
+            data.setlist(key, value if isinstance(value, list) else [value])
+    return data
+
+
+def test_from_html_coercion(dog):
+    clean, errors = dog.validate(html_post(), from_html=True)
+    assert errors == {}
+    assert clean["gewicht_kg"] == 12.5 and clean["anzahl_hunde"] == 2
+    assert clean["nachweise"] == ["haftpflicht", "sachkunde"]
+    assert clean["steuerbefreiung"] is False  # unchecked box is not sent
+    assert clean["halter"]["email"] == ""
+    assert "csrf_token" not in clean
+
+
+def test_from_html_checkbox_and_german_numbers(dog):
+    clean, errors = dog.validate(html_post(steuerbefreiung="on", begruendung="Rettungshund der Feuerwehr"),
+                                 from_html=True)
+    assert errors == {} and clean["steuerbefreiung"] is True
+    _, errors = dog.validate(html_post(steuerbefreiung="on"), from_html=True)
+    assert errors == {"begruendung": REQUIRED}
+    assert dog.validate(html_post(gewicht_kg="1.234,5"), from_html=True)[1] == {"gewicht_kg": "Höchstens 120."}
+    assert dog.validate(html_post(gewicht_kg="12.5"), from_html=True)[0]["gewicht_kg"] == 12.5
+    assert dog.validate(html_post(gewicht_kg="12,5,0"), from_html=True)[1] == {"gewicht_kg": "Bitte eine Zahl eingeben."}
+    assert dog.validate(html_post(gewicht_kg=""), from_html=True)[0]["gewicht_kg"] is None
+    assert dog.validate(html_post(steuerbefreiung="vielleicht"), from_html=True)[1] == {
+        "steuerbefreiung": "Ungültiger Wert."}
+
+
+def test_from_html_missing_radio_and_checklist(dog):
+    clean, errors = dog.validate(html_post(haltung=None, nachweise=None), from_html=True)
+    assert errors == {"haltung": REQUIRED}
+    assert clean["nachweise"] == []
+
+
+def test_from_html_plain_dict_and_unknown_names(dog):
+    data = dict(html_post().items(multi=False))
+    data["nachweise"] = ["haftpflicht", "fuehrungszeugnis"]
+    data["hacker"] = "1"
+    data["_action"] = "complete"
+    clean, errors = dog.validate(data, from_html=True)
+    assert errors == {"hacker": "Unbekanntes Feld."}
+    assert clean["nachweise"] == ["haftpflicht", "fuehrungszeugnis"]

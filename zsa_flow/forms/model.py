@@ -1,0 +1,140 @@
+"""The parsed form: a component tree for rendering and a flat list of input fields for validation."""
+from dataclasses import dataclass, field as dc_field
+from decimal import Decimal
+from typing import Any
+
+from .feel import Condition
+
+INPUT_TYPES = ("textfield", "textarea", "number", "checkbox", "checklist", "taglist", "radio", "select",
+               "datetime")
+MULTI_TYPES = ("checklist", "taglist")
+OPTION_TYPES = ("radio", "select", "checklist", "taglist")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: Any
+    label: str
+
+
+@dataclass
+class Field:
+    """One input field; `path` is its place in the case data (group paths + key split at dots)."""
+
+    id: str
+    type: str
+    key: str
+    path: tuple
+    label: str = ""
+    description: str = ""
+    default: Any = None
+    required: bool = False
+    min: Decimal | None = None
+    max: Decimal | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    pattern: str | None = None
+    regex: Any = None
+    validation_type: str | None = None
+    readonly: Any = False  # bool or Condition
+    disabled: bool = False
+    options: tuple | None = None  # static options; None when they come from `values_key`
+    values_key: str | None = None
+    subtype: str | None = None  # datetime: date / time / datetime
+    time_format: str = "utc_offset"  # datetime: utc_offset / utc_normalized / no_timezone
+    decimal_digits: int | None = None
+    increment: Decimal | None = None
+    serialize_to_string: bool = False
+    hide: tuple = ()  # own condition and those of enclosing groups
+
+    @property
+    def name(self):
+        """The HTML field name and the key of this field in validation errors."""
+        return ".".join(self.path)
+
+    @property
+    def multiple(self):
+        return self.type in MULTI_TYPES
+
+    def options_for(self, context):
+        """Static options, or the options found under `values_key` in the case data."""
+        if self.options is not None:
+            return self.options
+        raw = _lookup(context or {}, self.values_key.split(".")) if self.values_key else None
+        return options_from(raw) if isinstance(raw, list) else ()
+
+    def is_hidden(self, context):
+        return any(cond.holds(context) for cond in self.hide)
+
+    def is_readonly(self, context):
+        if isinstance(self.readonly, Condition):
+            return self.readonly.holds(context)
+        return bool(self.readonly)
+
+
+def options_from(raw):
+    """Options from `[{"label", "value"}]` or a plain list of values (form-js accepts both)."""
+    out = []
+    for item in raw:
+        if isinstance(item, dict) and "value" in item:
+            label = item.get("label")
+            out.append(Option(item["value"], str(item["value"]) if label is None else str(label)))
+        elif isinstance(item, (str, int, float)) and not isinstance(item, bool):
+            out.append(Option(item, str(item)))
+    return tuple(out)
+
+
+def _lookup(data, path):
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+@dataclass
+class Component:
+    """A node of the form as laid out: inputs, static text, groups (with children)."""
+
+    id: str
+    type: str
+    label: str = ""
+    text: str = ""
+    field: Field | None = None
+    hide: Condition | None = None
+    children: list = dc_field(default_factory=list)
+
+
+@dataclass
+class Form:
+    """A parsed Camunda Form. Use `parse_form` to build one."""
+
+    id: str
+    filename: str
+    components: list
+    fields: list
+    warnings: list = dc_field(default_factory=list)
+    schema: dict = dc_field(default_factory=dict, repr=False)
+
+    @property
+    def keys(self):
+        """Names of all input fields (dotted for nested paths), in form order."""
+        return [f.name for f in self.fields]
+
+    def field(self, name):
+        for item in self.fields:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def validate(self, data, *, from_html=False, context=None, ignore=()):
+        """Check submitted data; return (clean data, {field name: German message})."""
+        from .validate import validate_form
+
+        return validate_form(self, data, from_html=from_html, context=context, ignore=ignore)
+
+    def render(self, values=None, errors=None, *, readonly=False, submitted=None):
+        """Accessible server-side HTML (markupsafe.Markup) of the form's fields, without <form>."""
+        from .render import render_form
+
+        return render_form(self, values or {}, errors or {}, readonly=readonly, submitted=submitted)

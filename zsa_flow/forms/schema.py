@@ -1,0 +1,291 @@
+"""Parse Camunda Forms (form-js JSON schema as Camunda Modeler writes `.form` files).
+
+Every problem is a ModelError whose message reads `file:line: component: message`, like the other
+model checks; schema problems point at the line of the component's `"id"` in the file.
+"""
+import json
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..errors import ModelError
+from .feel import Condition
+from .model import INPUT_TYPES, OPTION_TYPES, Component, Field, Form, options_from
+
+MAX_FORM_BYTES = 1024 * 1024
+MAX_DEPTH = 20
+# Layout and decoration only: accepted, never inputs (`html` content is shown as escaped text).
+STATIC_TYPES = ("text", "html", "image", "spacer", "separator", "button")
+UNSUPPORTED_TYPES = ("dynamiclist", "table", "iframe", "expression", "filepicker", "documentPreview",
+                     "multipage", "page")
+KEY_RE = re.compile(r"^[^\W\d][\w-]*(\.[^\W\d][\w-]*)*$")
+SUBTYPES = ("date", "time", "datetime")
+TIME_FORMATS = ("utc_offset", "utc_normalized", "no_timezone")
+VALIDATION_TYPES = ("email", "phone", "custom", "", None)
+
+
+def parse_form(data, filename="<form>"):
+    """Parse a `.form` file's content (bytes or str) into a Form; raise ModelError when broken."""
+    if isinstance(data, str):
+        size, text = len(data.encode("utf-8", "surrogatepass")), data
+    else:
+        size = len(data)
+        text = None
+    if size > MAX_FORM_BYTES:
+        raise _error(filename, 1, None, f"file is {size} bytes, larger than the limit of {MAX_FORM_BYTES} bytes")
+    if text is None:
+        try:
+            text = bytes(data).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = bytes(data)[: exc.start].count(b"\n") + 1
+            raise _error(filename, line, None, "file is not valid UTF-8") from None
+    try:
+        schema = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelError(
+            f"{filename}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}",
+            details={"file": filename, "line": exc.lineno, "column": exc.colno},
+        ) from None
+    except RecursionError:
+        raise _error(filename, 1, None, "JSON is nested too deeply") from None
+    return _Builder(filename, text).build(schema)
+
+
+def _error(filename, line, element, message):
+    where = f"{filename}:{line}: " + (f"{element}: " if element else "")
+    details = {"file": filename, "line": line}
+    if element:
+        details["element"] = element
+    return ModelError(where + message, details=details)
+
+
+class _Builder:
+    def __init__(self, filename, text):
+        self.filename, self.text = filename, text
+        self.fields, self.warnings = [], []
+        self.seen = {}  # field name -> component label for duplicate detection
+
+    def line_of(self, comp):
+        for attr in ("id", "key"):
+            value = comp.get(attr) if isinstance(comp, dict) else None
+            if isinstance(value, str):
+                match = re.search(r'"%s"\s*:\s*%s' % (attr, re.escape(json.dumps(value))), self.text)
+                if match:
+                    return self.text.count("\n", 0, match.start()) + 1
+        return 1
+
+    def fail(self, comp, message):
+        name = None
+        if isinstance(comp, dict):
+            name = comp.get("id") if isinstance(comp.get("id"), str) else None
+            key = comp.get("key")
+            if isinstance(key, str) and key:
+                name = f"{name} (key '{key}')" if name else f"key '{key}'"
+        raise _error(self.filename, self.line_of(comp), name, message)
+
+    def build(self, schema):
+        if not isinstance(schema, dict):
+            raise _error(self.filename, 1, None, "a form must be a JSON object with 'components'")
+        form_id = schema.get("id")
+        if not isinstance(form_id, str) or not form_id.strip():
+            raise _error(self.filename, 1, None, "form has no 'id' (camunda:formRef refers to it)")
+        if schema.get("type", "default") != "default":
+            raise _error(self.filename, self.line_of(schema), form_id,
+                         f"form type {schema.get('type')!r} is not supported (expected 'default')")
+        components = schema.get("components")
+        if not isinstance(components, list):
+            raise _error(self.filename, self.line_of(schema), form_id, "'components' must be a list")
+        tree = self.components(components, (), (), 0)
+        return Form(id=form_id, filename=self.filename, components=tree, fields=self.fields,
+                    warnings=self.warnings, schema=schema)
+
+    def components(self, items, path, hides, depth):
+        if depth > MAX_DEPTH:
+            raise _error(self.filename, 1, None, f"groups nested deeper than {MAX_DEPTH} levels")
+        out = []
+        for index, comp in enumerate(items):
+            if not isinstance(comp, dict):
+                raise _error(self.filename, 1, None, f"component #{index + 1} is not a JSON object")
+            out.append(self.component(comp, index, path, hides, depth))
+        return out
+
+    def component(self, comp, index, path, hides, depth):
+        ctype = comp.get("type")
+        cid = comp.get("id") if isinstance(comp.get("id"), str) and comp.get("id") else f"{ctype}_{index + 1}"
+        hide = self.condition(comp)
+        own_hides = hides + ((hide,) if hide else ())
+        label = self.text_prop(comp, "label")
+        if ctype in UNSUPPORTED_TYPES:
+            self.fail(comp, f"component type '{ctype}' is not supported by zsa-flow")
+        if ctype == "group":
+            sub = comp.get("components", [])
+            if not isinstance(sub, list):
+                self.fail(comp, "'components' of a group must be a list")
+            group_path = comp.get("path")
+            if group_path not in (None, ""):
+                if not isinstance(group_path, str) or not KEY_RE.match(group_path):
+                    self.fail(comp, f"invalid group path {group_path!r}")
+                path = path + tuple(group_path.split("."))
+            children = self.components(sub, path, own_hides, depth + 1)
+            return Component(cid, "group", label=label, hide=hide, children=children)
+        if ctype in STATIC_TYPES:
+            text = comp.get("content" if ctype == "html" else "text", "")
+            if ctype == "image":
+                text = comp.get("alt", "")
+            return Component(cid, ctype, label=label, text=text if isinstance(text, str) else "", hide=hide)
+        if ctype not in INPUT_TYPES:
+            self.fail(comp, f"unknown component type {ctype!r}")
+        field = self.field(comp, cid, ctype, path, own_hides)
+        return Component(cid, ctype, label=field.label, field=field, hide=hide)
+
+    def text_prop(self, comp, name):
+        value = comp.get(name, "")
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.fail(comp, f"'{name}' must be a string")
+        return value
+
+    def condition(self, comp):
+        cond = comp.get("conditional")
+        if cond in (None, {}):
+            return None
+        if not isinstance(cond, dict):
+            self.fail(comp, "'conditional' must be an object")
+        source = cond.get("hide")
+        if source in (None, "", False):
+            return None
+        if not isinstance(source, (str, bool)):
+            self.fail(comp, "'conditional.hide' must be an expression string")
+        result = Condition(source)
+        if not result.supported:
+            self.warnings.append(f"{self.filename}:{self.line_of(comp)}: {comp.get('id')}: hide condition "
+                                 f"{source!r} is not supported ({result.error}); the component is always shown")
+        return result
+
+    def number(self, comp, value, what):
+        if value is None or value == "":
+            return None
+        try:
+            if isinstance(value, bool):
+                raise InvalidOperation
+            result = Decimal(str(value))
+            if not result.is_finite():
+                raise InvalidOperation
+            return result
+        except InvalidOperation:
+            self.fail(comp, f"'{what}' must be a number, got {value!r}")
+
+    def field(self, comp, cid, ctype, path, hides):
+        key = comp.get("key")
+        if not isinstance(key, str) or not key:
+            self.fail(comp, f"{ctype} component has no 'key'")
+        if not KEY_RE.match(key):
+            self.fail(comp, f"invalid key {key!r} (letters, digits, '_' and '-', dots for nesting)")
+        f = Field(id=cid, type=ctype, key=key, path=path + tuple(key.split(".")), hide=hides)
+        self.register(comp, f.name)
+        f.label = self.text_prop(comp, "label")
+        f.description = self.text_prop(comp, "description")
+        f.disabled = comp.get("disabled") is True
+        readonly = comp.get("readonly", False)
+        f.readonly = Condition(readonly) if isinstance(readonly, str) and readonly.startswith("=") else readonly is True
+        validate = comp.get("validate") or {}
+        if not isinstance(validate, dict):
+            self.fail(comp, "'validate' must be an object")
+        f.required = validate.get("required") is True
+        f.min, f.max = self.number(comp, validate.get("min"), "min"), self.number(comp, validate.get("max"), "max")
+        if f.min is not None and f.max is not None and f.min > f.max:
+            self.fail(comp, f"min {f.min} is greater than max {f.max}")
+        for name in ("minLength", "maxLength"):
+            value = self.number(comp, validate.get(name), name)
+            if value is not None and (value < 0 or value != value.to_integral_value()):
+                self.fail(comp, f"'{name}' must be a whole number >= 0, got {validate.get(name)!r}")
+            setattr(f, "min_length" if name == "minLength" else "max_length", None if value is None else int(value))
+        if f.min_length is not None and f.max_length is not None and f.min_length > f.max_length:
+            self.fail(comp, f"minLength {f.min_length} is greater than maxLength {f.max_length}")
+        f.validation_type = validate.get("validationType")
+        if f.validation_type not in VALIDATION_TYPES:
+            self.fail(comp, f"unknown validationType {f.validation_type!r} (email, phone or custom)")
+        pattern = validate.get("pattern")
+        if pattern not in (None, ""):
+            if not isinstance(pattern, str):
+                self.fail(comp, "'pattern' must be a string")
+            try:
+                f.regex, f.pattern = re.compile(pattern), pattern
+            except re.error as exc:
+                self.fail(comp, f"invalid pattern {pattern!r}: {exc}")
+        if ctype == "number":
+            digits = self.number(comp, comp.get("decimalDigits"), "decimalDigits")
+            if digits is not None and (digits < 0 or digits != digits.to_integral_value()):
+                self.fail(comp, f"'decimalDigits' must be a whole number >= 0, got {comp.get('decimalDigits')!r}")
+            f.decimal_digits = None if digits is None else int(digits)
+            f.increment = self.number(comp, comp.get("increment"), "increment")
+            if f.increment is not None and f.increment <= 0:
+                self.fail(comp, f"'increment' must be positive, got {comp.get('increment')!r}")
+            f.serialize_to_string = comp.get("serializeToString") is True
+        if ctype == "datetime":
+            f.subtype = comp.get("subtype") or "date"
+            if f.subtype not in SUBTYPES:
+                self.fail(comp, f"unknown datetime subtype {f.subtype!r} (date, time or datetime)")
+            f.time_format = comp.get("timeSerializingFormat") or "utc_offset"
+            if f.time_format not in TIME_FORMATS:
+                self.fail(comp, f"unknown timeSerializingFormat {f.time_format!r}")
+            if not f.label:
+                date_label, time_label = comp.get("dateLabel") or "", comp.get("timeLabel") or ""
+                f.label = {"date": date_label, "time": time_label}.get(f.subtype) or " / ".join(
+                    x for x in (date_label, time_label) if isinstance(x, str) and x)
+        if ctype in OPTION_TYPES:
+            self.options(comp, f)
+        f.default = comp.get("defaultValue")
+        self.check_default(comp, f)
+        self.fields.append(f)
+        return f
+
+    def register(self, comp, name):
+        for other in self.seen:
+            if other == name:
+                self.fail(comp, f"duplicate key '{name}' (also used by {self.seen[other]})")
+            if other.startswith(name + ".") or name.startswith(other + "."):
+                self.fail(comp, f"key '{name}' conflicts with key '{other}' of {self.seen[other]}")
+        self.seen[name] = comp.get("id") or name
+
+    def options(self, comp, f):
+        values, values_key = comp.get("values"), comp.get("valuesKey")
+        expression = comp.get("valuesExpression")
+        if isinstance(expression, str) and expression.strip():
+            simple = expression.strip().lstrip("=").strip()
+            if not KEY_RE.match(simple):
+                self.fail(comp, f"valuesExpression {expression!r} is not supported (use valuesKey or '=name')")
+            values_key = simple
+        if isinstance(values_key, str) and values_key:
+            f.values_key = values_key
+            return
+        if not isinstance(values, list) or not values:
+            self.fail(comp, f"{f.type} component has no options ('values' or 'valuesKey')")
+        for item in values:
+            if not isinstance(item, dict) or "value" not in item:
+                self.fail(comp, "every option needs a 'value' (and a 'label')")
+        f.options = options_from(values)
+        seen = set()
+        for option in f.options:
+            if str(option.value) in seen:
+                self.fail(comp, f"duplicate option value {option.value!r}")
+            seen.add(str(option.value))
+
+    def check_default(self, comp, f):
+        default = f.default
+        if default is None:
+            return
+        if f.type == "checkbox" and not isinstance(default, bool):
+            self.fail(comp, "defaultValue of a checkbox must be true or false")
+        if f.type == "number" and (isinstance(default, bool) or not isinstance(default, (int, float, str))):
+            self.fail(comp, f"defaultValue {default!r} of a number field is not a number")
+        if f.type == "number":
+            self.number(comp, default, "defaultValue")
+        if f.options is not None:
+            allowed = {str(o.value) for o in f.options}
+            chosen = default if f.multiple and isinstance(default, list) else [default]
+            if f.multiple and not isinstance(default, list):
+                self.fail(comp, "defaultValue of a checklist must be a list")
+            for value in chosen:
+                if str(value) not in allowed:
+                    self.fail(comp, f"defaultValue {value!r} is not one of the options")

@@ -1,0 +1,193 @@
+"""Validate submitted form data against a parsed form (server side, German messages).
+
+Value types in the clean data (they stay JSON-serialisable for the workflow):
+textfield/textarea -> str; number -> int when integral, else float (with `serializeToString` a
+string such as "691.60", padded to `decimalDigits`; use that for money); checkbox -> bool;
+radio/select -> the option's value; checklist/taglist -> list of option values; datetime -> ISO
+string ("2026-03-01", "10:30", "2026-03-01T10:30+01:00" per `timeSerializingFormat`).
+"""
+from collections.abc import Mapping
+from decimal import ROUND_FLOOR, Decimal
+
+from ..errors import ValidationFailed
+from .coerce import EMAIL_RE, PHONE_RE, RESERVED_HTML, Invalid, coerce, german_number
+from .messages import (DECIMALS, EMAIL, INTEGER, MAX, MAX_LENGTH, MIN, MIN_LENGTH, PATTERN, PHONE, READONLY,
+                       REQUIRED, STEP, UNKNOWN)
+
+_MISSING = object()
+
+
+def validate_form(form, data, *, from_html=False, context=None, ignore=()):
+    """Return (clean data nested by path, {field name: German message})."""
+    if not isinstance(data, Mapping) and not hasattr(data, "getlist"):
+        raise ValidationFailed("Die Formulardaten müssen ein Objekt mit Feldern sein.")
+    context = context or {}
+    fields = {f.name: f for f in form.fields}
+    flat = _flatten_html(data, fields) if from_html else _flatten_json(data, fields)
+    errors, coerced, raw_errors = {}, {}, {}
+    for name in flat:
+        if name in fields or name in ignore:
+            continue
+        if from_html and (name in RESERVED_HTML or name.startswith("_")):
+            continue
+        errors[name] = UNKNOWN
+    for name, f in fields.items():
+        raw = flat.get(name, _MISSING)
+        if raw is _MISSING and from_html and f.type in ("checkbox", "checklist", "taglist"):
+            raw = [] if f.multiple else ""  # unchecked boxes are not sent by browsers
+        if raw is _MISSING:
+            continue
+        try:
+            coerced[name] = coerce(f, raw, from_html, context)
+        except Invalid as exc:
+            raw_errors[name] = str(exc)
+    scope = _merge(_merge(_initial(form), context), _nest(coerced))
+    clean = {}
+    for name, f in fields.items():
+        if f.is_hidden(scope) or f.disabled:
+            continue  # hidden and disabled fields are neither required nor submitted
+        if f.is_readonly(scope):
+            if not from_html and name in flat and _changed(f, coerced.get(name, _MISSING), context):
+                errors[name] = READONLY
+            continue
+        if name in raw_errors:
+            errors[name] = raw_errors[name]
+            continue
+        value = coerced.get(name, _MISSING)
+        if value is _MISSING or _is_empty(f, value):
+            if f.required:
+                errors[name] = REQUIRED
+            elif value is not _MISSING:
+                _set(clean, f.path, value)
+            continue
+        message = _check(f, value)
+        if message:
+            errors[name] = message
+        else:
+            _set(clean, f.path, _output(f, value))
+    return clean, errors
+
+
+def _initial(form):
+    """What form-js starts a form with: each field's default or its type's empty value."""
+    empty = {"checkbox": False, "checklist": [], "taglist": [], "textfield": "", "textarea": ""}
+    out = {}
+    for f in form.fields:
+        _set(out, f.path, f.default if f.default is not None else empty.get(f.type))
+    return out
+
+
+def _flatten_html(data, fields):
+    flat = {}
+    for name in data.keys():
+        field = fields.get(name)
+        if field is not None and field.multiple and hasattr(data, "getlist"):
+            flat[name] = data.getlist(name)
+        else:
+            flat[name] = data.get(name)
+    return flat
+
+
+def _flatten_json(data, fields, prefix=""):
+    flat = {}
+    for key, value in data.items():
+        name = prefix + str(key)
+        if name not in fields and isinstance(value, Mapping) and any(n.startswith(name + ".") for n in fields):
+            flat.update(_flatten_json(value, fields, name + "."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _nest(values):
+    out = {}
+    for name, value in values.items():
+        _set(out, tuple(name.split(".")), _output_plain(value))
+    return out
+
+
+def _output_plain(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _merge(base, extra):
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _set(target, path, value):
+    for part in path[:-1]:
+        target = target.setdefault(part, {})
+    target[path[-1]] = value
+
+
+def _lookup(data, path):
+    for part in path:
+        if not isinstance(data, Mapping) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _is_empty(f, value):
+    return value is None or value == "" or value == [] or (f.type == "checkbox" and value is False)
+
+
+def _changed(f, value, context):
+    if value is _MISSING:
+        return False
+    stored = _lookup(context, f.path)
+    if stored is None:
+        stored = f.default
+    try:
+        stored = coerce(f, stored, False, context) if stored is not None else None
+    except Invalid:
+        return True
+    if _is_empty(f, value) and (stored is None or _is_empty(f, stored)):
+        return False
+    return value != stored
+
+
+def _check(f, value):
+    """The first rule the (non-empty, coerced) value breaks, as a German message, or None."""
+    if f.type == "number":
+        if f.decimal_digits is not None and -value.normalize().as_tuple().exponent > f.decimal_digits:
+            return INTEGER if f.decimal_digits == 0 else DECIMALS.format(n=f.decimal_digits)
+        if f.min is not None and value < f.min:
+            return MIN.format(n=german_number(f.min))
+        if f.max is not None and value > f.max:
+            return MAX.format(n=german_number(f.max))
+        if f.increment is not None and value % f.increment != 0:
+            lower = (value / f.increment).to_integral_value(rounding=ROUND_FLOOR) * f.increment
+            return STEP.format(a=german_number(lower), b=german_number(lower + f.increment))
+        return None
+    if f.type in ("textfield", "textarea"):
+        length = len(value.strip())
+        if f.min_length is not None and length < f.min_length:
+            return MIN_LENGTH.format(n=f.min_length)
+        if f.max_length is not None and length > f.max_length:
+            return MAX_LENGTH.format(n=f.max_length)
+        if f.regex is not None and not f.regex.fullmatch(value):
+            return PATTERN
+        if f.validation_type == "email" and not EMAIL_RE.match(value):
+            return EMAIL
+        if f.validation_type == "phone" and (not PHONE_RE.match(value) or not 6 <= sum(c.isdigit() for c in value) <= 17):
+            return PHONE
+    return None
+
+
+def _output(f, value):
+    if f.type != "number":
+        return value
+    if f.serialize_to_string:
+        if f.decimal_digits is not None:
+            value = value.quantize(Decimal(1).scaleb(-f.decimal_digits))
+        return format(value, "f")
+    return _output_plain(value)
