@@ -1,0 +1,231 @@
+"""FEEL subset: expressions (input expressions, output entries) and unary tests (input entries)."""
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from zsa_flow.dmn.feel import FeelSyntaxError, parse_expression, parse_unary_tests, tokenize
+from zsa_flow.dmn.feel_eval import CompiledUnaryTests, Env, evaluate, matches_unary, to_feel, to_jsonable
+
+
+# -- expressions ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, context, expected", [
+    ("season", {"season": "Fall"}, "Fall"),
+    ("antrag.person.alter", {"antrag": {"person": {"alter": 17}}}, 17),
+    ("antrag.fehlt.alter", {"antrag": {}}, None),
+    ("unbekannt", {}, None),
+    ("1 + 2 * 3", {}, 7),
+    ("(1 + 2) * 3", {}, 9),
+    ("10 / 4", {}, Decimal("2.5")),
+    ("2 ** 10", {}, 1024),
+    ("-x + 1", {"x": 5}, -4),
+    ("0.1 + 0.2", {}, Decimal("0.3")),
+    ("betrag * 0.19", {"betrag": Decimal("99.99")}, Decimal("18.9981")),
+    ("betrag * 0.19", {"betrag": Decimal("100.00")}, 19),
+    ("preis * 3", {"preis": 0.1}, Decimal("0.3")),
+    ('"Hunde" + "steuer"', {}, "Hundesteuer"),
+    ('"say \\"hi\\""', {}, 'say "hi"'),
+    ('"\\u00e4"', {}, "ä"),
+    ("true", {}, True),
+    ("false", {}, False),
+    ("null", {}, None),
+    ("x > 3 and x < 10", {"x": 5}, True),
+    ("x > 3 and x < 10", {"x": 11}, False),
+    ("x < 3 or y", {"x": 5, "y": True}, True),
+    ("false and unbekannt > 1", {}, False),
+    ("true and null", {}, None),
+    ("x = null", {"x": None}, True),
+    ("x != 3", {"x": 3}, False),
+    ('x = "3"', {"x": 3}, None),  # different types: FEEL null, never a silent coercion
+    ("x between 1 and 5", {"x": 5}, True),
+    ("x between 1 and 5", {"x": 6}, False),
+    ("x in [5..8]", {"x": 8}, True),
+    ("x in ]5..8[", {"x": 8}, False),
+    ("x in (5..8)", {"x": 5}, False),
+    ('x in ("a", "b")', {"x": "b"}, True),
+    ('x in ("a", "b")', {"x": "c"}, False),
+    ("x in [1, 2, 3]", {"x": 2}, True),
+    ("x in < 5", {"x": 2}, True),
+    ('if alter >= 18 then "volljährig" else "minderjährig"', {"alter": 17}, "minderjährig"),
+    ('date("2025-01-31")', {}, dt.date(2025, 1, 31)),
+    ("date(2025, 2, 1)", {}, dt.date(2025, 2, 1)),
+    ("date(d)", {"d": "2025-03-01"}, dt.date(2025, 3, 1)),
+    ('date("2025-01-31").month', {}, 1),
+    ('date and time("2025-01-31T10:30:00")', {}, dt.datetime(2025, 1, 31, 10, 30)),
+    ('d < date("2025-01-01")', {"d": "2024-12-31"}, True),
+    ("not(x)", {"x": False}, True),
+    ("abs(-3.5)", {}, Decimal("3.5")),
+    ("floor(2.7) + ceiling(2.1)", {}, 5),
+    ("decimal(1 / 3, 2)", {}, Decimal("0.33")),
+    ("min(3, 1, 2)", {}, 1),
+    ("max([3, 1, 2])", {}, 3),
+    ("sum(werte)", {"werte": [1, 2, Decimal("0.5")]}, Decimal("3.5")),
+    ("count([1, 2, 3])", {}, 3),
+    ('string length("Hund")', {}, 4),
+    ('upper case("ags")', {}, "AGS"),
+    ('contains(name, "katze")', {"name": "hauskatze"}, True),
+    ('starts with("15003000", "15")', {}, True),
+    ("number(s) + 1", {"s": "41"}, 42),
+    ("string(42)", {}, "42"),
+    ("`mein feld` + 1", {"mein feld": 1}, 2),
+    ("1 / 0", {}, None),
+    ("1 + \"a\"", {}, None),
+    ("2 ** 100000", {}, None),
+])
+def test_expressions(text, context, expected):
+    result = evaluate(text, context)
+    assert result == expected
+    assert type(result) is type(expected)
+
+
+def test_numbers_are_exact_decimals_and_integral_values_become_int():
+    assert evaluate("691.60") == Decimal("691.60")
+    assert evaluate("5.0") == 5 and isinstance(evaluate("5.0"), int)
+    assert to_jsonable(evaluate("691.60")) == "691.60"
+    assert to_jsonable({"d": dt.date(2025, 1, 2), "n": [Decimal("1.5")]}) == {"d": "2025-01-02", "n": ["1.5"]}
+
+
+def test_context_values_are_normalised():
+    assert to_feel(3) == Decimal(3)
+    assert to_feel(0.1) == Decimal("0.1")
+    assert to_feel(True) is True
+    assert to_feel(float("nan")) is None
+
+
+@pytest.mark.parametrize("text, message", [
+    ("1 +", "expected a value"),
+    ("(1 + 2", "expected ')'"),
+    ('"open', "unexpected character"),
+    ("x $ 1", "unexpected character"),
+    ("__import__(\"os\")", "unknown function"),
+    ("eval(\"1\")", "unknown function"),
+    ("for x in [1,2] return x", "not supported"),
+    ("date(\"2025-13-01\")", "invalid date"),
+    ("date(1, 2)", "2 argument"),
+    ("[1..5]", "only allowed in input entries"),
+    ("1 2", "unexpected trailing text"),
+    ("", "empty expression"),
+    ("(" * 200 + "1" + ")" * 200, "nested deeper"),
+    ("1" * 20_000, "longer than"),
+])
+def test_expression_syntax_errors(text, message):
+    with pytest.raises(FeelSyntaxError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        from zsa_flow.dmn.feel_eval import CompiledExpression
+        CompiledExpression(text)
+
+
+def test_dunder_and_attribute_walks_are_just_missing_names():
+    # there is no Python object model behind names: "__class__" is an ordinary (missing) key
+    assert evaluate("x.__class__", {"x": {"a": 1}}) is None
+    assert evaluate("x.__class__.__bases__", {"x": 1}) is None
+
+
+def test_tokenizer_reads_ranges_not_decimals():
+    kinds = [(k, str(v)) for k, v, _ in tokenize("[1..10]")]
+    assert kinds == [("op", "["), ("num", "1"), ("op", ".."), ("num", "10"), ("op", "]"), ("eof", "None")]
+
+
+# -- unary tests ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, value, context, expected", [
+    ("<= 8", 8, {}, True),
+    ("<= 8", 9, {}, False),
+    ("< 5", 4, {}, True),
+    ("< 5", 5, {}, False),
+    ("> 5", Decimal("5.01"), {}, True),
+    (">= 5", 4.99, {}, False),
+    ("= 3", 3, {}, True),
+    ("!= 3", 3, {}, False),
+    ("8", 8, {}, True),
+    ("8", 8.0, {}, True),
+    ("8", "8", {}, False),
+    ("-8", -8, {}, True),
+    ('"Fall"', "Fall", {}, True),
+    ('"Fall"', "fall", {}, False),
+    ("[5..8]", 5, {}, True),
+    ("[5..8]", 8, {}, True),
+    ("[5..8]", 9, {}, False),
+    ("]0..10[", 0, {}, False),
+    ("]0..10[", 10, {}, False),
+    ("]0..10[", 5, {}, True),
+    ("(0..10)", 0, {}, False),
+    ("(0..10]", 10, {}, True),
+    ("[1..10)", 10, {}, False),
+    ("[1..10[", 1, {}, True),
+    ("[0.5..1.5]", Decimal("1.5"), {}, True),
+    ('"a","b"', "b", {}, True),
+    ('"a", "b"', "c", {}, False),
+    ("1, 2", 2, {}, True),
+    ("1, 2", 3, {}, False),
+    ("< 0, > 100", 101, {}, True),
+    ("< 0, > 100", 50, {}, False),
+    ("[1..3], [7..9]", 8, {}, True),
+    ('not("a","b")', "c", {}, True),
+    ('not("a","b")', "a", {}, False),
+    ("not([1..5])", 3, {}, False),
+    ("not([1..5])", 6, {}, True),
+    ("not(< 5)", None, {}, False),
+    ('not("a")', None, {}, True),
+    ("-", None, {}, True),
+    ("-", "whatever", {}, True),
+    ("", 42, {}, True),
+    ("  ", 42, {}, True),
+    ("null", None, {}, True),
+    ("null", 0, {}, False),
+    ("< 5", None, {}, False),
+    ('"Fall"', None, {}, False),
+    ("true", True, {}, True),
+    ("true", False, {}, False),
+    ("false", False, {}, True),
+    ("true", "true", {}, False),
+    ('>= date("2025-01-01")', "2025-01-01", {}, True),
+    ('>= date("2025-01-01")', "2024-12-31", {}, False),
+    ('>= date("2025-01-01")', dt.date(2025, 6, 1), {}, True),
+    ('[date("2025-01-01")..date("2025-12-31")]', "2025-07-01", {}, True),
+    ('[date("2025-01-01")..date("2025-12-31")]', "2026-01-01", {}, False),
+    ('< date("2025-01-01")', "kein Datum", {}, False),
+    ("> stichtag", "2025-02-01", {"stichtag": dt.date(2025, 1, 1)}, True),
+    ("> x", 5, {"x": 3}, True),
+    ("> x", 5, {"x": 7}, False),
+    ("[min..max]", 5, {"min": 1, "max": 5}, True),
+    ("<= grenze * 2", 10, {"grenze": 5}, True),
+    ("x", 5, {"x": 5}, True),
+    ("? > 3 and ? < 6", 4, {}, True),
+    ("? > 3 and ? < 6", 6, {}, False),
+    ("cellInput > 3", 4, {}, True),
+    ("[1, 2, 3]", 2, {}, True),
+    ("x > 3", 1, {"x": 5}, True),  # a boolean expression is a test of its own
+])
+def test_unary_tests(text, value, context, expected):
+    assert matches_unary(text, value, context) is expected
+
+
+def test_custom_input_variable_name():
+    assert matches_unary("alter >= 18", 20, {}, input_name="alter") is True
+    assert matches_unary("alter >= 18", 17, {}, input_name="alter") is False
+
+
+def test_dash_alone_is_any_but_negative_numbers_are_values():
+    assert parse_unary_tests("-") == ("any",)
+    assert parse_unary_tests("-1")[0] == "tests"
+    assert CompiledUnaryTests("-").is_any
+    assert not CompiledUnaryTests("-1").is_any
+
+
+@pytest.mark.parametrize("text", [
+    "[5..8", "5..8]", "<=", "< 5,", '"a" "b"', "not(", "not(1) 2", ">> 5", "[1..2..3]", "{a: 1}",
+])
+def test_unary_test_syntax_errors(text):
+    with pytest.raises(FeelSyntaxError):
+        CompiledUnaryTests(text)
+
+
+def test_compiled_tests_are_reusable_across_inputs():
+    tests = CompiledUnaryTests("[5..8], > 100")
+    results = [tests.matches(Env({}, to_feel(v), "cellInput")) for v in (4, 5, 8, 9, 101)]
+    assert results == [False, True, True, False, True]
+
+
+def test_parse_expression_ast_shape():
+    assert parse_expression("a.b + 1") == ("bin", "+", ("path", ("name", "a"), "b"), ("lit", Decimal(1)))
