@@ -57,24 +57,26 @@ def test_all_decisions_of_a_drd_file_are_visible():
     assert [(i.label, i.expression, i.type_ref) for i in dish.inputs] == [
         ("Season", "season", "string"), ("How many guests", "guestCount", "integer")]
     assert [(o.name, o.label, o.type_ref) for o in dish.outputs] == [("desiredDish", "Dish", "string")]
-    assert dish.rules[4].id == "row-445981423-3" and dish.rules[4].input_entries == ['"Spring"', "[5..8]"]
+    assert dish.rules[3].id == "row-495762709-4" and dish.rules[3].input_entries == ['"Spring"', "[5..8]"]
+    assert dish.rules[3].output_entries == ['"Steak"']
     assert doc.decisions["beverages"].hit_policy == "COLLECT"
-    assert doc.decisions["beverages"].required == ["dish"]
+    assert doc.decisions["beverages"].required == ["dish"]  # requiredInput (inputData) is no decision
+    assert dish.required == []
     assert doc.decisions["beverages"].rules[0].description == "Tasty with meat"
     assert doc.problems() == []
 
 
 @pytest.mark.parametrize("season, guests, dish", [
-    ("Winter", 8, "Spareribs"),
-    ("Winter", 9, "Pasta"),
-    ("Summer", 10, "Beans salad"),
-    ("Summer", 11, "Light salad"),
-    ("Spring", 4, "Steak"),
-    ("Spring", 5, "Vegetable curry"),
-    ("Spring", 8, "Vegetable curry"),
+    ("Fall", 8, "Spareribs"),
+    ("Fall", 9, "Stew"),
+    ("Winter", 1, "Roastbeef"),
+    ("Winter", 12, "Stew"),
+    ("Spring", 4, "Dry Aged Gourmet Steak"),
+    ("Spring", 5, "Steak"),
+    ("Spring", 8, "Steak"),
     ("Spring", 9, "Stew"),
-    ("Fall", 100, "Roastbeef"),
-    ("Autumn", 1, "Roastbeef"),
+    ("Summer", 100, "Light Salad and a nice Steak"),
+    ("Summer", None, "Light Salad and a nice Steak"),
 ])
 def test_dish(season, guests, dish):
     result = dinner().evaluate("dish", {"season": season, "guestCount": guests})
@@ -90,7 +92,7 @@ def test_dish_no_match_gives_empty_result():
 
 
 def test_beverages_evaluates_required_dish_first_and_collects():
-    result = dinner().evaluate("beverages", {"season": "Winter", "guestCount": 4, "guestsWithChildren": True})
+    result = dinner().evaluate("beverages", {"season": "Fall", "guestCount": 4, "guestsWithChildren": True})
     assert result.collect_entries() == ["Aecht Schlenkerla Rauchbier", "Apple Juice", "Water"]
     assert result.matched_rules == ["row-506282952-7", "row-506282952-11", "row-506282952-12"]
     assert result.required["dish"].single_entry() == "Spareribs"
@@ -100,12 +102,14 @@ def test_beverages_evaluates_required_dish_first_and_collects():
 
 def test_typeref_converts_form_strings_like_camunda():
     result = dinner().evaluate("beverages", {"season": "Spring", "guestCount": "12", "guestsWithChildren": "false"})
-    assert result.collect_entries() == ["Guinness", "Water"]
+    assert result.collect_entries() == ["Guiness", "Water"]
+    result = dinner().evaluate("beverages", {"season": "Spring", "guestCount": 6, "guestsWithChildren": False})
+    assert result.collect_entries() == ["Pinot Noir", "Water"]
 
 
 def test_bad_typed_input_names_decision_and_input():
     with pytest.raises(DecisionError, match=r"dinnerDecisions\.dmn:\d+: decision 'dish': input 'How many guests'.*integer"):
-        dinner().evaluate("dish", {"season": "Winter", "guestCount": "viele"})
+        dinner().evaluate("dish", {"season": "Fall", "guestCount": "viele"})
 
 
 def test_required_decision_result_is_in_context_under_id_and_output_name():
@@ -326,6 +330,13 @@ def test_dates_booleans_nulls_and_input_references_in_a_table():
     assert doc.evaluate("d", {"antrag": {}}).single_entry() == "ohne Datum"
 
 
+def test_string_typeref_turns_numbers_into_strings_like_camunda():
+    doc = parse_dmn(table([("code", "string")], ["r"], [(['"8"'], ['"ja"'])]), "s.dmn")
+    assert doc.evaluate("d", {"code": 8}).single_entry() == "ja"
+    assert doc.evaluate("d", {"code": "8"}).single_entry() == "ja"
+    assert doc.evaluate("d", {"code": 9}).single_entry() is None
+
+
 def test_camunda_input_variable():
     xml = table([("alter", "integer")], ["r"], [(["jahre >= 18"], ['"ja"'])]).replace(
         b'<input id="in1"', b'<input id="in1" camunda:inputVariable="jahre"')
@@ -406,6 +417,7 @@ def test_lenient_parse_collects_every_problem_and_broken_cells_raise_when_evalua
                     strict=False)
     problems = doc.problems()
     assert len(problems) == 2
+    assert not problems[0][2].startswith("bad.dmn")  # bare message: `check` prefixes file:line: id
     assert all(element_id == "dish" and isinstance(line, int) and line > 1 for line, element_id, _ in problems)
     assert "rule r2" in problems[0][2] and "closing the range" in problems[0][2]
     assert "rule r3" in problems[1][2] and "'1 +'" in problems[1][2]

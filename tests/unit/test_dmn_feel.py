@@ -108,6 +108,9 @@ def test_context_values_are_normalised():
     ("", "empty expression"),
     ("(" * 200 + "1" + ")" * 200, "nested deeper"),
     ("1" * 20_000, "longer than"),
+    ("1" + " + 1" * 2000, "nested deeper"),
+    ("-" * 500 + "1", "nested deeper"),
+    ("[" * 100 + "]" * 100, "nested deeper"),
 ])
 def test_expression_syntax_errors(text, message):
     with pytest.raises(FeelSyntaxError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -201,6 +204,16 @@ def test_unary_tests(text, value, context, expected):
     assert matches_unary(text, value, context) is expected
 
 
+def test_long_but_flat_unary_test_lists_are_fine():
+    text = ", ".join(f'"k{i}"' for i in range(500))
+    assert matches_unary(text, "k499") is True and matches_unary(text, "k500") is False
+
+
+def test_deep_unary_test_is_rejected_not_a_recursion_error():
+    with pytest.raises(FeelSyntaxError, match="nested deeper"):
+        CompiledUnaryTests("< " + " + ".join(["1"] * 2000))
+
+
 def test_custom_input_variable_name():
     assert matches_unary("alter >= 18", 20, {}, input_name="alter") is True
     assert matches_unary("alter >= 18", 17, {}, input_name="alter") is False
@@ -229,3 +242,27 @@ def test_compiled_tests_are_reusable_across_inputs():
 
 def test_parse_expression_ast_shape():
     assert parse_expression("a.b + 1") == ("bin", "+", ("path", ("name", "a"), "b"), ("lit", Decimal(1)))
+
+
+# -- hostile / arbitrary text: only FeelSyntaxError, never a crash of another kind ----------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FEEL_ALPHABET = st.sampled_from(
+    list('0123456789.,()[]<>=!-+*/?"` \\') + ["..", "not", "and", "or", "x", "date", "if", "then", "else",
+                                              "in", "between", "null", "true", "u00e4"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_FEEL_ALPHABET, max_size=40).map("".join), st.one_of(st.none(), st.integers(), st.text(max_size=5)))
+def test_arbitrary_cell_text_only_raises_syntax_errors(text, value):
+    for compile_and_run in (
+        lambda: matches_unary(text, value, {"x": value}),
+        lambda: evaluate(text, {"x": value}),
+    ):
+        try:
+            result = compile_and_run()
+        except FeelSyntaxError:
+            continue
+        assert result is None or isinstance(result, (bool, int, str, Decimal, list, dict, dt.date))

@@ -320,8 +320,8 @@ def parse_dmn(data: bytes, filename: str = "<dmn>", *, strict: bool = True) -> D
         data = data.encode("utf-8")
     decisions, problems = build_decisions(data, filename)
     if strict and problems:
-        line, element_id, message = problems[0]
+        lines = [f"{filename}:{line}: {element_id}: {message}" for line, element_id, message in problems]
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
-        raise ModelError(message + more, details={"file": filename, "line": line, "element": element_id,
-                                                  "problems": [p[2] for p in problems]})
+        raise ModelError(lines[0] + more, details={"file": filename, "line": problems[0][0],
+                                                   "element": problems[0][1], "problems": lines})
     return DmnDocument(decisions, problems, filename)

@@ -344,6 +344,20 @@ class _Parser:
         return [self.positive_unary_test()]
 
 
+def _check_depth(node):
+    """Reject ASTs deeper than MAX_DEPTH (long operator chains are left-deep trees); iterative."""
+    stack = [(node, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise FeelSyntaxError(f"expression nested deeper than {MAX_DEPTH} levels")
+        if isinstance(item, tuple) and item and item[0] != "lit":
+            stack.extend((part, depth + 1) for part in item[1:] if isinstance(part, (tuple, list)))
+        elif isinstance(item, list):
+            stack.extend((part, depth) for part in item)
+    return node
+
+
 def parse_expression(text):
     """Parse a FEEL expression (input expression, output entry, literal expression)."""
     parser = _Parser(text)
@@ -351,12 +365,12 @@ def parse_expression(text):
         raise FeelSyntaxError("empty expression", 0)
     node = parser.expression()
     parser.expect_eof()
-    return node
+    return _check_depth(node)
 
 
 def parse_unary_tests(text):
     """Parse an input entry (S-FEEL unary tests, plus FEEL expressions as unary tests)."""
-    return _Parser(text).unary_tests()
+    return _check_depth(_Parser(text).unary_tests())
 
 
 def uses_input(node, input_name=None):

@@ -76,7 +76,8 @@ class Decision:
 
     @property
     def single_hit(self):
-        return self.hit_policy in SINGLE_HIT or (self.hit_policy == "COLLECT" and self.aggregation is not None)
+        """One result at most (a literal expression, or a single-hit / aggregating table)."""
+        return self.kind == "literal" or self.hit_policy in SINGLE_HIT or (self.hit_policy == "COLLECT" and self.aggregation is not None)
 
     @property
     def output_names(self):
@@ -124,9 +125,8 @@ class _Builder:
 
     def problem(self, element, element_id, message):
         line = getattr(element, "sourceline", None) or 0
-        full = f"{self.filename}:{line}: {element_id}: {message}"
-        self.problems.append((line, element_id, full))
-        return full
+        self.problems.append((line, element_id, message))
+        return f"{self.filename}:{line}: {element_id}: {message}"
 
     def compile(self, factory, text, element, element_id, where):
         try:
@@ -200,6 +200,7 @@ class _Builder:
 
     def literal(self, decision, element, literal):
         decision.kind = "literal"
+        decision.hit_policy = None
         variable = element.find(self.q("variable"))
         decision.variable = (variable.get("name") if variable is not None else None) or decision.id
         decision.variable_type = variable.get("typeRef") if variable is not None else None
