@@ -451,3 +451,220 @@ def test_from_html_plain_dict_and_unknown_names(dog):
     clean, errors = dog.validate(data, from_html=True)
     assert errors == {"hacker": "Unbekanntes Feld."}
     assert clean["nachweise"] == ["haftpflicht", "fuehrungszeugnis"]
+
+
+# ---------------------------------------------------------------- rendering
+
+
+class Page(HTMLParser):
+    """Collects every start tag with its attributes, plus the text inside elements that have an id."""
+
+    def __init__(self, html):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.text_by_id, self._open = [], {}, []
+        self.feed(str(html))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        self.tags.append((tag, attrs))
+        if tag not in ("input", "br", "hr", "img"):
+            self._open.append(attrs.get("id"))
+            if attrs.get("id"):
+                self.text_by_id[attrs["id"]] = ""
+
+    def handle_endtag(self, tag):
+        if tag not in ("input", "br", "hr", "img") and self._open:
+            self._open.pop()
+
+    def handle_data(self, data):
+        for element_id in self._open:
+            if element_id:
+                self.text_by_id[element_id] += data
+
+    def find(self, tag=None, **attrs):
+        return [a for t, a in self.tags if (tag is None or t == tag)
+                and all(a.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+
+    def one(self, tag=None, **attrs):
+        found = self.find(tag, **attrs)
+        assert len(found) == 1, (tag, attrs, found)
+        return found[0]
+
+
+def controls(page):
+    return [a for t, a in page.tags if t in ("input", "select", "textarea")]
+
+
+def test_render_returns_markup_with_labelled_controls(dog):
+    html = dog.render({"aktenzeichen": "HUND-2026-000123"}, {})
+    assert isinstance(html, Markup)
+    page = Page(html)
+    label_targets = {a["for"] for a in page.find("label")}
+    names = set()
+    for control in controls(page):
+        assert control.get("id") and control["id"] in label_targets, control
+        names.add(control["name"])
+    assert names == set(dog.keys)
+    assert len({a["id"] for a in controls(page)}) == len(controls(page))  # ids are unique
+
+
+def test_render_fieldsets_for_groups_radio_and_checklist(dog):
+    html = str(dog.render({}, {}))
+    legends = re.findall(r"<legend>(.*?)</legend>", html)
+    assert [re.sub(r"<[^>]+>|\*", "", text) for text in legends] == [
+        "Halterin / Halter", "Haltung", "Beigefügte Nachweise"]
+    page = Page(html)
+    assert len(page.find("input", type="radio", name="haltung")) == 2
+    assert len(page.find("input", type="checkbox", name="nachweise")) == 3
+    assert page.one("input", name="halter.vorname")["id"] == "zsa-halter-vorname"
+
+
+def test_render_required_rules_and_browser_attributes(dog):
+    page = Page(dog.render({}, {}))
+    transponder = page.one("input", name="transponder")
+    assert "required" in transponder and transponder["aria-required"] == "true"
+    assert transponder["pattern"] == "^[0-9]{15}$"
+    assert transponder["aria-describedby"] == "zsa-transponder-desc"
+    assert page.text_by_id["zsa-transponder-desc"] == "15-stellige Nummer des Mikrochips (nur Ziffern)"
+    anzahl = page.one("input", name="anzahl_hunde")
+    assert (anzahl["type"], anzahl["min"], anzahl["max"], anzahl["step"]) == ("number", "1", "10", "1")
+    assert page.one("input", name="gewicht_kg")["step"] == "0.1"
+    nachname = page.one("input", name="halter.nachname")
+    assert (nachname["minlength"], nachname["maxlength"]) == ("2", "100")
+    assert page.one("input", name="halter.email")["type"] == "email"
+    assert page.one("input", name="halter.telefon")["type"] == "tel"
+    assert page.one("input", name="geburtsdatum")["type"] == "date"
+    assert "required" not in page.one("input", name="halter.email")
+    assert all("required" in a for a in page.find("input", name="haltung"))
+    assert "required" in page.one("select", name="hundeart")
+
+
+def test_render_links_errors_to_fields(dog):
+    clean, errors = dog.validate(valid_dog_data(transponder="123", haltung=None))
+    assert errors == {"transponder": "Ungültiges Format.", "haltung": REQUIRED}
+    page = Page(dog.render(valid_dog_data(transponder="123"), errors))
+    transponder = page.one("input", name="transponder")
+    assert transponder["aria-invalid"] == "true"
+    described = transponder["aria-describedby"].split()
+    assert described == ["zsa-transponder-desc", "zsa-transponder-error"]
+    assert page.text_by_id["zsa-transponder-error"].endswith("Ungültiges Format.")
+    assert transponder["value"] == "123"  # the user's input stays in the form
+    for radio in page.find("input", name="haltung"):
+        assert radio["aria-invalid"] == "true" and "zsa-haltung-error" in radio["aria-describedby"]
+    assert "aria-invalid" not in page.one("input", name="halter.vorname")
+    summary_links = [a["href"] for a in page.find("a") if a.get("href", "").startswith("#")]
+    assert summary_links == ["#zsa-transponder", "#zsa-haltung-1"]
+    assert page.one("div", id="zsa-error-summary")["role"] == "alert"
+    for control in controls(page):  # every aria-describedby points at an element that exists
+        for ref in control.get("aria-describedby", "").split():
+            assert ref in page.text_by_id
+
+
+def test_render_prefill_case_data_then_default_then_submitted(dog):
+    page = Page(dog.render({"halter": {"vorname": "Anna"}, "gewicht_kg": 12.5, "nachweise": ["sachkunde"],
+                            "haltung": "gewerblich", "steuerbefreiung": True}, {}))
+    assert page.one("input", name="halter.vorname")["value"] == "Anna"
+    assert page.one("input", name="gewicht_kg")["value"] == "12.5"
+    assert page.one("option", value="normal").get("selected", "x") is None  # default "normal" selected
+    assert "checked" in page.one("input", name="haltung", value="gewerblich")
+    assert "checked" not in page.one("input", name="haltung", value="privat")
+    assert "checked" in page.one("input", name="nachweise", value="sachkunde")
+    assert "checked" in page.one("input", name="steuerbefreiung")
+    posted = html_post(gewicht_kg="7,5", hundeart="assistenz", nachweise=None)
+    page = Page(dog.render({"gewicht_kg": 12.5, "nachweise": ["sachkunde"]}, {}, submitted=posted))
+    assert page.one("input", name="gewicht_kg")["value"] == "7.5"
+    assert "selected" in page.one("option", value="assistenz")
+    assert "selected" not in page.one("option", value="normal")
+    assert all("checked" not in a for a in page.find("input", name="nachweise"))
+
+
+def test_render_readonly_field_and_conditional_field(dog):
+    page = Page(dog.render({"aktenzeichen": "HUND-2026-000123"}, {}))
+    assert "readonly" in page.one("input", name="aktenzeichen")
+    begruendung = page.one("textarea", name="begruendung")
+    assert "disabled" in begruendung and "required" not in begruendung
+    wrapper = [a for t, a in page.tags if a.get("data-zsa-hide") == "=not(steuerbefreiung)"]
+    assert len(wrapper) == 1 and "hidden" in wrapper[0]
+    page = Page(dog.render({"steuerbefreiung": True}, {}))
+    begruendung = page.one("textarea", name="begruendung")
+    assert "disabled" not in begruendung and "required" in begruendung
+    wrapper = [a for t, a in page.tags if a.get("data-zsa-hide") == "=not(steuerbefreiung)"]
+    assert "hidden" not in wrapper[0]
+    page = Page(dog.render({}, {}, submitted=html_post(steuerbefreiung="on")))
+    assert "disabled" not in page.one("textarea", name="begruendung")
+
+
+def test_render_readonly_mode_shows_german_values_without_controls(dog):
+    values = valid_dog_data(hundeart="gefaehrlich", wesenstest_bestanden=True, nachweise=["haftpflicht", "sachkunde"])
+    html = str(dog.render(values, {}, readonly=True))
+    page = Page(html)
+    assert controls(page) == []
+    pairs = dict(re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", html))
+    assert pairs["Gewicht in kg"] == "12,5"
+    assert pairs["Geburtsdatum des Hundes"] == "17.04.2021"
+    assert pairs["Art des Hundes"] == "Gefährlicher Hund (§ 3 HundeG LSA)"
+    assert pairs["Beigefügte Nachweise"] == "Haftpflichtversicherung, Sachkundenachweis"
+    assert pairs["Wesenstest bestanden"] == "Ja" and pairs["Steuerbefreiung beantragen"] == "Nein"
+    assert pairs["Aktenzeichen"] == "keine Angabe"
+    assert "Begründung der Steuerbefreiung" not in html  # hidden by its condition
+
+
+def test_render_static_markdown(dog):
+    html = str(dog.render({}, {}))
+    assert "<h3>Anmeldung eines Hundes</h3>" in html
+    assert "<strong>alle Pflichtfelder</strong>" in html and "<em>Hundesteuer</em>" in html
+    assert "<ul><li>Transpondernummer vom Impfpass übernehmen</li><li>Nachweise als Kopie beifügen</li></ul>" in html
+    assert '<a href="https://www.magdeburg.de/hundesteuer" rel="noopener noreferrer">Hundesteuersatzung</a>' in html
+
+
+def test_render_markdown_placeholders_and_unsafe_links():
+    form = make({"type": "text", "id": "t", "text": "Betrag: **{{ rechenweg.summe }} €** für {{ name }}\n\n"
+                 "1. [Klick](javascript:alert(1))\n2. [ok](https://example.org/?a=1&b=\"2\")"})
+    html = str(form.render({"rechenweg": {"summe": "691.60"}, "name": "<img src=x onerror=alert(1)>"}, {}))
+    assert "<strong>691.60 €</strong>" in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img" not in html
+    assert "javascript:" not in re.findall(r'href="([^"]*)"', html)[0]
+    assert re.findall(r'href="([^"]*)"', html) == ["https://example.org/?a=1&amp;b=&#34;2&#34;"]
+    assert "<ol><li>[Klick](javascript:alert(1))</li>" in html
+
+
+XSS = "<script>alert('x')</script>"
+
+
+def test_render_escapes_everything():
+    form = make(
+        {"type": "text", "id": "t", "text": f"# Titel {XSS}\n\n**{XSS}** [{XSS}](https://e.org)"},
+        {"type": "html", "id": "h", "content": f"<p onclick=\"x()\">Hinweis</p>{XSS}<img src=x onerror=alert(1)>"},
+        {"type": "group", "id": "g", "label": XSS, "components": [
+            field("textfield", "name", label=XSS, description=XSS, defaultValue=XSS,
+                  validate={"required": True}),
+            field("select", "wahl", label=XSS, values=[{"label": XSS, "value": "\"><script>alert(1)</script>"}]),
+            field("radio", "r", label=XSS, values=[{"label": XSS, "value": "a"}]),
+            field("checklist", "c", label=XSS, values=[{"label": XSS, "value": "<b>"}]),
+            field("datetime", "d", subtype="date", dateLabel=XSS),
+            field("textarea", "notiz", label=XSS)]},
+    )
+    values = {"notiz": f"</textarea>{XSS}", "wahl": "\"><script>alert(1)</script>"}
+    errors = {"name": XSS, "ungueltig<script>": XSS}
+    for html in (form.render(values, errors), form.render(values, errors, readonly=True),
+                 form.render({}, {}, submitted=MultiDict({"name": f"\"'>{XSS}", "d": XSS}))):
+        html = str(html)
+        assert "<script" not in html.lower()
+        assert "<img" not in html and "<b>" not in html
+        page = Page(html)
+        for _, attrs in page.tags:
+            assert not any(name.startswith("on") or name == "style" for name in attrs), attrs
+        assert "&lt;script&gt;" in html
+
+
+def test_render_name_of_grouped_and_select_from_case_data():
+    form = make(field("group", "g", path="antrag", label="Antrag", components=[
+        field("select", "kommune", valuesKey="kommunen", validate={"required": True})]))
+    assert form.keys == ["antrag.kommune"]
+    context = {"kommunen": [{"label": "Magdeburg", "value": "15003000"}], "antrag": {"kommune": "15003000"}}
+    page = Page(form.render(context, {}))
+    select = page.one("select", name="antrag.kommune")
+    assert select["id"] == "zsa-antrag-kommune"
+    assert "selected" in page.one("option", value="15003000")
+    assert form.validate(MultiDict({"antrag.kommune": "15003000"}), from_html=True, context=context) == (
+        {"antrag": {"kommune": "15003000"}}, {})

@@ -68,6 +68,36 @@ def validate_form(form, data, *, from_html=False, context=None, ignore=()):
     return clean, errors
 
 
+def submitted_values(form, submitted, context=None):
+    """Raw submitted values by field name, and the readable ones coerced and nested (errors ignored)."""
+    fields = {f.name: f for f in form.fields}
+    if hasattr(submitted, "getlist"):
+        flat = _flatten_html(submitted, fields)
+    else:
+        flat = _flatten_json(submitted or {}, fields)
+    coerced = {}
+    for name, f in fields.items():
+        raw = flat.get(name, _MISSING)
+        if raw is _MISSING and f.type in ("checkbox", "checklist", "taglist") \
+                and not f.disabled and f.readonly is False:
+            raw = [] if f.multiple else ""
+        if raw is _MISSING:
+            continue
+        try:
+            coerced[name] = coerce(f, raw, True, context or {})
+        except Invalid:
+            pass
+    return flat, _nest(coerced)
+
+
+def scope_for(form, values, submitted=None):
+    """The data conditions see: defaults, then case data, then readable submitted values."""
+    scope = _merge(_initial(form), values or {})
+    if submitted is not None:
+        scope = _merge(scope, submitted_values(form, submitted, values)[1])
+    return scope
+
+
 def _initial(form):
     """What form-js starts a form with: each field's default or its type's empty value."""
     empty = {"checkbox": False, "checklist": [], "taglist": [], "textfield": "", "textarea": ""}
@@ -128,7 +158,7 @@ def _set(target, path, value):
     target[path[-1]] = value
 
 
-def _lookup(data, path):
+def lookup(data, path):
     for part in path:
         if not isinstance(data, Mapping) or part not in data:
             return None
@@ -143,7 +173,7 @@ def _is_empty(f, value):
 def _changed(f, value, context):
     if value is _MISSING:
         return False
-    stored = _lookup(context, f.path)
+    stored = lookup(context, f.path)
     if stored is None:
         stored = f.default
     try:
