@@ -1,0 +1,43 @@
+"""Decision tables (DMN) the rules evaluate, loaded from the process library.
+
+The files live in `processes/hundehaltung/decisions/` so a process owner edits them in Camunda
+Modeler; they are re-read when their modification time changes. `ZSA_DECISIONS_DIR` overrides
+the directory (tests, installations outside the repository).
+"""
+import os
+from pathlib import Path
+
+from ..errors import ModelError
+
+DEFAULT_DIR = Path(__file__).resolve().parents[2] / "processes" / "hundehaltung" / "decisions"
+_cache: dict[Path, tuple[float, object]] = {}
+
+
+def decisions_dir() -> Path:
+    return Path(os.environ.get("ZSA_DECISIONS_DIR") or DEFAULT_DIR)
+
+
+def load(filename: str):
+    """The parsed `DmnDocument` of `filename`; a broken table is a ModelError naming file and line."""
+    from ..dmn import parse_dmn  # the engine is a sibling module; imported lazily
+
+    path = decisions_dir() / filename
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        raise ModelError(f"{path}: Entscheidungstabelle nicht gefunden") from None
+    cached = _cache.get(path)
+    if cached and cached[0] == mtime:
+        return cached[1]
+    doc = parse_dmn(path.read_bytes(), str(path))
+    problems = doc.problems()
+    if problems:
+        line, element, message = problems[0]
+        raise ModelError(f"{path}:{line}: {element}: {message}")
+    _cache[path] = (mtime, doc)
+    return doc
+
+
+def evaluate_first(filename: str, decision_id: str, context: dict) -> dict | None:
+    """The single result row of a decision (None if no rule matched)."""
+    return load(filename).evaluate(decision_id, context).single_result()
