@@ -439,6 +439,30 @@ def test_structural_problems(mutate, message):
         parse_dmn(xml, "s.dmn")
 
 
+def test_unsupported_decision_logic_and_external_references_are_reported():
+    xml = f"""<definitions xmlns="{DMN13}" id="x" name="x" namespace="n">
+      <decision id="ctx"><variable name="v"/><context/></decision>
+      <decision id="ext"><informationRequirement><requiredDecision href="other.dmn#d"/></informationRequirement>
+        <variable name="e"/><literalExpression><text>1</text></literalExpression></decision>
+      <decision id="ok"><variable name="o" typeRef="feel:number"/><literalExpression><text>"42"</text></literalExpression></decision>
+    </definitions>""".encode()
+    doc = parse_dmn(xml, "u.dmn", strict=False)
+    problems = {element_id: message for _, element_id, message in doc.problems()}
+    assert "neither a decisionTable nor a literalExpression" in problems["ctx"]
+    assert "must point into this file" in problems["ext"]
+    with pytest.raises(ModelError, match="u.dmn:2: ctx:"):
+        doc.evaluate("ctx", {})
+    assert doc.evaluate("ok", {}).single_entry() == 42
+
+
+def test_literal_decision_with_wrong_result_type():
+    xml = f"""<definitions xmlns="{DMN13}" id="x" name="x" namespace="n">
+      <decision id="lit"><variable name="n" typeRef="integer"/><literalExpression><text>"viel"</text></literalExpression></decision>
+    </definitions>""".encode()
+    with pytest.raises(DecisionError, match="decision 'lit': result 'n'.*not of type integer"):
+        parse_dmn(xml, "l.dmn").evaluate("lit", {})
+
+
 def test_not_a_dmn_file():
     with pytest.raises(ModelError, match="not a DMN file"):
         parse_dmn(b'<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>', "p.bpmn")

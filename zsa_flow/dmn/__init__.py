@@ -1,11 +1,35 @@
 """DMN 1.3 decision engine for decision tables as Camunda Modeler writes them (pure Python + lxml).
 
-    doc = parse_dmn(data, "dinner.dmn")
+    doc = parse_dmn(data, "dinnerDecisions.dmn")          # compiles every cell once
     result = doc.evaluate("dish", {"season": "Fall", "guestCount": 8})
-    result.single_entry()  # "Spareribs"
+    result.single_entry()                                   # "Spareribs"
 
-Numbers in results are int when integral, else decimal.Decimal (exact); use
-`DecisionResult.jsonable()` / `.to_json()` before putting results into task data.
+Modules: `feel.py` (FEEL lexer + recursive-descent parser -> tuple AST), `feel_eval.py` (values,
+built-ins, AST -> closures), `model.py` (dataclasses, DMN parsing, compile checks), `evaluate.py`
+(hit policies, aggregation, DRDs, DecisionResult). No model text is ever passed to eval/exec.
+
+Semantics chosen (all deliberate):
+- Numbers are exact `decimal.Decimal` inside FEEL (ints/floats from the context are converted,
+  floats via their repr). Results: integral numbers come back as `int`, others as `Decimal`
+  (never float: money stays exact). Task data must be JSON: use `DecisionResult.jsonable()` or
+  `.to_json()` (Decimal -> string such as "691.60", dates -> ISO strings).
+- Unknown variables and missing keys are FEEL null (no error); type mismatches in comparisons
+  give null, and a null test does not match (`"8"` does not match the number 8 unless the input's
+  typeRef converts it: typeRef integer/number/... reads numeric strings, boolean reads
+  "true"/"false", date reads ISO dates, string turns numbers into strings - as Camunda does).
+- ISO date strings compare with `date(...)` values. Output entries see the context variables,
+  not the typeRef-converted input values (as in Camunda).
+- Empty output entry: that output is left out of the rule's result (Camunda). No match: empty
+  result, or one dict of `defaultOutputEntry` values if any output has one. COLLECT+COUNT with no
+  match gives 0; SUM/MIN/MAX with no match give an empty result. PRIORITY/OUTPUT ORDER rank by
+  the outputs' `outputValues` lists (ties: rule order).
+- Required decisions are evaluated first, each once per evaluate() call; their result goes into
+  the context under every output name (a list of values for multi-hit tables, as Camunda does)
+  and under the decision id (the value for a single output, else a dict, or a list for multi-hit).
+- parse_dmn(strict=True) raises ModelError on the first problem (message `file:line: id: ...`);
+  strict=False keeps all for `DmnDocument.problems()` and broken cells raise when evaluated.
+  Evaluation failures (hit policy violated, input of the wrong type) raise DecisionError, a
+  ModelError with code "decision_error". Documents are immutable and safe to share across threads.
 """
 from .evaluate import DecisionError, DecisionResult, DmnDocument, parse_dmn
 from .feel import FeelSyntaxError

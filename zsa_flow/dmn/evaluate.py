@@ -21,7 +21,7 @@ def coerce_type(value, type_ref, what):
     """Apply a typeRef to a FEEL value the way Camunda's type transformers do (strings from forms)."""
     if value is None or not type_ref:
         return value
-    type_ref = type_ref.lower()
+    type_ref = type_ref.lower().rsplit(":", 1)[-1]  # DMN 1.1 files may write "feel:number"
     if type_ref in NUMBER_TYPES:
         if isinstance(value, str) and _NUMBER_RE.fullmatch(value):
             return Decimal(value.strip())
