@@ -1,0 +1,64 @@
+"""Workflow state without its spec: the spec comes from the deployed version, not from each case.
+
+SpiffWorkflow's serializer embeds the whole process spec in every serialized workflow. A case's
+spec is fixed by its process version, so we store only the run state and hand the parsed spec
+back in when restoring. Format changes need a new FORMAT and a migration (see SpiffWorkflow's own
+serializer versioning).
+"""
+import json
+from copy import deepcopy
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+
+FORMAT = "zsa-state-1"
+
+
+class StateConverter(BpmnWorkflowConverter):
+    """BpmnWorkflow <-> dict, leaving out `spec` and `subprocess_specs`."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct):
+        spec, subprocess_specs = dct.pop("_specs")
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+_CONFIG = deepcopy(CAMUNDA_CONFIG)
+_CONFIG[BpmnWorkflow] = StateConverter
+_REGISTRY = BpmnWorkflowSerializer.configure(_CONFIG)
+
+
+def dump_state(workflow) -> bytes:
+    """Serialize a workflow's run state (tasks, data, subprocesses) to compact JSON bytes."""
+    _REGISTRY._encoder_mode = False
+    dct = _REGISTRY.convert(workflow)
+    return json.dumps(dct, separators=(",", ":"), default=_json_default).encode()
+
+
+def load_state(blob: bytes, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
+    """Rebuild a workflow from `dump_state` output and its (cached) parsed spec."""
+    dct = json.loads(blob)
+    dct["_specs"] = (spec, subprocess_specs)
+    workflow = _REGISTRY.restore(dct)
+    workflow._BpmnWorkflow__script_engine = script_engine
+    return workflow
+
+
+def _json_default(value):
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")

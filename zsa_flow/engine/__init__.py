@@ -1,0 +1,1 @@
+"""Running SpiffWorkflow instances: deployed definitions, one engine run, history pruning."""

@@ -1,0 +1,159 @@
+"""Use cases on cases: start (form or message), deliver a message, fire timers, retry, cancel."""
+import re
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy import insert, select, update
+
+from ..bpmn import runtime
+from ..engine.runner import CaseRun
+from ..errors import Conflict, NotFound, ValidationFailed, ZsaError
+from ..storage.tables import case_number_seq, human_task, kommune as kommune_table, process_definition, timer, vorgang, workflow_state
+from .deployments import definition_row
+from .history import append_events
+from .runs import get_case_row, open_run, save_run
+
+AGS = re.compile(r"^\d{8}$")
+
+
+def start_case(platform, process_id, kommune, data=None, *, version=None, business_key=None,
+               actor="system", message=None):
+    """Start a case of `process_id` for a Kommune; return its case number."""
+    data = dict(data or {})
+    with platform.uow() as uow:
+        _check_kommune(uow, kommune)
+        row = definition_row(uow, process_id, version)
+        definition = platform.definition(uow, row["id"])
+        if message is not None and message not in definition.message_starts:
+            raise NotFound(f"Prozess '{process_id}' wird nicht durch die Nachricht '{message}' gestartet")
+        if message is None and definition.start_form and data:
+            form = definition.forms.get(definition.start_form)
+            if form is not None:
+                clean, errors = form.validate(data)
+                if errors:
+                    raise ValidationFailed("Die Angaben sind unvollständig oder fehlerhaft", details={"fields": errors})
+                data = clean
+        now = platform.clock.now()
+        number = _next_number(uow, definition.case_prefix, now.year)
+        data["kommune"] = kommune
+        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=definition.script_engine)
+        run = CaseRun(workflow)
+        with runtime.using_clock(platform.clock):
+            run.start(data, message=message)
+        case_id = uow.execute(insert(vorgang).values(
+            number=number, definition_id=row["id"], process_id=process_id, kommune=kommune,
+            business_key=business_key, state="running", data={}, lock_version=0,
+            created_at=now, updated_at=now,
+        )).inserted_primary_key[0]
+        uow.execute(insert(workflow_state).values(case_id=case_id, format="new", state=b"{}"))
+        case_row = get_case_row(uow, case_id=case_id)
+        started = {"type": "case_started", "data": {"process": process_id, "version": row["version"],
+                                                     "kommune": kommune, "message": message, "data": data}}
+        save_run(platform, uow, case_row, definition, run, actor, now, events_before=[started])
+        uow.commit()
+    return number
+
+
+def deliver_message(platform, number, name, data=None, *, kommune=None, actor="system"):
+    """Deliver a message to a waiting case, or start a case whose start event awaits it."""
+    if number is None:
+        if not kommune:
+            raise ValidationFailed("Für eine Startnachricht ist die Kommune (AGS) anzugeben",
+                                   details={"fields": {"kommune": "Pflichtfeld"}})
+        return start_case(platform, _process_started_by(platform, name), kommune, data, actor=actor, message=name)
+    return _run_on_case(platform, number, actor, lambda run: run.deliver_message(name, data or {}))
+
+
+def retry(platform, number, actor="system"):
+    """Run a case in incident again (after a fix of data, model or rules)."""
+    with platform.uow(readonly=True) as uow:
+        if get_case_row(uow, number=number)["state"] != "incident":
+            raise Conflict(f"Vorgang {number} hat keine Störung")
+    return _run_on_case(platform, number, actor, lambda run: run.retry())
+
+
+def fire_timers(platform, number, actor="timer"):
+    """Let a case's due timers fire."""
+    return _run_on_case(platform, number, actor, lambda run: run.fire_due_timers())
+
+
+def tick(platform, limit=500):
+    """Fire every due timer (engine clock); return the number of cases moved on."""
+    now = platform.clock.now()
+    with platform.uow(readonly=True) as uow:
+        numbers = [r.number for r in uow.execute(
+            select(vorgang.c.number).where(vorgang.c.id.in_(
+                select(timer.c.case_id).where(timer.c.due_at <= now))).order_by(vorgang.c.id).limit(limit))]
+    moved = 0
+    for number in numbers:
+        try:
+            fire_timers(platform, number)
+            moved += 1
+        except Conflict:
+            continue  # another worker handled it first
+    return moved
+
+
+def cancel_case(platform, number, reason, actor):
+    """Cancel a running case: open tasks are withdrawn, timers dropped."""
+    with platform.uow() as uow:
+        row = get_case_row(uow, number=number)
+        if row["state"] in ("completed", "cancelled"):
+            raise Conflict(f"Vorgang {number} ist bereits beendet")
+        now = platform.clock.now()
+        result = uow.execute(update(vorgang).where(vorgang.c.id == row["id"], vorgang.c.lock_version == row["lock_version"])
+                             .values(state="cancelled", lock_version=row["lock_version"] + 1, updated_at=now, ended_at=now))
+        if result.rowcount != 1:
+            raise Conflict(f"Vorgang {number} wurde gleichzeitig geändert")
+        uow.execute(update(human_task).where(human_task.c.case_id == row["id"], human_task.c.state == "open")
+                    .values(state="cancelled", completed_at=now))
+        uow.execute(timer.delete().where(timer.c.case_id == row["id"]))
+        append_events(uow, row["id"], number, [{"type": "case_cancelled", "data": {"reason": reason}}], actor, now)
+        platform.workflows.take(row["id"], row["lock_version"])
+        uow.commit()
+
+
+def _run_on_case(platform, number, actor, operation):
+    with platform.uow() as uow:
+        case_row = get_case_row(uow, number=number)
+        if case_row["state"] in ("completed", "cancelled"):
+            raise Conflict(f"Vorgang {number} ist bereits beendet")
+        run, definition = open_run(platform, uow, case_row)
+        with runtime.using_clock(platform.clock):
+            operation(run)
+        state = save_run(platform, uow, case_row, definition, run, actor, platform.clock.now())
+        uow.commit()
+    return state
+
+
+def _process_started_by(platform, message):
+    with platform.uow(readonly=True) as uow:
+        rows = uow.execute(select(process_definition.c.process_id, process_definition.c.message_starts)
+                           .order_by(process_definition.c.version.desc())).all()
+    matches = sorted({r.process_id for r in rows if message in (r.message_starts or [])})
+    if not matches:
+        raise NotFound(f"Kein Prozess wird durch die Nachricht '{message}' gestartet")
+    if len(matches) > 1:
+        raise ZsaError(f"Die Nachricht '{message}' startet mehrere Prozesse: {', '.join(matches)}")
+    return matches[0]
+
+
+def _check_kommune(uow, ags):
+    if not isinstance(ags, str) or not AGS.match(ags):
+        raise ValidationFailed(f"Kommune: '{ags}' ist kein 8-stelliger Amtlicher Gemeindeschlüssel",
+                               details={"fields": {"kommune": "8-stelliger AGS erwartet"}})
+    if uow.execute(select(kommune_table.c.ags).where(kommune_table.c.ags == ags)).first() is None:
+        raise NotFound(f"Kommune {ags} ist nicht angelegt")
+
+
+def _next_number(uow, prefix, year):
+    """Readable, gap-free per prefix and year: HUND-2026-000123."""
+    row = uow.execute(select(case_number_seq.c.last).where(
+        case_number_seq.c.prefix == prefix, case_number_seq.c.year == year).with_for_update()).first()
+    if row is None:
+        uow.execute(insert(case_number_seq).values(prefix=prefix, year=year, last=1))
+        last = 1
+    else:
+        last = row.last + 1
+        uow.execute(update(case_number_seq).where(case_number_seq.c.prefix == prefix, case_number_seq.c.year == year)
+                    .values(last=last))
+    return f"{prefix}-{year}-{last:06d}"

@@ -1,0 +1,118 @@
+"""Deploying a process library: immutable, numbered versions identified by content hash."""
+
+from sqlalchemy import func, insert, select
+
+from ..errors import ModelError
+from ..library.loader import read_library
+from ..storage.tables import artifact, form_definition, process_definition
+
+
+def deploy(platform, paths, actor="system"):
+    """Deploy every executable process under `paths`; unchanged ones keep their version."""
+    library = read_library(paths)
+    _validate(platform, library)
+    now = platform.clock.now()
+    results = []
+    with platform.uow() as uow:
+        stored = set()
+        for f in library.files:
+            if f.sha256 not in stored and uow.execute(
+                select(artifact.c.sha256).where(artifact.c.sha256 == f.sha256)
+            ).first() is None:
+                uow.execute(insert(artifact).values(sha256=f.sha256, kind=f.kind, content=f.content))
+            stored.add(f.sha256)
+        for form_id_, f in sorted(library.forms.items()):
+            _deploy_form(uow, form_id_, f, now)
+        for pid, info in sorted(library.processes.items()):
+            if not info.executable:
+                continue
+            results.append(_deploy_process(uow, library, info, now, actor))
+        uow.commit()
+    return results
+
+
+def _deploy_process(uow, library, info, now, actor):
+    bundle = library.bundle(info.process_id)
+    digest = library.bundle_hash(info.process_id)
+    latest = uow.execute(
+        select(process_definition.c.version, process_definition.c.content_hash)
+        .where(process_definition.c.process_id == info.process_id)
+        .order_by(process_definition.c.version.desc()).limit(1)
+    ).first()
+    if latest is not None and latest.content_hash == digest:
+        return {"process_id": info.process_id, "version": latest.version, "created": False}
+    version = (latest.version if latest else 0) + 1
+    prefix = info.properties.get("zsa:case-prefix") or info.process_id[:4].upper()
+    uow.execute(insert(process_definition).values(
+        process_id=info.process_id, version=version, name=info.name, content_hash=digest,
+        case_prefix=prefix, service=info.properties.get("zsa:service"), properties=info.properties,
+        files=[{"path": f.path, "kind": f.kind, "sha256": f.sha256} for f in bundle],
+        start_form=info.start_form, message_starts=info.message_starts, deployed_at=now, deployed_by=actor,
+    ))
+    return {"process_id": info.process_id, "version": version, "created": True}
+
+
+def _deploy_form(uow, form_id_, f, now):
+    latest = uow.execute(
+        select(form_definition.c.version, form_definition.c.sha256)
+        .where(form_definition.c.form_id == form_id_).order_by(form_definition.c.version.desc()).limit(1)
+    ).first()
+    if latest is not None and latest.sha256 == f.sha256:
+        return
+    uow.execute(insert(form_definition).values(
+        form_id=form_id_, version=(latest.version if latest else 0) + 1, sha256=f.sha256, deployed_at=now))
+
+
+def _validate(platform, library):
+    """Refuse to deploy what cannot run: every executable process must parse with its bundle."""
+    from ..engine.definitions import build_definition
+
+    for pid, info in library.processes.items():
+        if not info.executable:
+            continue
+        bundle = library.bundle(pid)
+        row = {"id": 0, "process_id": pid, "version": 0, "name": info.name, "case_prefix": "X",
+               "files": [{"path": f.path, "kind": f.kind, "sha256": f.sha256} for f in bundle],
+               "start_form": info.start_form, "message_starts": info.message_starts, "properties": info.properties}
+        build_definition(row, {f.sha256: f.content for f in bundle})
+    if not any(i.executable for i in library.processes.values()):
+        raise ModelError("Keine ausführbaren Prozesse gefunden (isExecutable=\"true\")")
+
+
+def list_processes(platform):
+    """Every deployed process with its latest version and number of versions."""
+    with platform.uow(readonly=True) as uow:
+        rows = uow.execute(
+            select(process_definition.c.process_id, func.max(process_definition.c.version).label("latest"),
+                   func.count().label("versions"))
+            .group_by(process_definition.c.process_id).order_by(process_definition.c.process_id)
+        ).all()
+        result = []
+        for r in rows:
+            d = uow.execute(select(process_definition).where(
+                process_definition.c.process_id == r.process_id, process_definition.c.version == r.latest)).mappings().one()
+            result.append({"process_id": r.process_id, "name": d["name"], "version": r.latest, "versions": r.versions,
+                           "case_prefix": d["case_prefix"], "service": d["service"], "start_form": d["start_form"],
+                           "message_starts": d["message_starts"], "deployed_at": d["deployed_at"].isoformat()})
+        return result
+
+
+def definition_row(uow, process_id, version=None):
+    """The row of a named version, or of the latest one."""
+    q = select(process_definition).where(process_definition.c.process_id == process_id)
+    q = q.where(process_definition.c.version == version) if version else q.order_by(process_definition.c.version.desc())
+    row = uow.execute(q.limit(1)).mappings().first()
+    if row is None:
+        from ..errors import NotFound
+
+        what = f"Version {version} von '{process_id}'" if version else f"Prozess '{process_id}'"
+        raise NotFound(f"{what} ist nicht bereitgestellt")
+    return row
+
+
+def load_contents(uow, row):
+    """sha256 -> file content for every file of a deployed version."""
+    shas = [f["sha256"] for f in row["files"]]
+    return {r.sha256: r.content for r in uow.execute(select(artifact.c.sha256, artifact.c.content).where(artifact.c.sha256.in_(shas)))}
+
+

@@ -1,0 +1,96 @@
+"""The one entry point web, CLI, tests and simulation use: `Platform.connect(url, clock)`."""
+from ..clock import SystemClock
+from ..engine.cache import WorkflowCache
+from ..engine.definitions import DefinitionCache, build_definition
+from ..storage.db import make_engine
+from ..storage.migrate import ensure_migrated
+from ..storage.uow import UnitOfWork
+from . import cases, deployments, queries, tasks
+
+
+class Platform:
+    """Holds the database engine, the clock and the caches; methods are the use cases."""
+
+    def __init__(self, engine, clock=None):
+        self.engine = engine
+        self.clock = clock or SystemClock()
+        self.workflows = WorkflowCache()
+        self.definitions = DefinitionCache()
+        self.forms = DefinitionCache()  # parsed forms by sha256 (immutable)
+
+    @classmethod
+    def connect(cls, url=None, clock=None, check_migrated=True):
+        """Open the configured database; refuses an unmigrated one with a clear message."""
+        engine = make_engine(url)
+        if check_migrated:
+            ensure_migrated(engine)
+        return cls(engine, clock)
+
+    def uow(self, readonly=False):
+        return UnitOfWork(self.engine, readonly=readonly)
+
+    def definition(self, uow, definition_id):
+        """The parsed, runnable process version (cached)."""
+        from sqlalchemy import select
+
+        from ..storage.tables import process_definition
+
+        def load():
+            row = uow.execute(select(process_definition).where(process_definition.c.id == definition_id)).mappings().one()
+            return build_definition(row, deployments.load_contents(uow, row))
+
+        return self.definitions.get(definition_id, load)
+
+    # deployments
+    def deploy(self, paths, actor="system"):
+        return deployments.deploy(self, paths, actor)
+
+    def processes(self):
+        return deployments.list_processes(self)
+
+    # cases
+    def start_case(self, process_id, kommune, data=None, **kwargs):
+        return cases.start_case(self, process_id, kommune, data, **kwargs)
+
+    def deliver_message(self, number, name, data=None, **kwargs):
+        return cases.deliver_message(self, number, name, data, **kwargs)
+
+    def tick(self):
+        return cases.tick(self)
+
+    def retry(self, number, actor="system"):
+        return cases.retry(self, number, actor)
+
+    def cancel(self, number, reason, actor):
+        return cases.cancel_case(self, number, reason, actor)
+
+    def case(self, number):
+        return queries.get_case(self, number)
+
+    def cases(self, **filters):
+        return queries.list_cases(self, **filters)
+
+    def events(self, number):
+        return queries.list_events(self, number)
+
+    # tasks
+    def tasks(self, **filters):
+        return queries.list_tasks(self, **filters)
+
+    def task(self, task_id):
+        return queries.get_task(self, task_id)
+
+    def claim(self, task_id, user):
+        return tasks.claim(self, task_id, user)
+
+    def unclaim(self, task_id, user):
+        return tasks.unclaim(self, task_id, user)
+
+    def assign(self, task_id, assignee, actor):
+        return tasks.assign(self, task_id, assignee, actor)
+
+    def save_draft(self, task_id, data, user):
+        return tasks.save_draft(self, task_id, data, user)
+
+    def complete(self, task_id, data, user, **kwargs):
+        return tasks.complete(self, task_id, data, user, **kwargs)

@@ -1,0 +1,155 @@
+"""Read models: cases, task lists and history as plain dicts (indexed queries, no workflow loading)."""
+from sqlalchemy import and_, exists, func, or_, select
+
+from ..storage.tables import event, human_task, process_definition, task_candidate, timer, vorgang
+from .runs import get_case_row
+
+
+def _iso(value):
+    return value.isoformat() if value is not None else None
+
+
+def case_dict(uow, row):
+    version = uow.execute(select(process_definition.c.version, process_definition.c.name)
+                          .where(process_definition.c.id == row["definition_id"])).first()
+    return {
+        "number": row["number"],
+        "process": row["process_id"],
+        "process_name": version.name,
+        "version": version.version,
+        "kommune": row["kommune"],
+        "business_key": row["business_key"],
+        "title": row["title"],
+        "state": row["state"],
+        "incident": row["incident"],
+        "data": row["data"],
+        "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]),
+        "ended_at": _iso(row["ended_at"]),
+    }
+
+
+def get_case(platform, number):
+    """One case with its data, open tasks and waiting timers."""
+    with platform.uow(readonly=True) as uow:
+        row = get_case_row(uow, number=number)
+        result = case_dict(uow, row)
+        result["tasks"] = [task_dict(r) for r in uow.execute(
+            select(human_task).where(human_task.c.case_id == row["id"], human_task.c.state == "open")
+            .order_by(human_task.c.created_at)).mappings()]
+        result["timers"] = [{"element_id": t.element_id, "due": _iso(t.due_at)} for t in uow.execute(
+            select(timer.c.element_id, timer.c.due_at).where(timer.c.case_id == row["id"]).order_by(timer.c.due_at))]
+        return result
+
+
+def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=None, search=None, limit=100, offset=0):
+    """Cases, newest first, filtered."""
+    q = select(vorgang)
+    if kommune:
+        q = q.where(vorgang.c.kommune == kommune)
+    if kommunen is not None:
+        q = q.where(vorgang.c.kommune.in_(list(kommunen)))
+    if process:
+        q = q.where(vorgang.c.process_id == process)
+    if state:
+        q = q.where(vorgang.c.state == state)
+    if search:
+        like = f"%{search}%"
+        q = q.where(or_(vorgang.c.number.ilike(like), vorgang.c.title.ilike(like), vorgang.c.business_key == search))
+    with platform.uow(readonly=True) as uow:
+        rows = uow.execute(q.order_by(vorgang.c.id.desc()).limit(limit).offset(offset)).mappings().all()
+        return [case_dict(uow, r) for r in rows]
+
+
+def task_dict(row):
+    return {
+        "id": row["id"],
+        "case": row["case_number"],
+        "process": row["process_id"],
+        "name": row["name"],
+        "task_def": row["task_def"],
+        "candidate_groups": row["candidate_groups"],
+        "candidate_users": row["candidate_users"],
+        "assignee": row["assignee"],
+        "kommune": row["kommune"],
+        "created": _iso(row["created_at"]),
+        "due": _iso(row["due_at"]),
+        "follow_up": _iso(row["follow_up_at"]),
+        "priority": row["priority"],
+        "form": row["form_ref"],
+        "state": row["state"],
+    }
+
+
+def task_filter(*, case=None, group=None, groups=None, user=None, kommune=None, kommunen=None, assignee=None,
+                unassigned=False, process=None, name=None, overdue_at=None, state="open"):
+    """WHERE clauses for task lists; `groups`/`user` restrict to tasks the person is a candidate for."""
+    cond = []
+    if state:
+        cond.append(human_task.c.state == state)
+    if case:
+        cond.append(human_task.c.case_number == case)
+    if kommune:
+        cond.append(human_task.c.kommune == kommune)
+    if kommunen is not None:
+        cond.append(human_task.c.kommune.in_(list(kommunen)))
+    if process:
+        cond.append(human_task.c.process_id == process)
+    if name:
+        cond.append(human_task.c.name.ilike(f"%{name}%"))
+    if assignee:
+        cond.append(human_task.c.assignee == assignee)
+    if unassigned:
+        cond.append(human_task.c.assignee.is_(None))
+    if overdue_at is not None:
+        cond.append(human_task.c.due_at < overdue_at)
+    if group:
+        groups = [group]
+    if groups is not None or user is not None:
+        cand = task_candidate.c
+        options = []
+        if groups:
+            options.append(and_(cand.kind == "group", cand.value.in_(list(groups))))
+        if user:
+            options.append(and_(cand.kind == "user", cand.value == user))
+        visible = exists().where(cand.task_id == human_task.c.id, or_(*options)) if options else False
+        cond.append(or_(visible, human_task.c.assignee == user) if user else visible)
+    return cond
+
+
+ORDER = {
+    "due": (human_task.c.due_at.is_(None), human_task.c.due_at, human_task.c.id),
+    "priority": (human_task.c.priority.desc(), human_task.c.created_at, human_task.c.id),
+    "created": (human_task.c.created_at, human_task.c.id),
+}
+
+
+def list_tasks(platform, *, sort="due", limit=100, offset=0, **filters):
+    """Task list rows (see task_filter for the filters)."""
+    cond = task_filter(**filters)
+    with platform.uow(readonly=True) as uow:
+        rows = uow.execute(select(human_task).where(*cond).order_by(*ORDER.get(sort, ORDER["due"]))
+                           .limit(limit).offset(offset)).mappings().all()
+        return [task_dict(r) for r in rows]
+
+
+def count_tasks(platform, **filters):
+    with platform.uow(readonly=True) as uow:
+        return uow.execute(select(func.count()).select_from(human_task).where(*task_filter(**filters))).scalar_one()
+
+
+def get_task(platform, task_id):
+    from .tasks import get_task_row
+
+    with platform.uow(readonly=True) as uow:
+        return task_dict(get_task_row(uow, task_id)) | {"draft": get_task_row(uow, task_id)["draft"]}
+
+
+def list_events(platform, number):
+    """The case's history, oldest first."""
+    with platform.uow(readonly=True) as uow:
+        row = get_case_row(uow, number=number)
+        return [{
+            "seq": e.seq, "type": e.type, "element_id": e.element_id, "element_name": e.element_name,
+            "actor": e.actor, "at": _iso(e.at), "data": e.data, "hash": e.hash, "prev_hash": e.prev_hash,
+        } for e in uow.execute(select(event).where(event.c.case_id == row["id"]).order_by(event.c.seq))]

@@ -1,0 +1,48 @@
+"""Applying and checking Alembic migrations without an alembic.ini."""
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from ..errors import DatabaseNotMigrated
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def upgrade(engine) -> None:
+    """Bring the schema to the newest revision (`zsa-flow db upgrade`)."""
+    with engine.begin() as conn:
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("COMMIT")  # our begin hook opened one; alembic manages its own
+            conn.exec_driver_sql("BEGIN")
+        command.upgrade(_config(conn), "head")
+
+
+def revision(engine, message: str) -> None:
+    """Autogenerate a migration from the difference between tables.py and the database (dev only)."""
+    with engine.begin() as conn:
+        command.revision(_config(conn), message=message, autogenerate=True)
+
+
+def head() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def ensure_migrated(engine) -> None:
+    """Raise a clear error when the database lacks the newest schema."""
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current != head():
+        raise DatabaseNotMigrated(
+            "Die Datenbank ist nicht auf dem aktuellen Stand "
+            f"(Revision {current or 'keine'}, benötigt {head()}). Bitte zuerst `zsa-flow db upgrade` ausführen."
+        )

@@ -1,0 +1,215 @@
+"""The schema. Task lists and timers are plain indexed rows; workflow state is one blob per case.
+
+Changing a table here needs an Alembic migration in storage/migrations/versions.
+"""
+from datetime import timezone
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+
+
+class UtcDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+metadata = MetaData()
+
+kommune = Table(
+    "kommune",
+    metadata,
+    Column("ags", String(8), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("demo", Boolean, nullable=False, default=False),
+)
+
+# Content-addressed store of every deployed file (BPMN, DMN, form); immutable.
+artifact = Table(
+    "artifact",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("kind", String(10), nullable=False),  # bpmn | dmn | form
+    Column("content", LargeBinary, nullable=False),
+)
+
+process_definition = Table(
+    "process_definition",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("process_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", String(300)),
+    Column("content_hash", String(64), nullable=False),
+    Column("case_prefix", String(20), nullable=False),
+    Column("service", String(100)),
+    Column("properties", JSON, nullable=False, default=dict),
+    Column("files", JSON, nullable=False),  # [{"path", "kind", "sha256"}]
+    Column("start_form", String(200)),
+    Column("message_starts", JSON, nullable=False, default=list),  # message names that start a case
+    Column("deployed_at", UtcDateTime(), nullable=False),
+    Column("deployed_by", String(100)),
+    UniqueConstraint("process_id", "version", name="uq_process_version"),
+    UniqueConstraint("process_id", "content_hash", name="uq_process_hash"),
+)
+
+# Every deployed version of a Camunda Form, for formRefBinding="latest".
+form_definition = Table(
+    "form_definition",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("form_id", String(200), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("sha256", String(64), ForeignKey("artifact.sha256"), nullable=False),
+    Column("deployed_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("form_id", "version", name="uq_form_version"),
+    UniqueConstraint("form_id", "sha256", name="uq_form_hash"),
+)
+
+case_number_seq = Table(
+    "case_number_seq",
+    metadata,
+    Column("prefix", String(20), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("last", Integer, nullable=False),
+)
+
+vorgang = Table(  # a case ("Vorgang"): one process instance for one Kommune
+    "vorgang",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("number", String(40), nullable=False, unique=True),
+    Column("definition_id", Integer, ForeignKey("process_definition.id"), nullable=False),
+    Column("process_id", String(200), nullable=False),
+    Column("kommune", String(8), ForeignKey("kommune.ags"), nullable=False),
+    Column("business_key", String(200)),
+    Column("title", String(300)),  # e.g. applicant's name, for search
+    Column("state", String(20), nullable=False),  # running | completed | cancelled | incident
+    Column("incident", Text),
+    Column("data", JSON, nullable=False, default=dict),  # current case data (read model)
+    Column("lock_version", Integer, nullable=False, default=1),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("updated_at", UtcDateTime(), nullable=False),
+    Column("ended_at", UtcDateTime()),
+    Index("ix_vorgang_kommune_state", "kommune", "state"),
+    Index("ix_vorgang_process", "process_id"),
+    Index("ix_vorgang_business_key", "business_key"),
+)
+
+workflow_state = Table(  # serialized SpiffWorkflow state, kept out of list queries
+    "workflow_state",
+    metadata,
+    Column("case_id", Integer, ForeignKey("vorgang.id"), primary_key=True),
+    Column("format", String(20), nullable=False),
+    Column("state", LargeBinary, nullable=False),
+)
+
+human_task = Table(
+    "human_task",
+    metadata,
+    Column("id", String(36), primary_key=True),  # the SpiffWorkflow task id
+    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
+    Column("case_number", String(40), nullable=False),
+    Column("process_id", String(200), nullable=False),
+    Column("kommune", String(8), nullable=False),
+    Column("task_def", String(200), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("candidate_groups", JSON, nullable=False, default=list),
+    Column("candidate_users", JSON, nullable=False, default=list),
+    Column("assignee", String(100)),
+    Column("form_ref", String(200)),
+    Column("form_sha256", String(64)),
+    Column("priority", Integer, nullable=False, default=50),
+    Column("state", String(20), nullable=False),  # open | completed | cancelled
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("due_at", UtcDateTime()),
+    Column("follow_up_at", UtcDateTime()),
+    Column("completed_at", UtcDateTime()),
+    Column("completed_by", String(100)),
+    Column("draft", JSON),
+    Column("lock_version", Integer, nullable=False, default=1),
+    Index("ix_task_open_kommune", "state", "kommune", "due_at"),
+    Index("ix_task_assignee", "assignee", "state"),
+    Index("ix_task_case", "case_id"),
+)
+
+# One row per candidate group/user of an open task, so "tasks for my groups" is an indexed join.
+task_candidate = Table(
+    "task_candidate",
+    metadata,
+    Column("task_id", String(36), ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True),
+    Column("kind", String(5), primary_key=True),  # group | user
+    Column("value", String(100), primary_key=True),
+    Index("ix_candidate_value", "kind", "value"),
+)
+
+timer = Table(
+    "timer",
+    metadata,
+    Column("id", String(36), primary_key=True),  # the SpiffWorkflow task id of the waiting event
+    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
+    Column("element_id", String(200), nullable=False),
+    Column("due_at", UtcDateTime(), nullable=False),
+    Index("ix_timer_due", "due_at"),
+)
+
+# Append-only history; each row chains the hash of the case's previous row (tamper evidence).
+event = Table(
+    "event",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("element_id", String(200)),
+    Column("element_name", String(300)),
+    Column("actor", String(100), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("data", JSON, nullable=False, default=dict),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("case_id", "seq", name="uq_event_case_seq"),
+)
+
+# Messages a case throws to the outside (register entries, notices to the applicant).
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("payload", JSON, nullable=False, default=dict),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("sent_at", UtcDateTime()),
+    Index("ix_outbox_unsent", "sent_at"),
+)
