@@ -53,10 +53,7 @@ def read_json_arg(text_or_path: str | None, what: str = "--data"):
 def _register_all():
     # Imported for their side effect of adding commands to `main`; each module owns one area.
     from . import rules  # noqa: F401  (wohngeld, hundesteuer)
-    try:
-        from . import engine  # noqa: F401  (deploy, start, tasks, ... )
-    except ImportError:  # pragma: no cover - during bootstrap only
-        pass
+    from . import engine  # noqa: F401  (deploy, start, tasks, ... )
 
 
 _register_all()

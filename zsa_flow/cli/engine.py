@@ -1,0 +1,194 @@
+"""Engine commands: deploy, processes, start, cases, case, tasks, claim, complete, message, tick,
+worker, retry, serve, db upgrade."""
+import time
+
+import click
+
+from . import echo_json, main, read_json_arg
+
+
+def _platform():
+    from ..services.platform import Platform
+
+    return Platform.connect()
+
+
+@main.group()
+def db():
+    """Datenbank verwalten."""
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Migrationen anwenden und Referenzdaten (Kommunen) abgleichen."""
+    from ..services.platform import Platform
+    from ..services.reference import sync_kommunen
+    from ..storage import migrate
+    from ..storage.db import make_engine
+
+    engine = make_engine()
+    migrate.upgrade(engine)
+    sync_kommunen(Platform(engine))
+    click.echo(f"Datenbank auf Revision {migrate.head()}")
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--user", default="system", help="Wer stellt bereit (für die Historie).")
+def deploy(paths, user):
+    """Prozessbibliothek bereitstellen (Standard: processes/ und forms/)."""
+    results = _platform().deploy(list(paths) or ["processes", "forms"], actor=user)
+    for r in results:
+        state = "neu" if r["created"] else "unverändert"
+        click.echo(f"{r['process_id']}: Version {r['version']} ({state})")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+def processes(as_json):
+    """Bereitgestellte Prozesse mit neuester Version."""
+    rows = _platform().processes()
+    if as_json:
+        return echo_json(rows)
+    for r in rows:
+        click.echo(f"{r['process_id']:<40} v{r['version']:<4} {r['case_prefix']:<6} {r['name'] or ''}")
+
+
+@main.command()
+@click.argument("process_id")
+@click.option("--kommune", required=True, help="8-stelliger AGS der Kommune.")
+@click.option("--data", help="Falldaten als JSON, Datei oder - für stdin.")
+@click.option("--version", type=int, help="Bestimmte Prozessversion statt der neuesten.")
+@click.option("--business-key")
+@click.option("--user", default="cli")
+def start(process_id, kommune, data, version, business_key, user):
+    """Vorgang starten; gibt die Vorgangsnummer aus."""
+    number = _platform().start_case(process_id, kommune, read_json_arg(data) or {}, version=version,
+                                    business_key=business_key, actor=user)
+    click.echo(number)
+
+
+@main.command()
+@click.option("--kommune")
+@click.option("--process")
+@click.option("--state")
+@click.option("--json", "as_json", is_flag=True)
+def cases(kommune, process, state, as_json):
+    """Vorgänge auflisten."""
+    rows = _platform().cases(kommune=kommune, process=process, state=state)
+    if as_json:
+        return echo_json(rows)
+    for r in rows:
+        click.echo(f"{r['number']:<20} {r['process']:<30} v{r['version']:<3} {r['kommune']} {r['state']}")
+
+
+@main.command()
+@click.argument("number")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--events", is_flag=True, help="Auch die Historie zeigen.")
+def case(number, as_json, events):
+    """Einen Vorgang anzeigen."""
+    platform = _platform()
+    c = platform.case(number)
+    if events:
+        c["events"] = platform.events(number)
+    if as_json:
+        return echo_json(c)
+    click.echo(f"{c['number']}  {c['process']} v{c['version']}  Kommune {c['kommune']}  Status: {c['state']}")
+    if c["incident"]:
+        click.echo(f"Störung: {c['incident']}")
+    for t in c["tasks"]:
+        click.echo(f"  Aufgabe {t['id']}  {t['name']}  [{', '.join(t['candidate_groups'])}]  {t['assignee'] or '-'}")
+    for t in c["timers"]:
+        click.echo(f"  Timer {t['element_id']} fällig {t['due']}")
+    for e in c.get("events", []):
+        click.echo(f"  {e['seq']:>3} {e['at']} {e['type']:<20} {e['element_name'] or e['element_id'] or ''} ({e['actor']})")
+
+
+@main.command()
+@click.option("--group")
+@click.option("--kommune")
+@click.option("--assignee")
+@click.option("--case", "case_number")
+@click.option("--json", "as_json", is_flag=True)
+def tasks(group, kommune, assignee, case_number, as_json):
+    """Offene Aufgaben auflisten."""
+    rows = _platform().tasks(group=group, kommune=kommune, assignee=assignee, case=case_number, limit=1000)
+    if as_json:
+        return echo_json(rows)
+    for t in rows:
+        click.echo(f"{t['id']}  {t['case']:<20} {t['name']:<35} [{', '.join(t['candidate_groups'])}] "
+                   f"{t['assignee'] or '-'} fällig {t['due'] or '-'}")
+
+
+@main.command()
+@click.argument("task_id")
+@click.option("--user", required=True)
+def claim(task_id, user):
+    """Aufgabe übernehmen."""
+    _platform().claim(task_id, user)
+    click.echo(f"Aufgabe {task_id} von {user} übernommen")
+
+
+@main.command()
+@click.argument("task_id")
+@click.option("--data", default="{}", help="Formulardaten als JSON, Datei oder - für stdin.")
+@click.option("--user", required=True)
+def complete(task_id, data, user):
+    """Aufgabe mit Formulardaten abschließen."""
+    state = _platform().complete(task_id, read_json_arg(data) or {}, user)
+    click.echo(f"Aufgabe {task_id} erledigt; Vorgang: {state}")
+
+
+@main.command()
+@click.argument("number")
+@click.argument("name")
+@click.option("--data", help="Nachrichteninhalt als JSON.")
+@click.option("--kommune", help="Bei Startnachrichten (NUMBER = -): AGS der Kommune.")
+@click.option("--user", default="cli")
+def message(number, name, data, kommune, user):
+    """Nachricht an einen wartenden Vorgang senden (NUMBER '-' startet per Startnachricht)."""
+    result = _platform().deliver_message(None if number == "-" else number, name, read_json_arg(data) or {},
+                                         kommune=kommune, actor=user)
+    click.echo(result if number == "-" else f"Nachricht '{name}' an {number} zugestellt; Vorgang: {result}")
+
+
+@main.command()
+def tick():
+    """Alle fälligen Timer einmal auslösen."""
+    click.echo(f"{_platform().tick()} Vorgänge weitergeführt")
+
+
+@main.command()
+@click.option("--interval", default=10.0, help="Sekunden zwischen zwei Durchläufen.")
+def worker(interval):
+    """Dauerhaft fällige Timer auslösen (Strg+C beendet)."""
+    platform = _platform()
+    click.echo(f"Worker läuft, Intervall {interval}s")
+    try:
+        while True:
+            moved = platform.tick()
+            if moved:
+                click.echo(f"{moved} Vorgänge weitergeführt")
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        click.echo("Worker beendet")
+
+
+@main.command()
+@click.argument("number")
+@click.option("--user", default="cli")
+def retry(number, user):
+    """Vorgang mit Störung erneut ausführen."""
+    state = _platform().retry(number, actor=user)
+    click.echo(f"{number}: {state}")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve(host, port):
+    """Web-Oberfläche und API starten."""
+    from ..web import create_app
+
+    create_app().run(host=host, port=port, threaded=True)

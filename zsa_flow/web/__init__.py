@@ -1,0 +1,69 @@
+"""Flask application factory (as in Flask's tutorial): configuration, platform, blueprints."""
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask, jsonify, request
+
+from ..errors import ZsaError
+from ..services.platform import Platform
+from ..storage.db import database_url
+
+
+def create_app(test_config=None):
+    """Create the zsa-flow web app. `test_config` may carry a ready `PLATFORM`."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        ZSA_DATABASE_URL=database_url(),
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        JSON_SORT_KEYS=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.config.setdefault("SECRET_KEY", os.environ.get("ZSA_SECRET_KEY") or _instance_secret(app))
+    platform = app.config.get("PLATFORM") or Platform.connect(app.config["ZSA_DATABASE_URL"])
+    app.extensions["zsa"] = platform
+
+    from . import api
+
+    app.register_blueprint(api.bp)
+    _register_optional_blueprints(app)
+
+    @app.errorhandler(ZsaError)
+    def _zsa_error(exc):
+        return jsonify(exc.to_dict()), exc.status
+
+    @app.errorhandler(404)
+    def _not_found(exc):
+        if request.path.startswith("/api/"):
+            return jsonify({"error": "not_found", "message": "Nicht gefunden"}), 404
+        return exc
+
+    return app
+
+
+def _register_optional_blueprints(app):
+    """Inbox, auth and admin blueprints live in their own modules (registered when present)."""
+    try:
+        from .inbox import register as register_inbox
+    except ImportError:
+        return
+    register_inbox(app)
+
+
+def _instance_secret(app) -> str:
+    """A random secret kept in the instance folder, so sessions survive restarts; never a default."""
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def get_platform() -> Platform:
+    from flask import current_app
+
+    return current_app.extensions["zsa"]
