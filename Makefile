@@ -1,0 +1,54 @@
+# zsa-flow — two commands for a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+ASSETS := zsa_flow/web/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js
+CHROMIUM := /usr/bin/chromium
+export ZSA_DATABASE_URL ?= sqlite:///instance/zsa.db
+
+.PHONY: install run test bench check lint-models assets browser serve clean
+
+install: $(STAMP) assets
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,sim]'
+	touch $(STAMP)
+
+# bpmn-js for the case diagram, from the npm registry (package-lock.json pins it).
+assets: $(ASSETS)
+
+$(ASSETS): package.json
+	@if [ -f package.json ]; then \
+	  npm ci --silent --no-audit --no-fund && \
+	  mkdir -p zsa_flow/web/static/vendor/bpmn-js && \
+	  cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js zsa_flow/web/static/vendor/bpmn-js/ && \
+	  cp -r node_modules/bpmn-js/dist/assets/* zsa_flow/web/static/vendor/bpmn-js/ ; \
+	fi
+
+# Debian's chromium for the Playwright browser tests (no browser download).
+browser:
+	@test -x $(CHROMIUM) || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+run: install
+	$(BIN)/zsa-flow db upgrade
+	$(BIN)/zsa-flow deploy processes forms
+	$(BIN)/zsa-flow demo seed
+	@echo "zsa-flow läuft auf http://127.0.0.1:5000 (Demo-Zugänge: README.md)"
+	$(BIN)/zsa-flow serve --host 127.0.0.1 --port 5000
+
+test: install browser
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m bench.engine
+	$(BIN)/python -m bench.inbox
+
+check: install
+	$(BIN)/zsa-flow check processes forms
+	../shared/tools/bpmn-lint/bpmn-lint $$(find processes -name '*.bpmn' | sort)
+
+clean:
+	rm -rf $(VENV) node_modules instance zsa_flow/web/static/vendor test-artifacts
