@@ -177,10 +177,11 @@ def worker(interval):
 
 @main.command()
 @click.argument("number")
+@click.option("--data", help="Korrigierte Daten für den gestörten Schritt (JSON).")
 @click.option("--user", default="cli")
-def retry(number, user):
+def retry(number, data, user):
     """Vorgang mit Störung erneut ausführen."""
-    state = _platform().retry(number, actor=user)
+    state = _platform().retry(number, actor=user, data=read_json_arg(data))
     click.echo(f"{number}: {state}")
 
 

@@ -74,12 +74,14 @@ class CaseRun:
         """Let every timer whose due time (engine clock) has passed fire, then run on."""
         self._steps()
 
-    def retry(self):
-        """Put tasks in ERROR back to READY and run again (after a model or data fix)."""
+    def retry(self, data: dict | None = None):
+        """Put tasks in ERROR back to READY, optionally with corrected data, and run again."""
         errored = self.workflow.get_tasks(state=TaskState.ERROR)
         for task in errored:
+            if data:
+                task.data.update(deepcopy(data))
             task._set_state(TaskState.READY)
-        self.effects.events.append({"type": "incident_resolved", "data": {"tasks": len(errored)}})
+        self.effects.events.append({"type": "retried", "data": {"tasks": len(errored), "data": data or {}}})
         self._steps()
 
     # -- queries ------------------------------------------------------------------------------

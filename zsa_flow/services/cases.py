@@ -63,12 +63,12 @@ def deliver_message(platform, number, name, data=None, *, kommune=None, actor="s
     return _run_on_case(platform, number, actor, lambda run: run.deliver_message(name, data or {}))
 
 
-def retry(platform, number, actor="system"):
-    """Run a case in incident again (after a fix of data, model or rules)."""
+def retry(platform, number, actor="system", data=None):
+    """Run a case in incident again, optionally with corrected data for the failed step."""
     with platform.uow(readonly=True) as uow:
         if get_case_row(uow, number=number)["state"] != "incident":
             raise Conflict(f"Vorgang {number} hat keine Störung")
-    return _run_on_case(platform, number, actor, lambda run: run.retry())
+    return _run_on_case(platform, number, actor, lambda run: run.retry(data))
 
 
 def fire_timers(platform, number, actor="timer"):

@@ -58,8 +58,8 @@ class Platform:
     def tick(self):
         return cases.tick(self)
 
-    def retry(self, number, actor="system"):
-        return cases.retry(self, number, actor)
+    def retry(self, number, actor="system", data=None):
+        return cases.retry(self, number, actor, data)
 
     def cancel(self, number, reason, actor):
         return cases.cancel_case(self, number, reason, actor)

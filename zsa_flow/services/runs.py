@@ -69,8 +69,8 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, actor, now, even
     _sync_timers(uow, case_row, run)
     if state == COMPLETED and case_row["state"] != COMPLETED:
         events.append({"type": "case_completed", "data": {}})
-    if state == "incident" and case_row["state"] != "incident":
-        pass  # incident_raised is already among the run's events
+    if state != "incident" and case_row["state"] == "incident":
+        events.append({"type": "incident_resolved", "data": {}})
     append_events(uow, case_row["id"], case_row["number"], events, actor, now)
     for message in run.effects.outbox:
         uow.execute(insert(outbox).values(case_id=case_row["id"], name=message["name"],

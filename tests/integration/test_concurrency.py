@@ -1,0 +1,83 @@
+"""Optimistic concurrency: two threads, two connections, one task — exactly one wins."""
+import threading
+
+import pytest
+
+from zsa_flow.errors import Conflict
+from zsa_flow.services.platform import Platform
+
+
+def _race(actions):
+    """Run the callables at the same moment in threads; return their results or exceptions."""
+    barrier = threading.Barrier(len(actions))
+    results = [None] * len(actions)
+
+    def run(i, action):
+        barrier.wait()
+        try:
+            results[i] = action()
+        except Exception as exc:  # the race outcome is what we assert on
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+@pytest.fixture
+def two_servers(zsa, db_url, clock, test_library):
+    """Two platforms on separate engines/connections: like two app servers on one database."""
+    zsa.deploy(test_library)
+    other = Platform.connect(db_url, clock=clock)
+    yield zsa, other
+    other.engine.dispose()
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_concurrent_completions_exactly_one_wins(two_servers, round_):
+    a, b = two_servers
+    number = a.start_case("antrag", "15003000", {"antragsteller_name": f"Race {round_}"})
+    task_id = a.tasks(case=number)[0]["id"]
+    b.tasks(case=number)  # both servers have seen the case
+    results = _race([
+        lambda: a.complete(task_id, {"ergebnis": "vollstaendig", "anzahl": 1}, "anna"),
+        lambda: b.complete(task_id, {"ergebnis": "abgelehnt"}, "bernd"),
+    ])
+    wins = [r for r in results if not isinstance(r, Exception)]
+    losses = [r for r in results if isinstance(r, Exception)]
+    assert len(wins) == 1 and len(losses) == 1, results
+    assert isinstance(losses[0], Conflict), repr(losses[0])
+    completed = [e for e in a.events(number) if e["type"] == "task_completed"]
+    assert len(completed) == 1  # nothing duplicated
+    winner = completed[0]["actor"]
+    state = a.case(number)["state"]
+    assert (winner, state) in {("anna", "running"), ("bernd", "completed")}
+    if winner == "anna":
+        assert [t["task_def"] for t in a.tasks(case=number)] == ["Entscheiden"]
+
+
+def test_concurrent_claims_exactly_one_wins(two_servers):
+    a, b = two_servers
+    number = a.start_case("antrag", "15003000", {"antragsteller_name": "Claim"})
+    task_id = a.tasks(case=number)[0]["id"]
+    results = _race([lambda: a.claim(task_id, "anna"), lambda: b.claim(task_id, "bernd")])
+    assert sum(1 for r in results if isinstance(r, Conflict)) == 1, results
+    assert sum(1 for r in results if r is None) == 1
+    assignee = a.task(task_id)["assignee"]
+    assert assignee in {"anna", "bernd"}
+    claims = [e for e in a.events(number) if e["type"] == "task_claimed"]
+    assert [c["actor"] for c in claims] == [assignee]
+
+
+def test_a_stale_cached_workflow_is_never_used(two_servers):
+    """Server B changes the case; server A's cached copy is outdated and must be reloaded."""
+    a, b = two_servers
+    number = a.start_case("antrag", "15003000", {"antragsteller_name": "Cache"})
+    b.complete(b.tasks(case=number)[0]["id"], {"ergebnis": "unvollstaendig"}, "bernd")
+    b.deliver_message(number, "unterlagen_eingegangen", {"x": 1})
+    task = a.tasks(case=number)[0]
+    a.complete(task["id"], {"ergebnis": "vollstaendig", "anzahl": 3}, "anna")
+    assert a.case(number)["data"]["steuer"] == 144 and a.case(number)["data"]["x"] == 1
