@@ -41,6 +41,9 @@ class CaseRun:
         self.workflow = workflow
         self.effects = Effects()
         self._before = {}
+        # What the stored rows mirror before this run, so only differences are written.
+        self.open_before = {str(t.id): (t.task_spec.bpmn_id, t.task_spec.bpmn_name) for t in self.human_tasks()}
+        self.timers_before = {str(t.id): due for t, due in self.waiting_timers()}
 
     # -- operations -------------------------------------------------------------------------
 

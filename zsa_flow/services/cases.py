@@ -2,14 +2,14 @@
 import re
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from ..bpmn import runtime
 from ..engine.runner import CaseRun
 from ..errors import Conflict, NotFound, ValidationFailed, ZsaError
 from ..storage.tables import case_number_seq, human_task, kommune as kommune_table, process_definition, timer, vorgang, workflow_state
 from .deployments import definition_row
-from .history import append_events
+from .history import GENESIS, append_events
 from .runs import get_case_row, open_run, save_run
 
 AGS = re.compile(r"^\d{8}$")
@@ -20,7 +20,7 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
     """Start a case of `process_id` for a Kommune; return its case number."""
     data = dict(data or {})
     with platform.uow() as uow:
-        _check_kommune(uow, kommune)
+        _check_kommune(platform, uow, kommune)
         row = definition_row(uow, process_id, version)
         definition = platform.definition(uow, row["id"])
         if message is not None and message not in definition.message_starts:
@@ -39,13 +39,13 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
         run = CaseRun(workflow)
         with runtime.using_clock(platform.clock):
             run.start(data, message=message)
-        case_id = uow.execute(insert(vorgang).values(
-            number=number, definition_id=row["id"], process_id=process_id, kommune=kommune,
-            business_key=business_key, state="running", data={}, lock_version=0,
-            created_at=now, updated_at=now,
-        )).inserted_primary_key[0]
-        uow.execute(insert(workflow_state).values(case_id=case_id, format="new", state=b"{}"))
-        case_row = get_case_row(uow, case_id=case_id)
+        case_row = {
+            "number": number, "definition_id": row["id"], "process_id": process_id, "kommune": kommune,
+            "business_key": business_key, "title": None, "state": "running", "data": {}, "lock_version": 0,
+            "last_seq": 0, "last_hash": GENESIS, "created_at": now, "updated_at": now, "ended_at": None,
+        }
+        case_row["id"] = uow.execute(insert(vorgang), case_row).inserted_primary_key[0]
+        uow.execute(insert(workflow_state), {"case_id": case_row["id"], "format": "new", "state": b"{}"})
         started = {"type": "case_started", "data": {"process": process_id, "version": row["version"],
                                                      "kommune": kommune, "message": message, "data": data}}
         save_run(platform, uow, case_row, definition, run, actor, now, events_before=[started])
@@ -107,7 +107,8 @@ def cancel_case(platform, number, reason, actor):
         uow.execute(update(human_task).where(human_task.c.case_id == row["id"], human_task.c.state == "open")
                     .values(state="cancelled", completed_at=now))
         uow.execute(timer.delete().where(timer.c.case_id == row["id"]))
-        append_events(uow, row["id"], number, [{"type": "case_cancelled", "data": {"reason": reason}}], actor, now)
+        append_events(uow, get_case_row(uow, case_id=row["id"]), [{"type": "case_cancelled", "data": {"reason": reason}}],
+                      actor, now)
         platform.workflows.take(row["id"], row["lock_version"])
         uow.commit()
 
@@ -137,23 +138,33 @@ def _process_started_by(platform, message):
     return matches[0]
 
 
-def _check_kommune(uow, ags):
+def _check_kommune(platform, uow, ags):
     if not isinstance(ags, str) or not AGS.match(ags):
         raise ValidationFailed(f"Kommune: '{ags}' ist kein 8-stelliger Amtlicher Gemeindeschlüssel",
                                details={"fields": {"kommune": "8-stelliger AGS erwartet"}})
-    if uow.execute(select(kommune_table.c.ags).where(kommune_table.c.ags == ags)).first() is None:
+    if ags in platform.known_kommunen:
+        return
+    if uow.execute(_KOMMUNE, {"b_ags": ags}).first() is None:
         raise NotFound(f"Kommune {ags} ist nicht angelegt")
+    platform.known_kommunen.add(ags)  # Kommunen are never deleted
+
+
+_KOMMUNE = select(kommune_table.c.ags).where(kommune_table.c.ags == bindparam("b_ags"))
+_SEQ = select(case_number_seq.c.last).where(
+    case_number_seq.c.prefix == bindparam("b_prefix"), case_number_seq.c.year == bindparam("b_year")).with_for_update()
+_SEQ_NEXT = update(case_number_seq).where(
+    case_number_seq.c.prefix == bindparam("b_prefix"), case_number_seq.c.year == bindparam("b_year")).values(
+    last=bindparam("last"))
 
 
 def _next_number(uow, prefix, year):
     """Readable, gap-free per prefix and year: HUND-2026-000123."""
-    row = uow.execute(select(case_number_seq.c.last).where(
-        case_number_seq.c.prefix == prefix, case_number_seq.c.year == year).with_for_update()).first()
-    if row is None:
-        uow.execute(insert(case_number_seq).values(prefix=prefix, year=year, last=1))
+    key = {"b_prefix": prefix, "b_year": year}
+    last = uow.execute(_SEQ, key).scalar()
+    if last is None:
         last = 1
+        uow.execute(insert(case_number_seq), {"prefix": prefix, "year": year, "last": last})
     else:
-        last = row.last + 1
-        uow.execute(update(case_number_seq).where(case_number_seq.c.prefix == prefix, case_number_seq.c.year == year)
-                    .values(last=last))
+        last += 1
+        uow.execute(_SEQ_NEXT, dict(key, last=last))
     return f"{prefix}-{year}-{last:06d}"

@@ -1,8 +1,8 @@
 """Deploying a process library: immutable, numbered versions identified by content hash."""
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 
-from ..errors import ModelError
+from ..errors import ModelError, NotFound
 from ..library.loader import read_library
 from ..storage.tables import artifact, form_definition, process_definition
 
@@ -97,14 +97,19 @@ def list_processes(platform):
         return result
 
 
+_LATEST = (select(process_definition).where(process_definition.c.process_id == bindparam("b_pid"))
+           .order_by(process_definition.c.version.desc()).limit(1))
+_VERSION = select(process_definition).where(process_definition.c.process_id == bindparam("b_pid"),
+                                            process_definition.c.version == bindparam("b_version"))
+
+
 def definition_row(uow, process_id, version=None):
     """The row of a named version, or of the latest one."""
-    q = select(process_definition).where(process_definition.c.process_id == process_id)
-    q = q.where(process_definition.c.version == version) if version else q.order_by(process_definition.c.version.desc())
-    row = uow.execute(q.limit(1)).mappings().first()
+    if version:
+        row = uow.execute(_VERSION, {"b_pid": process_id, "b_version": int(version)}).mappings().first()
+    else:
+        row = uow.execute(_LATEST, {"b_pid": process_id}).mappings().first()
     if row is None:
-        from ..errors import NotFound
-
         what = f"Version {version} von '{process_id}'" if version else f"Prozess '{process_id}'"
         raise NotFound(f"{what} ist nicht bereitgestellt")
     return row

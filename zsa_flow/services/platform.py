@@ -17,6 +17,7 @@ class Platform:
         self.workflows = WorkflowCache()
         self.definitions = DefinitionCache()
         self.forms = DefinitionCache()  # parsed forms by sha256 (immutable)
+        self.known_kommunen = set()  # AGS seen to exist (reference data is never deleted)
 
     @classmethod
     def connect(cls, url=None, clock=None, check_migrated=True):

@@ -1,23 +1,47 @@
-"""Load a case's workflow for an engine run and persist everything the run changed, atomically."""
+"""Load a case's workflow for an engine run and persist everything the run changed, atomically.
+
+This is the hot path of every engine operation; statements are built once with bind parameters
+and only what changed is written (the rows mirror the workflow state before the run).
+"""
 import json
 from datetime import datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..bpmn import runtime
 from ..bpmn.serializer import FORMAT, dump_state, load_state
-from ..engine.runner import COMPLETED, CaseRun
+from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..errors import Conflict, NotFound
 from ..storage.tables import human_task, outbox, task_candidate, timer, vorgang, workflow_state
-from .history import append_events
+from .history import chain, insert_events
 from .task_meta import task_row_values
+
+_CASE_BY_ID = select(vorgang).where(vorgang.c.id == bindparam("b_id"))
+_CASE_BY_NUMBER = select(vorgang).where(vorgang.c.number == bindparam("b_number"))
+_STATE = select(workflow_state.c.state).where(workflow_state.c.case_id == bindparam("b_id"))
+_SAVE_CASE = (
+    update(vorgang)
+    .where(vorgang.c.id == bindparam("b_id"), vorgang.c.lock_version == bindparam("b_version"),
+           vorgang.c.last_seq == bindparam("b_seq"))
+    .values(state=bindparam("state"), data=bindparam("data"), incident=bindparam("incident"),
+            lock_version=bindparam("new_version"), updated_at=bindparam("now"), ended_at=bindparam("ended_at"),
+            title=bindparam("title"), last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+)
+_SAVE_STATE = update(workflow_state).where(workflow_state.c.case_id == bindparam("b_id")).values(
+    state=bindparam("state"), format=bindparam("format"))
+_CLOSE_TASK = update(human_task).where(human_task.c.id == bindparam("b_id")).values(
+    state=bindparam("state"), completed_at=bindparam("completed_at"), completed_by=bindparam("completed_by"),
+    draft=None)
+_DROP_TIMER = delete(timer).where(timer.c.id == bindparam("b_id"))
 
 
 def get_case_row(uow, number=None, case_id=None):
     """The case row by number or id, or NotFound."""
-    cond = vorgang.c.number == number if number is not None else vorgang.c.id == case_id
-    row = uow.execute(select(vorgang).where(cond)).mappings().first()
+    if number is not None:
+        row = uow.execute(_CASE_BY_NUMBER, {"b_number": number}).mappings().first()
+    else:
+        row = uow.execute(_CASE_BY_ID, {"b_id": case_id}).mappings().first()
     if row is None:
         raise NotFound(f"Vorgang {number or case_id} nicht gefunden")
     return row
@@ -28,9 +52,7 @@ def open_run(platform, uow, case_row):
     definition = platform.definition(uow, case_row["definition_id"])
     workflow = platform.workflows.take(case_row["id"], case_row["lock_version"])
     if workflow is None:
-        blob = uow.execute(
-            select(workflow_state.c.state).where(workflow_state.c.case_id == case_row["id"])
-        ).scalar_one()
+        blob = uow.execute(_STATE, {"b_id": case_row["id"]}).scalar_one()
         workflow = load_state(blob, definition.spec, definition.subprocess_specs, definition.script_engine)
     return CaseRun(workflow), definition
 
@@ -38,95 +60,86 @@ def open_run(platform, uow, case_row):
 def save_run(platform, uow, case_row, definition, run: CaseRun, actor, now, events_before=(), completed=None):
     """Persist the run: case row (optimistic lock), state, open tasks, timers, history, outbox."""
     state = run.state()
+    data = run.case_data()  # task data is JSON by construction (the script engine enforces it)
+    new_tasks, closed, task_events = _task_changes(run, definition, now, completed)
+    events = list(events_before) + run.effects.events + task_events
+    if state == COMPLETED and case_row["state"] != COMPLETED:
+        events.append({"type": "case_completed", "data": {}})
+    if state != INCIDENT and case_row["state"] == INCIDENT:
+        events.append({"type": "incident_resolved", "data": {}})
+    rows, new_seq, new_hash = chain(case_row, events, actor, now)
+
     new_version = case_row["lock_version"] + 1
-    data = run.case_data()
-    values = {
-        "state": state,
-        "data": _jsonable(data),
-        "incident": run.effects.incident,
-        "lock_version": new_version,
-        "updated_at": now,
-    }
-    if state == COMPLETED and case_row["ended_at"] is None:
-        values["ended_at"] = now
-    if state != "incident":
-        values["incident"] = None
-    if case_row.get("title") is None and data.get("antragsteller_name"):
-        values["title"] = str(data["antragsteller_name"])[:300]
-    result = uow.execute(
-        update(vorgang)
-        .where(vorgang.c.id == case_row["id"], vorgang.c.lock_version == case_row["lock_version"])
-        .values(**values)
-    )
+    title = case_row["title"]
+    if title is None and data.get("antragsteller_name"):
+        title = str(data["antragsteller_name"])[:300]
+    result = uow.execute(_SAVE_CASE, {
+        "b_id": case_row["id"], "b_version": case_row["lock_version"], "b_seq": case_row["last_seq"],
+        "state": state, "data": data, "incident": run.effects.incident if state == INCIDENT else None,
+        "new_version": new_version, "now": now,
+        "ended_at": case_row["ended_at"] or (now if state == COMPLETED else None),
+        "title": title, "new_seq": new_seq, "new_hash": new_hash,
+    })
     if result.rowcount != 1:
         raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden.")
 
-    blob = dump_state(run.workflow)
-    uow.execute(update(workflow_state).where(workflow_state.c.case_id == case_row["id"]).values(state=blob, format=FORMAT))
-
-    events = list(events_before) + run.effects.events
-    events += _sync_tasks(uow, case_row, definition, run, now, completed)
-    _sync_timers(uow, case_row, run)
-    if state == COMPLETED and case_row["state"] != COMPLETED:
-        events.append({"type": "case_completed", "data": {}})
-    if state != "incident" and case_row["state"] == "incident":
-        events.append({"type": "incident_resolved", "data": {}})
-    append_events(uow, case_row["id"], case_row["number"], events, actor, now)
-    for message in run.effects.outbox:
-        uow.execute(insert(outbox).values(case_id=case_row["id"], name=message["name"],
-                                          payload=_jsonable(message["payload"]), created_at=now))
+    uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": dump_state(run.workflow), "format": FORMAT})
+    if closed:
+        uow.execute(_CLOSE_TASK, closed)
+    if new_tasks:
+        candidates = [c for t in new_tasks for c in t.pop("_candidates")]
+        uow.execute(insert(human_task), [dict(t, case_id=case_row["id"], case_number=case_row["number"],
+                                              process_id=case_row["process_id"], kommune=case_row["kommune"],
+                                              state="open", created_at=now) for t in new_tasks])
+        if candidates:
+            uow.execute(insert(task_candidate), candidates)
+    _timer_changes(uow, case_row, run)
+    insert_events(uow, rows)
+    if run.effects.outbox:
+        uow.execute(insert(outbox), [{"case_id": case_row["id"], "name": m["name"],
+                                      "payload": _jsonable(m["payload"]), "created_at": now}
+                                     for m in run.effects.outbox])
     workflow = run.workflow
     uow.after_commit.append(lambda: platform.workflows.put(case_row["id"], new_version, workflow))
     return state
 
 
-def _sync_tasks(uow, case_row, definition, run, now, completed):
-    """Insert rows for new READY human tasks; close rows whose task is no longer READY."""
-    events = []
-    open_rows = {
-        r.id: r for r in uow.execute(
-            select(human_task.c.id, human_task.c.task_def, human_task.c.name)
-            .where(human_task.c.case_id == case_row["id"], human_task.c.state == "open")
-        )
-    }
+def _task_changes(run, definition, now, completed):
+    """(new task rows, close parameters, events) from the READY human tasks before and after."""
     ready = {str(t.id): t for t in run.human_tasks()}
-    for task_id, row in open_rows.items():
+    closed, events, new = [], [], []
+    for task_id, (bpmn_id, name) in run.open_before.items():
         if task_id in ready:
             continue
         if completed and task_id == completed["task_id"]:
-            uow.execute(update(human_task).where(human_task.c.id == task_id).values(
-                state="completed", completed_at=now, completed_by=completed["user"], draft=None))
+            closed.append({"b_id": task_id, "state": "completed", "completed_at": now, "completed_by": completed["user"]})
         else:
-            uow.execute(update(human_task).where(human_task.c.id == task_id).values(state="cancelled", completed_at=now))
-            events.append({"type": "task_cancelled", "element_id": row.task_def, "element_name": row.name,
+            closed.append({"b_id": task_id, "state": "cancelled", "completed_at": now, "completed_by": None})
+            events.append({"type": "task_cancelled", "element_id": bpmn_id, "element_name": name,
                            "data": {"task_id": task_id}})
     with runtime.using_clock(_FixedClock(now)):
         for task_id, task in ready.items():
-            if task_id in open_rows:
+            if task_id in run.open_before:
                 continue
             values = task_row_values(task, definition, now)
-            candidates = values.pop("_candidates")
-            uow.execute(insert(human_task).values(
-                id=task_id, case_id=case_row["id"], case_number=case_row["number"],
-                process_id=case_row["process_id"], kommune=case_row["kommune"], state="open",
-                created_at=now, **values))
-            if candidates:
-                uow.execute(insert(task_candidate), [{"task_id": task_id, **c} for c in candidates])
+            values["_candidates"] = [dict(c, task_id=task_id) for c in values["_candidates"]]
+            new.append(dict(values, id=task_id))
             events.append({"type": "task_created", "element_id": task.task_spec.bpmn_id,
                            "element_name": task.task_spec.bpmn_name,
                            "data": {"task_id": task_id, "candidate_groups": values["candidate_groups"],
                                     "assignee": values["assignee"], "due": _iso(values["due_at"])}})
-    return events
+    return new, closed, events
 
 
-def _sync_timers(uow, case_row, run):
-    uow.execute(delete(timer).where(timer.c.case_id == case_row["id"]))
-    rows = []
-    for task, due in run.waiting_timers():
-        rows.append({"id": str(task.id), "case_id": case_row["id"], "element_id": task.task_spec.bpmn_id,
-                     "due_at": TimerEventDefinition.get_datetime(due)})
-    if rows:
-        uow.execute(insert(timer), rows)
+def _timer_changes(uow, case_row, run):
+    after = {str(t.id): (t.task_spec.bpmn_id, due) for t, due in run.waiting_timers()}
+    gone = [{"b_id": tid} for tid, due in run.timers_before.items() if tid not in after or after[tid][1] != due]
+    if gone:
+        uow.execute(_DROP_TIMER, gone)
+    added = [{"id": tid, "case_id": case_row["id"], "element_id": element, "due_at": TimerEventDefinition.get_datetime(due)}
+             for tid, (element, due) in after.items() if run.timers_before.get(tid) != due]
+    if added:
+        uow.execute(insert(timer), added)
 
 
 class _FixedClock:

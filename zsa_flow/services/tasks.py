@@ -1,5 +1,5 @@
 """Use cases on human tasks: claim, unclaim, assign, save a draft, complete with form validation."""
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ..bpmn import runtime
 from ..errors import Conflict, NotFound, ValidationFailed
@@ -9,8 +9,11 @@ from .history import append_events
 from .runs import get_case_row, open_run, save_run
 
 
+_TASK = select(human_task).where(human_task.c.id == bindparam("b_id"))
+
+
 def get_task_row(uow, task_id):
-    row = uow.execute(select(human_task).where(human_task.c.id == str(task_id))).mappings().first()
+    row = uow.execute(_TASK, {"b_id": str(task_id)}).mappings().first()
     if row is None:
         raise NotFound(f"Aufgabe {task_id} nicht gefunden")
     return row
@@ -62,7 +65,7 @@ def _set_assignee(platform, task_id, assignee, actor, expect_free, event_type, e
             raise Conflict(f"Aufgabe '{row['name']}' wird bereits von {current} bearbeitet" if current
                            else f"Aufgabe '{row['name']}' wurde gleichzeitig geändert")
         case_row = get_case_row(uow, case_id=row["case_id"])
-        append_events(uow, row["case_id"], case_row["number"], [{
+        append_events(uow, case_row, [{
             "type": event_type, "element_id": row["task_def"], "element_name": row["name"],
             "data": {"task_id": row["id"], "assignee": assignee}}], actor, platform.clock.now())
         uow.commit()

@@ -118,6 +118,9 @@ vorgang = Table(  # a case ("Vorgang"): one process instance for one Kommune
     Column("incident", Text),
     Column("data", JSON, nullable=False, default=dict),  # current case data (read model)
     Column("lock_version", Integer, nullable=False, default=1),
+    # head of the case's history hash chain; updated with every appended event
+    Column("last_seq", Integer, nullable=False, default=0),
+    Column("last_hash", String(64), nullable=False, default="0" * 64),
     Column("created_at", UtcDateTime(), nullable=False),
     Column("updated_at", UtcDateTime(), nullable=False),
     Column("ended_at", UtcDateTime()),

@@ -76,6 +76,8 @@ def upgrade():
     sa.Column('incident', sa.Text(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('lock_version', sa.Integer(), nullable=False),
+    sa.Column('last_seq', sa.Integer(), nullable=False),
+    sa.Column('last_hash', sa.String(length=64), nullable=False),
     sa.Column('created_at', zsa_flow.storage.tables.UtcDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', zsa_flow.storage.tables.UtcDateTime(timezone=True), nullable=False),
     sa.Column('ended_at', zsa_flow.storage.tables.UtcDateTime(timezone=True), nullable=True),
