@@ -1,0 +1,95 @@
+"""The `zsa-flow` command line, driven as an operator would (CliRunner, real database)."""
+import json
+from datetime import timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from zsa_flow.cli import main
+
+
+@pytest.fixture
+def cli(zsa, db_url, monkeypatch):
+    monkeypatch.setenv("ZSA_DATABASE_URL", db_url)
+    runner = CliRunner()
+
+    def run(*args, ok=True, stdin=None):
+        result = runner.invoke(main, list(args), input=stdin)
+        if ok:
+            assert result.exit_code == 0, result.output + (result.stderr if result.stderr_bytes else "")
+        return result
+
+    return run
+
+
+def test_deploy_start_tasks_claim_complete_case(cli, test_library):
+    assert "antrag: Version 1 (neu)" in cli("deploy", *test_library).output
+    assert "antrag: Version 1 (unverändert)" in cli("deploy", *test_library).output
+    number = cli("start", "antrag", "--kommune", "15003000", "--data", '{"antragsteller_name": "Erika"}').output.strip()
+    assert number == "TEST-2026-000001"
+
+    tasks = json.loads(cli("tasks", "--group", "zsa-team", "--kommune", "15003000", "--json").output)
+    assert len(tasks) == 1
+    task = tasks[0]
+    assert {"id", "case", "name", "task_def", "candidate_groups", "assignee", "kommune", "due", "form"} <= set(task)
+    assert (task["case"], task["task_def"], task["candidate_groups"], task["form"]) == (
+        number, "Pruefen", ["zsa-team"], "pruefen")
+    assert json.loads(cli("tasks", "--group", "ordnungsamt", "--json").output) == []
+
+    cli("claim", task["id"], "--user", "anna")
+    cli("complete", task["id"], "--user", "anna", "--data", '{"ergebnis": "vollstaendig", "anzahl": 2}')
+    case = json.loads(cli("case", number, "--json").output)
+    assert {"number", "process", "version", "kommune", "state", "data"} <= set(case)
+    assert (case["number"], case["process"], case["version"], case["kommune"], case["state"]) == (
+        number, "antrag", 1, "15003000", "running")
+    assert case["data"]["steuer"] == 144
+    cases = json.loads(cli("cases", "--json").output)
+    assert [c["number"] for c in cases] == [number]
+
+
+def test_invalid_completion_prints_field_errors_and_exits_1(cli, test_library):
+    cli("deploy", *test_library)
+    number = cli("start", "antrag", "--kommune", "15003000").output.strip()
+    task = json.loads(cli("tasks", "--case", number, "--json").output)[0]
+    result = cli("complete", task["id"], "--user", "anna", "--data", '{"ergebnis": "x", "foo": 1}', ok=False)
+    assert result.exit_code == 1
+    assert "ergebnis" in result.stderr and "foo" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+    bad_json = cli("complete", task["id"], "--user", "anna", "--data", "{kaputt", ok=False)
+    assert bad_json.exit_code == 1 and "kein gültiges JSON" in bad_json.stderr
+
+
+def test_message_tick_and_start_message(cli, test_library, clock, monkeypatch):
+    cli("deploy", *test_library)
+    number = cli("message", "-", "antrag_eingegangen", "--kommune", "15002000",
+                 "--data", '{"antragsteller_name": "Portal"}').output.strip()
+    task = json.loads(cli("tasks", "--case", number, "--json").output)[0]
+    cli("complete", task["id"], "--user", "anna", "--data", '{"ergebnis": "unvollstaendig"}')
+    out = cli("message", number, "unterlagen_eingegangen", "--data", '{"nachweis": "ok"}').output
+    assert "zugestellt" in out
+    assert json.loads(cli("case", number, "--json").output)["data"]["nachweis"] == "ok"
+    assert cli("tick").output.strip() == "0 Vorgänge weitergeführt"
+    result = cli("message", number, "falsche_nachricht", ok=False)
+    assert result.exit_code == 1 and "wartet nicht" in result.stderr
+
+
+def test_unknown_things_are_clear_errors(cli):
+    for args, text in [
+        (("case", "TEST-2026-999999"), "nicht gefunden"),
+        (("start", "antrag", "--kommune", "123"), "AGS"),
+        (("deploy", "/nirgendwo"), "nicht gefunden"),
+    ]:
+        result = cli(*args, ok=False)
+        assert result.exit_code == 1, args
+        assert text in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+
+
+def test_unmigrated_database_is_named(tmp_path, monkeypatch):
+    monkeypatch.setenv("ZSA_DATABASE_URL", f"sqlite:///{tmp_path}/leer.db")
+    result = CliRunner().invoke(main, ["tasks"])
+    assert result.exit_code == 1
+    assert "zsa-flow db upgrade" in result.stderr
+    upgraded = CliRunner().invoke(main, ["db", "upgrade"])
+    assert upgraded.exit_code == 0 and "Revision" in upgraded.output
+    assert CliRunner().invoke(main, ["tasks"]).exit_code == 0
