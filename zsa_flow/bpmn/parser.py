@@ -43,6 +43,12 @@ def is_iso_literal(text: str) -> bool:
     return bool(_ISO_DURATION.match(text) or _ISO_DATETIME.match(text))
 
 
+def form_ref_from_key(form_key: str) -> str:
+    """camunda:formKey="camunda-forms:deployment:forms/hund_antrag.form" refers to form id `hund_antrag`."""
+    name = form_key.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+    return name[: -len(".form")] if name.endswith(".form") else name
+
+
 def _split_list(value):
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
@@ -60,8 +66,7 @@ class HumanTaskMixin:
         form_ref = get(ns + "formRef")
         form_key = get(ns + "formKey") or ""
         if not form_ref and form_key.startswith("camunda-forms:"):
-            # camunda-forms:deployment:path/to/form.form -> the file's form id is resolved at deploy
-            form_ref = form_key.rsplit(":", 1)[-1]
+            form_ref = form_ref_from_key(form_key)
         task.human = HumanTaskMeta(
             candidate_groups=groups,
             candidate_users=_split_list(get(ns + "candidateUsers")),

@@ -4,6 +4,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..bpmn.parser import form_ref_from_key
 from ..errors import ModelError
 from ..xmlsafe import parse_xml
 
@@ -164,7 +165,7 @@ def scan_bpmn(f: LibraryFile) -> list:
             ref = node.get(f"{{{CAMUNDA_NS}}}formRef")
             key = node.get(f"{{{CAMUNDA_NS}}}formKey") or ""
             if not ref and key.startswith("camunda-forms:"):
-                ref = key.rsplit(":", 1)[-1]
+                ref = form_ref_from_key(key)
             if ref and local in ("userTask", "startEvent"):
                 info.forms.add(ref)
             if local == "startEvent" and node.getparent() is proc:

@@ -70,9 +70,7 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, actor, now, even
     rows, new_seq, new_hash = chain(case_row, events, actor, now)
 
     new_version = case_row["lock_version"] + 1
-    title = case_row["title"]
-    if title is None and data.get("antragsteller_name"):
-        title = str(data["antragsteller_name"])[:300]
+    title = case_row["title"] or case_title(definition, data)
     result = uow.execute(_SAVE_CASE, {
         "b_id": case_row["id"], "b_version": case_row["lock_version"], "b_seq": case_row["last_seq"],
         "state": state, "data": data, "incident": run.effects.incident if state == INCIDENT else None,
@@ -102,6 +100,14 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, actor, now, even
     workflow = run.workflow
     uow.after_commit.append(lambda: platform.workflows.put(case_row["id"], new_version, workflow))
     return state
+
+
+def case_title(definition, data):
+    """The searchable case title: the data fields named by the process property `zsa:case-title`
+    (comma-separated, e.g. "halter_vorname,halter_nachname"), else `antragsteller_name`."""
+    keys = (definition.properties.get("zsa:case-title") or "antragsteller_name").split(",")
+    parts = [str(data[k.strip()]) for k in keys if data.get(k.strip()) not in (None, "")]
+    return " ".join(parts)[:300] or None
 
 
 def _task_changes(run, definition, now, completed):
