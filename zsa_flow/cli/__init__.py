@@ -54,6 +54,7 @@ def _register_all():
     # Imported for their side effect of adding commands to `main`; each module owns one area.
     from . import rules  # noqa: F401  (wohngeld, hundesteuer)
     from . import engine  # noqa: F401  (deploy, start, tasks, ... )
+    from . import users  # noqa: F401  (users add/list/disable/password/token, demo seed)
     from . import check  # noqa: F401  (check)
 
 

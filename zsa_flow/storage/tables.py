@@ -216,3 +216,48 @@ outbox = Table(
     Column("sent_at", UtcDateTime()),
     Index("ix_outbox_unsent", "sent_at"),
 )
+
+# People and machine clients that may log in. Roles, groups and Kommunen (AGS) drive scoping
+# (services/scope.py); `session_epoch` grows on password change/disable and ends older sessions.
+account = Table(
+    "account",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(64), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("password_hash", String(200)),  # argon2id; NULL = no password login (machine client)
+    Column("roles", JSON, nullable=False, default=list),
+    Column("groups", JSON, nullable=False, default=list),
+    Column("kommunen", JSON, nullable=False, default=list),
+    Column("active", Boolean, nullable=False, default=True),
+    Column("demo", Boolean, nullable=False, default=False),
+    Column("session_epoch", Integer, nullable=False, default=1),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_login_at", UtcDateTime()),
+)
+
+# Every login attempt, for throttling (username+IP and per IP) and the audit of who logged in.
+login_attempt = Table(
+    "login_attempt",
+    metadata,
+    Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("username", String(64), nullable=False),
+    Column("ip", String(64), nullable=False),
+    Column("at", UtcDateTime(), nullable=False),
+    Column("success", Boolean, nullable=False),
+    Index("ix_login_attempt_user_ip", "username", "ip", "at"),
+    Index("ix_login_attempt_ip", "ip", "at"),
+)
+
+# Bearer tokens of machine clients (the online portal); only the SHA-256 of a token is stored.
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("account.id"), nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("last_used_at", UtcDateTime()),
+    Column("revoked_at", UtcDateTime()),
+    Index("ix_api_token_account", "account_id"),
+)

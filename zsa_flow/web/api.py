@@ -1,10 +1,65 @@
-"""JSON API /api/v1 for the inbox and the citizens' online portal. Views parse, call one service, reply."""
+"""JSON API /api/v1 for the inbox and the citizens' online portal. Views parse, call one service, reply.
+
+Authentication: the inbox session (writes then need the X-CSRF-Token header) or
+`Authorization: Bearer <token>` (machine clients, `zsa-flow users token`). Every view is scoped by
+services.scope.Scope: foreign cases and tasks answer 404 exactly like missing ones.
+"""
 from flask import Blueprint, g, jsonify, request
 
-from ..errors import ValidationFailed
+from ..errors import NotFound, ValidationFailed
+from ..services import users
+from ..services.scope import CASE_NOT_FOUND, READ_ONLY, TASK_NOT_FOUND, Scope
 from . import get_platform
+from .security import STATE_CHANGING
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _unauthorized(message):
+    response = jsonify({"error": "unauthorized", "message": message})
+    response.headers["WWW-Authenticate"] = 'Bearer realm="zsa-flow"'
+    return response, 401
+
+
+@bp.before_request
+def _authenticate():
+    """Bearer token or inbox session; nobody else gets in. Auditors may only read."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        g.user = users.user_for_token(get_platform(), header[len("Bearer "):].strip())
+        if g.user is None:
+            return _unauthorized("Ungültiges oder widerrufenes API-Token")
+    elif g.get("user") is None:
+        return _unauthorized("Anmeldung erforderlich")
+    g.scope = Scope(g.user)
+    if request.method in STATE_CHANGING and g.scope.read_only:
+        return jsonify({"error": "forbidden", "message": READ_ONLY}), 403
+    return None
+
+
+def _case(number):
+    """The case if it exists and is in the caller's scope; the same 404 otherwise."""
+    try:
+        case = get_platform().case(number)
+    except NotFound:
+        raise NotFound(CASE_NOT_FOUND) from None
+    return g.scope.require_case(case)
+
+
+def _task(task_id):
+    try:
+        task = get_platform().task(task_id)
+    except NotFound:
+        raise NotFound(TASK_NOT_FOUND) from None
+    return g.scope.require_task(task)
+
+
+def _int_arg(name, default, maximum=None):
+    try:
+        value = max(0, int(request.args.get(name, default)))
+    except ValueError:
+        raise ValidationFailed(f"Parameter '{name}' muss eine Zahl sein") from None
+    return min(value, maximum) if maximum else value
 
 
 def _body() -> dict:
@@ -18,15 +73,9 @@ def _body() -> dict:
     return body
 
 
-def _actor(body) -> str:
-    """The acting person: the logged-in user when there is one, else the declared client/user."""
-    user = getattr(g, "user", None)
-    if user is not None:
-        return user["username"] if isinstance(user, dict) else str(user)
-    actor = body.get("user") or request.args.get("user")
-    if not actor:
-        raise ValidationFailed("Wer handelt? Feld 'user' fehlt", details={"fields": {"user": "Pflichtfeld"}})
-    return str(actor)
+def _actor(body=None) -> str:
+    """The acting person is always the authenticated account (a 'user' field in the body is ignored)."""
+    return g.user["username"]
 
 
 @bp.get("/processes")
@@ -35,33 +84,41 @@ def processes():
     return jsonify(get_platform().processes())
 
 
+def _require_start(process, kommune):
+    """Starting needs a starting role; a given Kommune must be one the caller serves (403 otherwise)."""
+    g.scope.require(g.scope.can_start(process, kommune) if kommune else g.scope.can_start_cases,
+                    f"Für die Kommune {kommune} dürfen Sie keine Vorgänge anlegen" if kommune
+                    else "Sie dürfen keine Vorgänge anlegen")
+
+
 @bp.post("/cases")
 def start_case():
     """Start a case (paper application keyed in, or a client starting a process directly)."""
     body = _body()
+    _require_start(body.get("process"), body.get("kommune"))
     number = get_platform().start_case(
         body.get("process"), body.get("kommune"), body.get("data") or {},
-        version=body.get("version"), business_key=body.get("business_key"), actor=_actor(body))
+        version=body.get("version"), business_key=body.get("business_key"), actor=_actor())
     return jsonify(get_platform().case(number)), 201
 
 
 @bp.get("/cases")
 def cases():
-    """Cases filtered by kommune, process, state and search text."""
+    """Cases in the caller's Kommunen, filtered by kommune, process, state and search text."""
     args = request.args
-    return jsonify(get_platform().cases(kommune=args.get("kommune"), process=args.get("process"),
-                                        state=args.get("state"), search=args.get("q"),
-                                        limit=min(int(args.get("limit", 100)), 500),
-                                        offset=int(args.get("offset", 0))))
+    return jsonify(get_platform().cases(**g.scope.case_filters(
+        kommune=args.get("kommune"), process=args.get("process"), state=args.get("state"), search=args.get("q"),
+        limit=_int_arg("limit", 100, 500), offset=_int_arg("offset", 0))))
 
 
 @bp.get("/cases/<number>")
 def case(number):
-    return jsonify(get_platform().case(number))
+    return jsonify(_case(number))
 
 
 @bp.get("/cases/<number>/events")
 def case_events(number):
+    _case(number)
     return jsonify(get_platform().events(number))
 
 
@@ -69,7 +126,8 @@ def case_events(number):
 def case_message(number):
     """Deliver a message (e.g. 'unterlagen_eingegangen') to a waiting case."""
     body = _body()
-    get_platform().deliver_message(number, body.get("name"), body.get("data") or {}, actor=_actor(body))
+    g.scope.require(g.scope.can_message(_case(number)))
+    get_platform().deliver_message(number, body.get("name"), body.get("data") or {}, actor=_actor())
     return jsonify(get_platform().case(number))
 
 
@@ -77,44 +135,60 @@ def case_message(number):
 def start_message():
     """A start message (the online portal's application) starts a new case."""
     body = _body()
+    _require_start(None, body.get("kommune"))
     number = get_platform().deliver_message(None, body.get("name"), body.get("data") or {},
-                                            kommune=body.get("kommune"), actor=_actor(body))
+                                            kommune=body.get("kommune"), actor=_actor())
     return jsonify(get_platform().case(number)), 201
 
 
 @bp.post("/cases/<number>/retry")
 def case_retry(number):
-    body = _body()
-    get_platform().retry(number, actor=_actor(body))
+    g.scope.require(g.scope.can_retry(_case(number)))
+    get_platform().retry(number, actor=_actor())
     return jsonify(get_platform().case(number))
 
 
 @bp.get("/tasks")
 def tasks():
-    """Open tasks, filtered like the CLI's `tasks`."""
+    """Open tasks the caller may see, filtered like the CLI's `tasks`."""
     args = request.args
-    return jsonify(get_platform().tasks(group=args.get("group"), kommune=args.get("kommune"),
-                                        assignee=args.get("assignee"), case=args.get("case"),
-                                        limit=min(int(args.get("limit", 100)), 500),
-                                        offset=int(args.get("offset", 0))))
+    return jsonify(get_platform().tasks(**g.scope.task_filters(
+        group=args.get("group"), kommune=args.get("kommune"), assignee=args.get("assignee"),
+        case=args.get("case"), limit=_int_arg("limit", 100, 500), offset=_int_arg("offset", 0))))
 
 
 @bp.get("/tasks/<task_id>")
 def task(task_id):
-    return jsonify(get_platform().task(task_id))
+    return jsonify(_task(task_id))
 
 
 @bp.post("/tasks/<task_id>/claim")
 def claim(task_id):
-    body = _body()
-    get_platform().claim(task_id, _actor(body))
+    g.scope.require(g.scope.can_act_on_task(_task(task_id)))
+    get_platform().claim(task_id, _actor())
     return jsonify(get_platform().task(task_id))
 
 
 @bp.post("/tasks/<task_id>/unclaim")
 def unclaim(task_id):
+    g.scope.require(g.scope.can_act_on_task(_task(task_id)))
+    get_platform().unclaim(task_id, _actor())
+    return jsonify(get_platform().task(task_id))
+
+
+@bp.post("/tasks/<task_id>/assign")
+def assign(task_id):
+    """A team lead assigns a task to a person who may work it ({"assignee": null} makes it free)."""
     body = _body()
-    get_platform().unclaim(task_id, _actor(body))
+    task = _task(task_id)
+    g.scope.require(g.scope.can_assign(task), "Nur die Teamleitung kann Aufgaben zuweisen")
+    assignee = body.get("assignee") or None
+    if assignee is not None:
+        person = users.get_user(get_platform(), str(assignee))
+        if person is None or not person["active"] or not Scope(person).can_act_on_task(task):
+            raise ValidationFailed(f"{assignee} kann diese Aufgabe nicht bearbeiten",
+                                   details={"fields": {"assignee": "nicht zuständig"}})
+    get_platform().assign(task_id, assignee, _actor())
     return jsonify(get_platform().task(task_id))
 
 
@@ -122,7 +196,7 @@ def unclaim(task_id):
 def complete(task_id):
     """Complete with form data; 422 with field errors when the form's rules are not met."""
     body = _body()
-    data = body.get("data") or {}
-    case_number = get_platform().task(task_id)["case"]
-    get_platform().complete(task_id, data, _actor(body))
-    return jsonify(get_platform().case(case_number))
+    task = _task(task_id)
+    g.scope.require(g.scope.can_act_on_task(task))
+    get_platform().complete(task_id, body.get("data") or {}, _actor())
+    return jsonify(get_platform().case(task["case"]))

@@ -1,0 +1,50 @@
+"""Login throttling from the `login_attempt` table: failures per username+IP and per IP lock for a while.
+
+Unknown usernames are counted like real ones, so the lockout reveals nothing about which accounts exist.
+"""
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from ..storage.tables import login_attempt
+
+WINDOW = timedelta(minutes=15)  # failures within this window count together
+LOCK = timedelta(minutes=15)  # how long a lock lasts after the failure that triggered it
+MAX_PER_USER_IP = 5  # one person mistyping, or a guesser on one account from one address
+MAX_PER_IP = 30  # password spraying: one address trying many usernames
+KEEP = timedelta(days=90)  # attempts older than this are deleted (audit of logins for a quarter)
+
+
+def _lock_end(times, limit):
+    """When the lock from these failure times (ascending) ends, or None when there is none."""
+    end = None
+    for i in range(limit - 1, len(times)):
+        if times[i] - times[i - limit + 1] <= WINDOW:
+            end = times[i] + LOCK
+    return end
+
+
+def locked_until(uow, username, ip, now):
+    """The end of the current lock for this username from this IP, or None when not locked."""
+    since = now - WINDOW - LOCK
+    last_success = uow.execute(
+        select(login_attempt.c.at).where(login_attempt.c.username == username, login_attempt.c.ip == ip,
+                                         login_attempt.c.success.is_(True), login_attempt.c.at >= since)
+        .order_by(login_attempt.c.at.desc()).limit(1)).scalar()
+    user_times = [r.at for r in uow.execute(
+        select(login_attempt.c.at).where(login_attempt.c.username == username, login_attempt.c.ip == ip,
+                                         login_attempt.c.success.is_(False),
+                                         login_attempt.c.at >= (last_success or since))
+        .order_by(login_attempt.c.at))]
+    ip_times = [r.at for r in uow.execute(
+        select(login_attempt.c.at).where(login_attempt.c.ip == ip, login_attempt.c.success.is_(False),
+                                         login_attempt.c.at >= since).order_by(login_attempt.c.at))]
+    ends = [e for e in (_lock_end(user_times, MAX_PER_USER_IP), _lock_end(ip_times, MAX_PER_IP)) if e]
+    end = max(ends) if ends else None
+    return end if end is not None and end > now else None
+
+
+def record(uow, username, ip, now, success):
+    """Store one attempt and forget attempts older than KEEP."""
+    uow.execute(login_attempt.insert().values(username=username, ip=ip, at=now, success=success))
+    uow.execute(delete(login_attempt).where(login_attempt.c.at < now - KEEP))

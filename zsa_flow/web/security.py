@@ -1,0 +1,81 @@
+"""Web security for every request: CSRF tokens, security headers, secure session cookie defaults.
+
+CSRF: a random token per session (`csrf_token()` in templates, hidden input `csrf_token`). Every
+POST/PUT/PATCH/DELETE must echo it as that form field or as the `X-CSRF-Token` header. API requests
+authenticated by `Authorization: Bearer` are exempt (a browser never attaches that header by itself),
+and API requests without a logged-in session are left to the API's own 401.
+"""
+import hmac
+import secrets
+
+from flask import jsonify, render_template, request, session
+
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; frame-ancestors 'none'; form-action 'self'")
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+}
+
+
+def init_app(app):
+    """Install CSRF checking, security headers and cookie defaults on the app."""
+    # Secure cookies unless debugging/testing; ZSA_INSECURE_COOKIES=1 allows plain-HTTP hosts other than localhost.
+    app.config.setdefault("SESSION_COOKIE_SECURE", not (app.debug or app.testing
+                                                        or app.config.get("ZSA_INSECURE_COOKIES")))
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    app.jinja_env.globals["csrf_token"] = csrf_token
+    app.before_request(check_csrf)
+    app.after_request(add_headers)
+
+
+def csrf_token() -> str:
+    """This session's CSRF token (created on first use)."""
+    token = session.get("csrf")
+    if not token:
+        token = session["csrf"] = secrets.token_urlsafe(32)
+    return token
+
+
+def new_csrf_token() -> str:
+    """Replace the token (on login, so a token seen before login is worthless after)."""
+    session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def check_csrf():
+    """Refuse a state-changing request whose CSRF token is missing or wrong (nothing is changed)."""
+    if request.method not in STATE_CHANGING:
+        return None
+    if _is_api() and (request.headers.get("Authorization", "").startswith("Bearer ") or not session.get("user")):
+        return None
+    expected = session.get("csrf")
+    given = request.headers.get(CSRF_HEADER) or (request.form.get(CSRF_FIELD) if request.mimetype in (
+        "application/x-www-form-urlencoded", "multipart/form-data") else None)
+    if expected and given and hmac.compare_digest(str(expected), str(given)):
+        return None
+    message = "Die Sicherheitsprüfung (CSRF-Token) ist fehlgeschlagen. Bitte die Seite neu laden und erneut senden."
+    if _is_api():
+        return jsonify({"error": "csrf_failed", "message": message}), 400
+    return render_template("auth/error.html", title="Anfrage abgelehnt", message=message), 400
+
+
+def add_headers(response):
+    """Security headers on every response; pages of logged-in users are not cached."""
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if session.get("user") and request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
