@@ -305,3 +305,12 @@ def test_script_problem_points_at_the_line_in_the_file():
     name = "bad_script_multiline.bpmn"
     problems = check_paths([fixture(name)])
     assert_reports(problems, name, "ergebnis = = summe", "Rechnen", "Skript")
+
+
+def test_camunda_forms_form_key_resolves_to_the_form_id():
+    problems = check_paths([fixture("form_key.bpmn"), str(LIBRARY)])
+    problem = only([p for p in problems if p.file == fixture("form_key.bpmn")])
+    entscheiden = line("form_key.bpmn", 'id="Entscheiden"')
+    assert str(problem) == (f"{fixture('form_key.bpmn')}:{entscheiden}: Entscheiden: "
+                            "camunda:formKey 'camunda-forms:deployment:forms/fehlt.form': kein Formular mit der id "
+                            "'fehlt' in der Bibliothek")

@@ -3,6 +3,7 @@ from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from ..bpmn.parser import form_ref_from_key
 from ..errors import ModelError
 from ..xmlsafe import parse_xml
 from .check_bpmn import FLOW_NODES, semantic_elements
@@ -99,9 +100,9 @@ def _library_refs(report, node, index):
         if not form_key.startswith("camunda-forms:"):
             report.error(node, f"camunda:formKey '{form_key}' wird nicht unterstützt "
                                "(nur Camunda Forms: camunda:formRef oder camunda-forms:…)")
-        elif form_key.rsplit(":", 1)[-1] not in index.forms:
+        elif form_ref_from_key(form_key) not in index.forms:
             report.error(node, f"camunda:formKey '{form_key}': kein Formular mit der id "
-                               f"'{form_key.rsplit(':', 1)[-1]}' in der Bibliothek")
+                               f"'{form_ref_from_key(form_key)}' in der Bibliothek")
     decision = node.get(C + "decisionRef")
     if decision and decision not in index.decisions:
         report.error(node, f"camunda:decisionRef '{decision}': keine Entscheidung mit dieser id in einer DMN-Datei")
