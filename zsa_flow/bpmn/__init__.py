@@ -1,0 +1,1 @@
+"""SpiffWorkflow adaptation: parser, specs, serializer and the script sandbox."""
