@@ -314,3 +314,11 @@ def test_camunda_forms_form_key_resolves_to_the_form_id():
     assert str(problem) == (f"{fixture('form_key.bpmn')}:{entscheiden}: Entscheiden: "
                             "camunda:formKey 'camunda-forms:deployment:forms/fehlt.form': kein Formular mit der id "
                             "'fehlt' in der Bibliothek")
+
+
+def test_ids_reserved_by_the_engine_are_errors(tmp_path):
+    source = (Path(__file__).resolve().parent.parent / "fixtures" / "engine" / "loop.bpmn").read_text()
+    bad = tmp_path / "reserviert.bpmn"
+    bad.write_text(source.replace('"StartEvent_1"', '"Start"'))
+    problems = errors(check_paths([str(bad)]))
+    assert [(p.element_id, "reserviert" in p.message) for p in problems] == [("Start", True)]

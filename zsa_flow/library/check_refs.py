@@ -59,6 +59,9 @@ def _unique(seen, key, path, line, what, problems):
         seen[key] = (path, line) if what != "Formular" else path
 
 
+RESERVED_IDS = {"Start", "End", "StartEventSplit", "StartEventJoin", "Root"}
+
+
 def check_file_ids(file, root, problems):
     """Element ids are unique within a file (XML ID semantics; Modeler refuses duplicates)."""
     seen = {}
@@ -66,6 +69,12 @@ def check_file_ids(file, root, problems):
         if not isinstance(node.tag, str) or not node.get("id"):
             continue
         element_id = node.get("id")
+        if element_id in RESERVED_IDS or element_id.endswith((".EndJoin", ".BoundaryEventSplit", ".BoundaryEventJoin")):
+            # SpiffWorkflow names its own task specs like this; a flow node with such an id is
+            # silently merged with them and the process cannot start.
+            problems.append(Problem(file, line_of(node), element_id,
+                                    f"ID '{element_id}' ist für die Engine reserviert – bitte umbenennen "
+                                    "(z. B. StartEvent_1)"))
         if element_id in seen:
             problems.append(Problem(file, line_of(node), element_id,
                                     f"ID '{element_id}' ist doppelt vergeben (auch Zeile {seen[element_id]})"))
