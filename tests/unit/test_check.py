@@ -257,8 +257,15 @@ def test_juel_is_not_also_compiled_as_python():
     assert len(errors(problems)) == 2, "\n".join(map(str, problems))
 
 
+def test_implicit_split_is_warned_and_refused_by_the_engine():
+    problems = check_paths([fixture("implicit_split.bpmn")])
+    assert_reports(problems, "implicit_split.bpmn", 'id="Gateway"', "Gateway", "ohne Standardfluss",
+                   "Flow_sonst hat keine Bedingung", severity="warning")
+    assert [p.element_id for p in errors(problems)] == ["Flow_sonst"]
+    assert "without condition" in errors(problems)[0].message
+
+
 @pytest.mark.parametrize("name, needle, element_id, fragments", [
-    ("implicit_split.bpmn", 'id="Gateway"', "Gateway", ("ohne Standardfluss", "Flow_sonst hat keine Bedingung")),
     ("user_task_no_form.bpmn", 'id="Pruefen"', "Pruefen", ("ohne Formular",)),
     ("user_task_no_group.bpmn", 'id="Pruefen"', "Pruefen", ("ohne camunda:candidateGroups und ohne Lane",)),
 ])

@@ -155,9 +155,10 @@ def check_engine(index: LibraryIndex, problems: list):
     """Parse every executable process with its bundle the way deployment does (ZsaParser)."""
     from ..bpmn.parser import ZsaParser
 
+    broken = {p.file for p in problems if p.is_error}
     for pid, info in sorted(index.library.processes.items()):
-        if not info.executable:
-            continue
+        if not info.executable or info.file.path in broken:
+            continue  # a file with structural errors would only produce follow-up errors here
         try:
             bundle = [f for f in index.library.bundle(pid) if f.kind == "bpmn"]
             complete = True
