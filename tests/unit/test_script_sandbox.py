@@ -116,6 +116,21 @@ def test_runtime_exception_becomes_task_exception_with_line():
     assert error.error_type == "ZeroDivisionError"
 
 
+def test_task_data_cannot_replace_the_guards():
+    error = failure("steuer = ().__len__", data={"_getattr_": "getattr", "__builtins__": {}})
+    assert "'__len__' ist nicht erlaubt" in str(error)
+    engine = ZsaScriptEngine()
+    assert engine.environment.evaluate("x.upper()", {"x": "a", "_getattr_": None}) == "A"
+
+
+def test_environment_level_calls_are_sandboxed_too():
+    # SpiffWorkflow calls environment.evaluate directly for some conditions (e.g. process completion)
+    engine = ZsaScriptEngine()
+    with pytest.raises(Exception) as info:
+        engine.environment.evaluate("().__class__.__bases__", {})
+    assert "Zugriff auf '__" in str(info.value) and "ist nicht erlaubt" in str(info.value)
+
+
 def test_failed_script_writes_nothing_back():
     parser_data = {"einkommen": 1}
     with pytest.raises(WorkflowTaskException):
@@ -201,6 +216,8 @@ LIMIT_CASES = [
     "a = 'x' * 2000\nsteuer = a.replace('x', a)",
     "a = ['x' * 1000000] * 1000\nsteuer = str(a)",
     "s = ['x']\nfor i in range(100):\n    s = s + s\nsteuer = 1",
+    "steuer = round(Decimal('1e999999'))",
+    "steuer = round(Decimal('9e999') ** 3)",
 ]
 
 

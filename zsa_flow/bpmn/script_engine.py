@@ -1,12 +1,13 @@
 """Sandbox for untrusted BPMN scripts and expressions (script tasks, conditions, timers, due dates).
 
-Every source is parsed, checked against a policy (no imports, classes, decorators, generators,
-`with`, `match`, `global`, no names/attributes starting with `_`, no frame or `format` attributes,
-no `eval`/`open`/`type`/... names) and compiled with RestrictedPython plus a transformer of ours
-that routes `+ * ** << %` and f-string values through size guards (`script_guards`) and calls a
-deadline check at the top of every loop body, comprehension step, function and lambda call. The
-check needs neither signals nor `sys.settrace`, so it works in any thread; once expired it raises on
-every later check, and a run that swallowed it with a bare `except:` is failed afterwards anyway.
+Every source is checked against a static policy and compiled with RestrictedPython plus our own
+transformer (`script_policy`); it runs with the guards and the small builtin set of `script_guards`
+(per-type attribute allow-list, size checks) and the allow-listed domain `functions`. The time
+bound is a deadline check the transformer puts at the top of every loop body, comprehension step,
+function and lambda call: it needs neither signals nor `sys.settrace`, so it works in any thread;
+once expired it raises on every later check, and a run that swallowed it with a bare `except:` is
+failed afterwards anyway. Failures raise `ScriptError` (environment level) and SpiffWorkflow's
+`WorkflowTaskException` (engine level, "Skript in 'Task' Zeile 3: ...").
 
 Task data written by a script must be JSON-compatible: Decimal becomes its string (money travels
 as text), date/datetime their ISO string, tuples lists; sets, generators, non-finite floats,
@@ -15,43 +16,22 @@ defines are dropped, as SpiffWorkflow does. Nothing is written back when a scrip
 changes of existing lists/dicts excepted). Memory is bounded per operation, not per run, so the
 process needs an OS memory limit as well.
 """
-import ast
 import math
-import re
 import sys
 import textwrap
 import time
 from datetime import date, datetime, timedelta
-from decimal import Decimal
-from functools import lru_cache
+from decimal import Decimal, Overflow, localcontext
 
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec
-from RestrictedPython.transformer import INSPECT_ATTRIBUTES, IOPERATOR_TO_STR, RestrictingNodeTransformer
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
-from .script_guards import BUILTINS, GUARDS, MAX_FORMAT_WIDTH, MAX_ITEMS, SandboxViolation
+from .script_guards import BUILTINS, GUARDS, MAX_DECIMAL_EXPONENT, MAX_ITEMS, SandboxViolation
+from .script_policy import FILENAME, analyse, check_expression, check_script
 
-FILENAME = "<bpmn-script>"
-JUEL = re.compile(r"[$#]\{")
-JUEL_MESSAGE = "JUEL expression not supported, write Python (JUEL-Ausdruck wird nicht unterstützt)"
-FORBIDDEN_NAMES = frozenset(
-    "eval exec compile open getattr setattr delattr hasattr globals locals vars dir type object super "
-    "breakpoint input help exit quit memoryview bytearray bytes classmethod staticmethod property "
-    "print format id iter next issubclass callable".split())
-ALWAYS_FORBIDDEN_NAMES = frozenset({"exec", "eval", "print", "printed", "breakpoint", "builtins"})
-FORBIDDEN_NODES = {
-    ast.Import: "import ist nicht erlaubt", ast.ImportFrom: "import ist nicht erlaubt",
-    ast.ClassDef: "Klassendefinitionen sind nicht erlaubt", ast.With: "'with' ist nicht erlaubt",
-    ast.Yield: "Generatoren (yield) sind nicht erlaubt", ast.YieldFrom: "Generatoren (yield) sind nicht erlaubt",
-    ast.AsyncFunctionDef: "async ist nicht erlaubt", ast.Await: "await ist nicht erlaubt",
-    ast.AsyncFor: "async ist nicht erlaubt", ast.AsyncWith: "async ist nicht erlaubt",
-    ast.Match: "'match' ist nicht erlaubt", ast.TryStar: "'except*' ist nicht erlaubt",
-    ast.Global: "'global' ist nicht erlaubt", ast.Nonlocal: "'nonlocal' ist nicht erlaubt",
-}
-FORBIDDEN_ATTRIBUTES = {"mro", "format", "format_map"} | set(INSPECT_ATTRIBUTES)
-GUARDED_OPS = {ast.Add: "+", ast.Mult: "*", ast.Pow: "**", ast.LShift: "<<", ast.Mod: "%"}
+__all__ = ["ZsaScriptEngine", "SandboxEnvironment", "ScriptError", "check_script", "check_expression"]
+
 RESULT_TYPES = (type(None), bool, int, float, str, list, tuple, dict, set, Decimal, date, datetime, timedelta)
 
 
@@ -63,174 +43,20 @@ class ScriptError(Exception):
         self.message, self.line, self.error_type = message, line, error_type
 
 
-# ----------------------------------------------------------------------------- static policy
-class _Policy(ast.NodeVisitor):
-    def __init__(self):
-        self.problems, self.free, self.assigned = set(), set(), set()
-
-    def _bad(self, node, message):
-        self.problems.add((getattr(node, "lineno", 1), message))
-
-    def generic_visit(self, node):
-        if type(node) in FORBIDDEN_NODES:
-            self._bad(node, FORBIDDEN_NODES[type(node)])
-        super().generic_visit(node)
-
-    def _name(self, node, name, assigned=True):
-        if name and name.startswith("_"):
-            self._bad(node, f"Name '{name}' ist nicht erlaubt")
-        elif name and assigned:
-            self.assigned.add(name)
-
-    def visit_Name(self, node):
-        self._name(node, node.id, not isinstance(node.ctx, ast.Load))
-        if node.id in ALWAYS_FORBIDDEN_NAMES:
-            self._bad(node, f"'{node.id}' ist nicht erlaubt")
-        elif isinstance(node.ctx, ast.Load) and node.id in FORBIDDEN_NAMES:
-            self.free.add((node.lineno, node.id))
-
-    def visit_Attribute(self, node):
-        if node.attr.startswith("_") or node.attr in FORBIDDEN_ATTRIBUTES:
-            self._bad(node, f"Zugriff auf '{node.attr}' ist nicht erlaubt")
-        self.generic_visit(node)
-
-    def visit_FunctionDef(self, node):
-        if node.decorator_list:
-            self._bad(node, "Dekoratoren sind nicht erlaubt")
-        self._name(node, node.name)
-        self.generic_visit(node)
-
-    def visit_arg(self, node):
-        self._name(node, node.arg)
-
-    def visit_keyword(self, node):
-        self._name(node.value, node.arg, False)
-        self.generic_visit(node)
-
-    def visit_ExceptHandler(self, node):
-        self._name(node, node.name)
-        self.generic_visit(node)
-
-    def visit_FormattedValue(self, node):
-        for part in node.format_spec.values if node.format_spec else ():
-            if isinstance(part, ast.FormattedValue):
-                self._bad(node, "verschachtelte Formatangaben in f-Strings sind nicht erlaubt")
-            elif any(int(n) > MAX_FORMAT_WIDTH for n in re.findall(r"\d+", str(part.value))):
-                self._bad(node, f"Formatbreite über {MAX_FORMAT_WIDTH} ist nicht erlaubt")
-        self.visit(node.value)
-
-
-def _call(name, args, ref):
-    node = ast.Call(func=ast.Name(name, ast.Load()), args=args, keywords=[])
-    for child in ast.walk(node):
-        if "lineno" in child._attributes and not hasattr(child, "lineno"):
-            ast.copy_location(child, ref)
-    return node
-
-
-class _Transformer(RestrictingNodeTransformer):
-    """RestrictedPython's transformer plus size guards and deadline checks."""
-
-    def _tick(self, ref):
-        return ast.copy_location(ast.Expr(_call("_zsa_tick_", [], ref)), ref)
-
-    def visit_BinOp(self, node):
-        node = self.node_contents_visit(node)
-        symbol = GUARDED_OPS.get(type(node.op))
-        if symbol is None:
-            return node
-        return _call("_zsa_binop_", [ast.Constant(symbol), node.left, node.right], node)
-
-    def visit_FormattedValue(self, node):
-        node = self.node_contents_visit(node)
-        node.value = _call("_zsa_fmt_", [node.value], node.value)
-        return node
-
-    def visit_AugAssign(self, node):
-        target = node.target
-        if not isinstance(target, ast.Subscript) or isinstance(target.slice, ast.Slice):
-            return super().visit_AugAssign(node)
-        args = [self.visit(target.value), self.visit(target.slice),
-                ast.Constant(IOPERATOR_TO_STR[type(node.op)][:-1]), self.visit(node.value)]
-        return ast.copy_location(ast.Expr(_call("_zsa_augitem_", args, node)), node)
-
-    def _with_tick(self, node, visit):
-        node = visit(node)
-        node.body.insert(0, self._tick(node))
-        return node
-
-    def visit_While(self, node):
-        return self._with_tick(node, super().visit_While)
-
-    def visit_For(self, node):
-        return self._with_tick(node, super().visit_For)
-
-    def visit_FunctionDef(self, node):
-        return self._with_tick(node, super().visit_FunctionDef)
-
-    def visit_Lambda(self, node):
-        node = super().visit_Lambda(node)
-        node.body = ast.copy_location(ast.BoolOp(ast.And(), [_call("_zsa_tick_", [], node), node.body]), node)
-        return node
-
-    def visit_comprehension(self, node):
-        node = super().visit_comprehension(node)
-        node.ifs.insert(0, _call("_zsa_tick_", [], node.iter))
-        return node
-
-
-@lru_cache(maxsize=4096)
-def _analyse(source, mode):
-    """(code or None, problems ((line, message), ...), forbidden free names ((line, name), ...))."""
-    try:
-        tree = ast.parse(source, FILENAME, mode)
-    except SyntaxError as error:
-        message = JUEL_MESSAGE if JUEL.search(source) else f"Syntaxfehler: {error.msg}"
-        return None, ((error.lineno or 1, message),), ()
-    policy = _Policy()
-    policy.visit(tree)
-    free = tuple(sorted((line, name) for line, name in policy.free if name not in policy.assigned))
-    if policy.problems:
-        return None, tuple(sorted(policy.problems)), free
-    result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(tree, FILENAME, policy=_Transformer)
-    problems = []
-    for error in result.errors:
-        found = re.match(r"\(?[Ll]ine (\d+)\)?:?\s*(.*)", error)
-        problems.append((int(found[1]), found[2]) if found else (1, error))
-    return result.code, tuple(problems), free
-
-
-def _report(source, mode):
-    if not source.strip():
-        return ["Ausdruck ist leer"] if mode == "eval" else []
-    _, problems, free = _analyse(source, mode)
-    found = sorted(set(problems) | {(line, f"'{name}' ist nicht erlaubt") for line, name in free})
-    return [f"Line {line}: {message}" for line, message in found]
-
-
-def check_script(source) -> list[str]:
-    """Syntax and policy problems of a script task's script, without running it."""
-    return _report(textwrap.dedent(source or ""), "exec")
-
-
-def check_expression(source) -> list[str]:
-    """Syntax and policy problems of a condition / timer / due-date expression, without running it."""
-    return _report((source or "").strip(), "eval")
-
-
-# ----------------------------------------------------------------------------- running
 class _Deadline:
-    __slots__ = ("limit", "end", "line")
+    """Per-run deadline; `tick` is called by the transformed code at every loop step and call."""
 
     def __init__(self, limit):
-        self.limit, self.end, self.line = limit, time.monotonic() + limit, None
+        self.limit, self.line = limit, None
+        end, now, frame = time.monotonic() + limit, time.monotonic, sys._getframe
 
-    def tick(self):
-        if time.monotonic() > self.end:
-            if self.line is None:
-                self.line = sys._getframe(1).f_lineno
-            raise SandboxViolation(self.message())
-        return True
+        def tick():
+            if now() > end:
+                if self.line is None:
+                    self.line = frame(1).f_lineno
+                raise SandboxViolation(self.message())
+            return True
+        self.tick = tick
 
     def message(self):
         return f"Zeitlimit von {self.limit:g} s überschritten (Endlosschleife?)"
@@ -248,6 +74,8 @@ def _script_line(tb):
 def _describe(error):
     if isinstance(error, NameError) and getattr(error, "name", None):
         return f"Name '{error.name}' ist nicht definiert"
+    if isinstance(error, Overflow):
+        return f"Zahl wäre zu groß (Decimal-Überlauf, Exponent über {MAX_DECIMAL_EXPONENT})"
     if isinstance(error, ZeroDivisionError):
         return "Division durch null"
     if isinstance(error, KeyError) and error.args:
@@ -261,10 +89,15 @@ class _Json:
     def __init__(self):
         self.budget = MAX_ITEMS
 
+    def variable(self, name, value):
+        self.root = name
+        return self.convert(value, name)
+
     def convert(self, value, path, depth=0):
         self.budget -= 1
         if self.budget < 0 or depth > 100:
-            raise ScriptError(f"Variable '{path}' ist zu groß oder zu tief verschachtelt", error_type="DataError")
+            raise ScriptError(f"Variable '{self.root}' ist zu groß (über {MAX_ITEMS} Werte) oder zu tief "
+                              "verschachtelt (zyklisch?)", error_type="DataError")
         if value is None or isinstance(value, (bool, int, str)):
             return value
         if isinstance(value, float) and math.isfinite(value):
@@ -308,7 +141,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         json, new = _Json(), {}
         for key, value in namespace.items():
             if not (key.startswith("_") or key in reserved or callable(value)):
-                new[key] = json.convert(value, key)
+                new[key] = json.variable(key, value)
         for key in [k for k in context if not k.startswith("_") and k not in namespace]:
             del context[key]  # `del x` in the script
         context.update(new)
@@ -321,7 +154,7 @@ class SandboxEnvironment(TaskDataEnvironment):
                               "bitte die Felder umbenennen", error_type="DataError")
 
     def _code(self, source, mode, context, external_context):
-        code, problems, free = _analyse(source, mode)
+        code, problems, free = analyse(source, mode)
         if problems:
             raise ScriptError(problems[0][1], problems[0][0], "PolicyViolation")
         known = set(context) | set(external_context or ()) | set(self.globals)
@@ -344,7 +177,9 @@ class SandboxEnvironment(TaskDataEnvironment):
         deadline = _Deadline(self.time_limit)
         namespace["_zsa_tick_"] = deadline.tick
         try:
-            result = eval(code, namespace)
+            with localcontext() as decimals:  # the caller's context, with bounded exponents
+                decimals.Emax, decimals.Emin = MAX_DECIMAL_EXPONENT, -MAX_DECIMAL_EXPONENT
+                result = eval(code, namespace)
         except SandboxViolation as violation:
             raise ScriptError(str(violation), _script_line(violation.__traceback__), "SandboxViolation") from None
         except RecursionError as error:

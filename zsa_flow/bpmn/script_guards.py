@@ -14,6 +14,7 @@ from RestrictedPython.Guards import full_write_guard, guarded_iter_unpack_sequen
 MAX_ITEMS = 1_000_000        # characters / elements a single operation may produce
 MAX_INT_BITS = 10_000        # ~3000 decimal digits; keeps every int JSON-serialisable
 MAX_FORMAT_WIDTH = 1_000
+MAX_DECIMAL_EXPONENT = 1_000  # also the Emax/Emin scripts run with: int()/round() of 1E+999999 takes minutes
 
 
 class SandboxViolation(BaseException):
@@ -64,30 +65,52 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _binop(op, a, b):
-    if op == "*":
-        seq, n = (a, b) if isinstance(a, _SEQUENCES) else (b, a)
-        if isinstance(seq, _SEQUENCES) and isinstance(n, int):
-            _limit(len(seq) * n, "Wiederholung")
-        elif _is_int(a) and _is_int(b):
-            _limit_bits(a.bit_length() + b.bit_length())
-    elif op == "+" and isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
+def _check_mul(a, b):
+    seq, n = (a, b) if isinstance(a, _SEQUENCES) else (b, a)
+    if isinstance(seq, _SEQUENCES) and isinstance(n, int):
+        _limit(len(seq) * n, "Wiederholung")
+    elif _is_int(a) and _is_int(b):
+        _limit_bits(a.bit_length() + b.bit_length())
+
+
+def _check_add(a, b):
+    if isinstance(a, _SEQUENCES) and isinstance(b, _SEQUENCES):
         _limit(len(a) + len(b), "Verkettung")
-    elif op == "**" and _is_int(a) and _is_int(b) and b > 0 and abs(a) > 1:
+
+
+def _check_pow(a, b):
+    if _is_int(a) and _is_int(b) and b > 0 and abs(a) > 1:
         _limit_bits(b * a.bit_length())
-    elif op == "<<" and _is_int(a) and _is_int(b) and a:
+
+
+def _check_lshift(a, b):
+    if _is_int(a) and _is_int(b) and a:
         _limit_bits(a.bit_length() + b)
-    elif op == "%" and isinstance(a, str):
+
+
+def _check_mod(a, b):
+    if isinstance(a, str):
         for width, precision in _PERCENT_SPEC.findall(a):
             for number in (width, precision):
                 if number == "*" or (number and int(number) > MAX_FORMAT_WIDTH):
                     raise SandboxViolation(f"Formatbreite {number!r} ist nicht erlaubt")
         _size(b)
+
+
+_CHECKS = {"*": _check_mul, "+": _check_add, "**": _check_pow, "<<": _check_lshift, "%": _check_mod}
+_INPLACE = {op + "=": op for op in _OPS}
+
+
+def _binop(op, a, b):
+    if op != "+" or isinstance(a, _SEQUENCES):  # fast path for numeric addition
+        check = _CHECKS.get(op)
+        if check is not None:
+            check(a, b)
     return _OPS[op](a, b)
 
 
 def _inplacevar(op, a, b):
-    return _binop(op[:-1], a, b)
+    return _binop(_INPLACE[op], a, b)
 
 
 def _augitem(obj, key, op, value):
@@ -171,8 +194,15 @@ def _str(*args):
     return str(*args)
 
 
+def _decimal(value="0"):
+    result = Decimal(value)
+    if result.is_finite() and abs(result.adjusted()) > MAX_DECIMAL_EXPONENT:
+        raise SandboxViolation(f"Decimal wäre zu groß (Exponent über {MAX_DECIMAL_EXPONENT})")
+    return result
+
+
 def _int(value=0, *args):
-    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() > 3000:
+    if isinstance(value, Decimal) and value.is_finite() and value.adjusted() > MAX_DECIMAL_EXPONENT:
         raise SandboxViolation("Zahl wäre zu groß")
     return int(value, *args)
 
@@ -183,7 +213,7 @@ def _sum(values, start=0):
     return sum(values, start)
 
 
-_REAL_TYPES = {_str: str, _int: int, _range: range}
+_REAL_TYPES = {_str: str, _int: int, _range: range, _decimal: Decimal}
 
 
 def _isinstance(obj, classes):
@@ -198,7 +228,7 @@ BUILTINS = {
     "reversed": reversed, "enumerate": enumerate, "zip": zip, "any": any, "all": all,
     "sum": _sum, "range": _range, "int": _int, "float": float, "str": _str, "bool": bool,
     "list": list, "dict": dict, "set": set, "tuple": tuple, "isinstance": _isinstance,
-    "Decimal": Decimal, "date": date, "datetime": datetime, "timedelta": timedelta,
+    "Decimal": _decimal, "date": date, "datetime": datetime, "timedelta": timedelta,
     "None": None, "True": True, "False": False, **EXCEPTIONS,
 }
 GUARDS = {
