@@ -140,3 +140,22 @@ def test_message_start_event_starts_a_case_for_the_kommune(lib):
     assert lib.events(number)[1]["type"] == "message_received"
     with pytest.raises(NotFound):
         lib.deliver_message(None, "gibt_es_nicht", {}, kommune="15002000")
+
+
+@pytest.mark.parametrize("path", ["message", "timer"])
+def test_event_based_gateway_waits_for_message_or_timer(zsa, clock, path):
+    from pathlib import Path
+
+    zsa.deploy([str(Path(__file__).resolve().parent.parent / "fixtures" / "engine" / "wartegateway")])
+    number = zsa.start_case("antrag", "15003000", {"antragsteller_name": "A"})
+    zsa.complete(_only_task(zsa, number)["id"], {"ergebnis": "unvollstaendig"}, "anna")
+    assert [t["element_id"] for t in zsa.case(number)["timers"]] == ["Warten"]
+    if path == "message":
+        zsa.deliver_message(number, "unterlagen_eingegangen", {"nachweis": "da"})
+        assert zsa.case(number)["timers"] == [] and _only_task(zsa, number)["task_def"] == "Pruefen"
+        assert "message_received" in [e["type"] for e in zsa.events(number)]
+    else:
+        clock.advance(timedelta(days=14, minutes=1))
+        assert zsa.tick() == 1
+        assert zsa.case(number)["state"] == "completed"
+        assert "timer_fired" in [e["type"] for e in zsa.events(number)]

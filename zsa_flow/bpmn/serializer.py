@@ -12,7 +12,12 @@ from uuid import UUID
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import DurationTimerEventDefinition, TimeDateEventDefinition
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
+
+from .specs import ClockedDuration, ClockedTimeDate
 
 FORMAT = "zsa-state-1"
 
@@ -39,6 +44,11 @@ class StateConverter(BpmnWorkflowConverter):
 
 _CONFIG = deepcopy(CAMUNDA_CONFIG)
 _CONFIG[BpmnWorkflow] = StateConverter
+# Event definitions can sit in task internal data (an event-based gateway's seen events):
+# our plain BPMN messages and clocked timers need converters too.
+_CONFIG[MessageEventDefinition] = DEFAULT_CONFIG[MessageEventDefinition]
+_CONFIG[ClockedTimeDate] = DEFAULT_CONFIG[TimeDateEventDefinition]
+_CONFIG[ClockedDuration] = DEFAULT_CONFIG[DurationTimerEventDefinition]
 _REGISTRY = BpmnWorkflowSerializer.configure(_CONFIG)
 
 

@@ -104,7 +104,9 @@ class CaseRun:
         result = []
         for task in self.workflow.get_tasks(state=TaskState.WAITING):
             definition = getattr(task.task_spec, "event_definition", None)
-            if isinstance(definition, TimerEventDefinition):
+            # an event-based gateway waits with a MultipleEventDefinition holding its timer
+            inner = getattr(definition, "event_definitions", None) or []
+            if isinstance(definition, TimerEventDefinition) or any(isinstance(d, TimerEventDefinition) for d in inner):
                 due = task._get_internal_data("event_value")
                 if isinstance(due, str):
                     result.append((task, due))
@@ -230,6 +232,12 @@ class CaseRun:
             self._record(task, "gateway_taken", {"to": taken})
         elif isinstance(spec, CatchingEvent):
             definition = spec.event_definition
+            for seen in task.internal_data.get("seen_events", []):  # event-based gateway
+                if isinstance(seen.event_definition, TimerEventDefinition):
+                    self._record(task, "timer_fired", {"due": task._get_internal_data("event_value")})
+                else:
+                    self._record(task, "message_received", {"message": seen.event_definition.name,
+                                                            "payload": seen.payload})
             if isinstance(definition, TimerEventDefinition):
                 self._record(task, "timer_fired", {"due": task._get_internal_data("event_value")})
             elif isinstance(definition, MessageEventDefinition):
