@@ -261,3 +261,22 @@ api_token = Table(
     Column("revoked_at", UtcDateTime()),
     Index("ix_api_token_account", "account_id"),
 )
+
+# Notes caseworkers add to a case (the inbox's case page); each also enters the case history.
+case_note = Table(
+    "case_note",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
+    Column("author", String(100), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Index("ix_case_note_case", "case_id", "created_at"),
+)
+
+# Task list orders of the inbox walk these indexes and stop after one page (services/inbox_queries.py);
+# the applicant-name search scans the narrow title index instead of the case rows.
+Index("ix_task_open_due", human_task.c.state, human_task.c.due_at, human_task.c.created_at)
+Index("ix_task_open_priority", human_task.c.state, human_task.c.priority.desc(), human_task.c.created_at)
+Index("ix_task_open_created", human_task.c.state, human_task.c.created_at)
+Index("ix_vorgang_kommune_title", vorgang.c.kommune, vorgang.c.title)

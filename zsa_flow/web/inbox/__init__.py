@@ -7,3 +7,12 @@ def register(app):
 
     security.init_app(app)
     app.register_blueprint(auth.bp)
+    _register_inbox(app)
+
+
+def _register_inbox(app):
+    """Task list, task page, case pages (zsa_flow/web/inbox/*_views.py attach to one blueprint)."""
+    from . import case_views, task_views  # noqa: F401  (importing attaches the routes)
+    from .blueprint import bp
+
+    app.register_blueprint(bp)

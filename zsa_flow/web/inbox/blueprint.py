@@ -1,0 +1,122 @@
+"""The `inbox` blueprint, its German error pages and the template filters of the inbox pages."""
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, render_template, request, url_for
+
+from ...errors import ZsaError
+
+bp = Blueprint("inbox", __name__)
+
+LOCAL_TZ = ZoneInfo("Europe/Berlin")
+TITLES = {400: "Anfrage nicht möglich", 403: "Keine Berechtigung", 404: "Nicht gefunden", 409: "Konflikt",
+          422: "Eingaben unvollständig"}
+EVENT_LABELS = {
+    "case_started": "Vorgang angelegt",
+    "task_created": "Aufgabe erstellt",
+    "task_claimed": "Aufgabe übernommen",
+    "task_unclaimed": "Aufgabe zurückgegeben",
+    "task_assigned": "Aufgabe zugewiesen",
+    "task_completed": "Aufgabe abgeschlossen",
+    "task_cancelled": "Aufgabe entfallen",
+    "script_executed": "Berechnung ausgeführt",
+    "decision_evaluated": "Entscheidungstabelle ausgewertet",
+    "gateway_taken": "Verzweigung entschieden",
+    "timer_fired": "Frist abgelaufen",
+    "message_received": "Nachricht empfangen",
+    "message_sent": "Nachricht versendet",
+    "end_event": "Endereignis erreicht",
+    "incident_raised": "Störung aufgetreten",
+    "incident_resolved": "Störung behoben",
+    "retried": "Erneut ausgeführt",
+    "case_completed": "Vorgang abgeschlossen",
+    "case_cancelled": "Vorgang abgebrochen",
+    "note_added": "Notiz hinzugefügt",
+}
+STATE_LABELS = {"running": "in Bearbeitung", "completed": "abgeschlossen", "cancelled": "abgebrochen",
+                "incident": "Störung", "open": "offen"}
+
+
+@bp.errorhandler(ZsaError)
+def _zsa_error(exc):
+    """Domain errors of inbox pages as a German HTML page with the matching status."""
+    return render_template("inbox/error.html", title=TITLES.get(exc.status, "Fehler"), message=exc.message), exc.status
+
+
+@bp.errorhandler(404)
+def _not_found(_exc):
+    return render_template("inbox/error.html", title=TITLES[404], message="Die Seite gibt es nicht."), 404
+
+
+def _moment(value):
+    if not value:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.astimezone(LOCAL_TZ) if moment.tzinfo else moment
+
+
+@bp.app_template_filter("de_datetime")
+def de_datetime(value):
+    """ISO timestamp → '24.11.2026, 14:05' (German local time); '–' for none."""
+    moment = _moment(value)
+    return moment.strftime("%d.%m.%Y, %H:%M") if moment else "–"
+
+
+@bp.app_template_filter("de_date")
+def de_date(value):
+    moment = _moment(value)
+    return moment.strftime("%d.%m.%Y") if moment else "–"
+
+
+@bp.app_template_filter("iso_local")
+def iso_local(value):
+    """Machine-readable local time for <time datetime=…>."""
+    moment = _moment(value)
+    return moment.isoformat(timespec="minutes") if moment else ""
+
+
+@bp.app_template_filter("event_label")
+def event_label(event_type):
+    return EVENT_LABELS.get(event_type, event_type)
+
+
+@bp.app_template_filter("state_label")
+def state_label(state):
+    return STATE_LABELS.get(state, state)
+
+
+@bp.app_template_filter("scalar")
+def scalar(value):
+    """A leaf value for humans: Ja/Nein, empty dash, numbers and text as they are."""
+    if value is True:
+        return "Ja"
+    if value is False:
+        return "Nein"
+    if value is None or value == "":
+        return "–"
+    return str(value)
+
+
+@bp.app_template_filter("is_mapping")
+def is_mapping(value):
+    return isinstance(value, dict)
+
+
+@bp.app_template_filter("is_list")
+def is_list(value):
+    return isinstance(value, (list, tuple))
+
+
+@bp.app_context_processor
+def _helpers():
+    def page_url(**changes):
+        """The current list URL with some query arguments changed (None removes one)."""
+        args = request.args.to_dict()
+        for key, value in changes.items():
+            if value is None:
+                args.pop(key, None)
+            else:
+                args[key] = value
+        return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+    return {"page_url": page_url}

@@ -1,0 +1,86 @@
+"""Case list, case page (data, tasks, notes, history, diagram) and the new-case page."""
+from flask import flash, jsonify, redirect, render_template, request, url_for
+
+from ...errors import ValidationFailed
+from ...services import inbox, inbox_queries
+from ...services.case_diagram import case_diagram
+from .. import get_platform
+from ..auth import current_scope, login_required
+from .blueprint import bp
+
+CASE_PAGE = 50
+
+
+@bp.get("/vorgaenge")
+@login_required
+def cases():
+    """Cases in scope, newest first, with search by case number or applicant name."""
+    scope, platform = current_scope(), get_platform()
+    search = (request.args.get("suche") or "").strip()[:100] or None
+    kommune = (request.args.get("kommune") or "").strip() or None
+    rows = platform.cases(**scope.case_filters(kommune=kommune, search=search, limit=CASE_PAGE))
+    return render_template("inbox/cases.html", cases=rows, search=search or "", kommune=kommune or "",
+                           kommunen=inbox_queries.kommune_names(platform, scope.kommunen))
+
+
+@bp.get("/vorgaenge/<number>")
+@login_required
+def case(number):
+    """The case: data, open tasks, Rechenweg, notes, history timeline and the process diagram."""
+    scope = current_scope()
+    page = inbox.case_page(get_platform(), number, scope)
+    return render_template("inbox/case.html", case=page, can_note=scope.can_work_tasks)
+
+
+@bp.get("/vorgaenge/<number>/diagramm.json")
+@login_required
+def case_diagram_json(number):
+    """BPMN XML plus completed/active/incident element ids for static/case-diagram.js."""
+    platform = get_platform()
+    inbox.visible_case(platform, number, current_scope())
+    return jsonify(case_diagram(platform, number, platform.events(number)))
+
+
+@bp.post("/vorgaenge/<number>/notizen")
+@login_required
+def add_note(number):
+    """Add a note to the case (caseworkers and clerks; auditors are refused)."""
+    try:
+        inbox.add_note(get_platform(), number, request.form.get("text"), current_scope().username, current_scope())
+        flash("Notiz gespeichert.", "success")
+    except ValidationFailed as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("inbox.case", number=number) + "#notizen")
+
+
+@bp.get("/vorgaenge/neu")
+@login_required
+def new_case():
+    """Pick a process with a start form and a Kommune; then fill in its start form (paper application)."""
+    scope, platform = current_scope(), get_platform()
+    scope.require(scope.can_start_cases)
+    process_id = request.args.get("prozess")
+    if not process_id:
+        return render_template("inbox/new_case.html", options=inbox.start_options(platform, scope), chosen=None)
+    option, form = inbox.start_form(platform, process_id, scope)
+    return render_template("inbox/new_case.html", chosen=option, kommune=request.args.get("kommune", ""),
+                           form_html=form.render({}, {}) if form is not None else None)
+
+
+@bp.post("/vorgaenge/neu")
+@login_required
+def new_case_submit():
+    """Validate the start form and start the case; 422 with the input kept on errors."""
+    scope, platform = current_scope(), get_platform()
+    process_id, kommune = request.form.get("_prozess", ""), request.form.get("_kommune", "")
+    try:
+        number = inbox.start_case(platform, process_id, kommune, request.form, scope.username, scope)
+    except ValidationFailed as exc:
+        option, form = inbox.start_form(platform, process_id, scope)
+        errors = (exc.details or {}).get("fields", {})
+        flash(exc.message, "error")
+        return render_template("inbox/new_case.html", chosen=option, kommune=kommune, kommune_error=errors.get("_kommune"),
+                               form_html=form.render({}, {k: v for k, v in errors.items() if not k.startswith("_")},
+                                                         submitted=request.form) if form else None), 422
+    flash(f"Vorgang {number} angelegt.", "success")
+    return redirect(url_for("inbox.case", number=number))
