@@ -28,13 +28,13 @@ def locked_until(uow, username, ip, now):
     """The end of the current lock for this username from this IP, or None when not locked."""
     since = now - WINDOW - LOCK
     last_success = uow.execute(
-        select(login_attempt.c.at).where(login_attempt.c.username == username, login_attempt.c.ip == ip,
+        select(login_attempt.c.id).where(login_attempt.c.username == username, login_attempt.c.ip == ip,
                                          login_attempt.c.success.is_(True), login_attempt.c.at >= since)
-        .order_by(login_attempt.c.at.desc()).limit(1)).scalar()
+        .order_by(login_attempt.c.id.desc()).limit(1)).scalar()
     user_times = [r.at for r in uow.execute(
         select(login_attempt.c.at).where(login_attempt.c.username == username, login_attempt.c.ip == ip,
-                                         login_attempt.c.success.is_(False),
-                                         login_attempt.c.at >= (last_success or since))
+                                         login_attempt.c.success.is_(False), login_attempt.c.at >= since,
+                                         login_attempt.c.id > (last_success or 0))
         .order_by(login_attempt.c.at))]
     ip_times = [r.at for r in uow.execute(
         select(login_attempt.c.at).where(login_attempt.c.ip == ip, login_attempt.c.success.is_(False),

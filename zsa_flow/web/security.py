@@ -6,6 +6,7 @@ authenticated by `Authorization: Bearer` are exempt (a browser never attaches th
 and API requests without a logged-in session are left to the API's own 401.
 """
 import hmac
+import os
 import secrets
 
 from flask import jsonify, render_template, request, session
@@ -27,9 +28,12 @@ HEADERS = {
 
 def init_app(app):
     """Install CSRF checking, security headers and cookie defaults on the app."""
-    # Secure cookies unless debugging/testing; ZSA_INSECURE_COOKIES=1 allows plain-HTTP hosts other than localhost.
-    app.config.setdefault("SESSION_COOKIE_SECURE", not (app.debug or app.testing
-                                                        or app.config.get("ZSA_INSECURE_COOKIES")))
+    # Secure cookies unless debugging/testing (browsers accept them on http://localhost too);
+    # ZSA_SECURE_COOKIES=0 (config or environment) allows plain HTTP on other hosts.
+    secure = app.config.get("ZSA_SECURE_COOKIES", os.environ.get("ZSA_SECURE_COOKIES"))
+    if secure is None:
+        secure = not (app.debug or app.testing)
+    app.config["SESSION_COOKIE_SECURE"] = str(secure).lower() not in ("0", "false", "no", "")
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.jinja_env.globals["csrf_token"] = csrf_token
