@@ -7,10 +7,10 @@ MAGDEBURG, HALLE = "15003000", "15002000"
 PASSWORD = "Testpasswort-2026!"
 PEOPLE = {
     # username: (name, roles, groups, kommunen)
-    "anna": ("Anna Sachbearbeiterin", ["zsa-sachbearbeitung"], ["zsa-team"], [MAGDEBURG, HALLE]),
+    "anna": ("Anna Sachbearbeiterin", ["zsa-sachbearbeitung"], ["zsa-team", "zsa-hundehaltung"], [MAGDEBURG, HALLE]),
     "tom": ("Tom Teamleiter", ["zsa-teamleitung"], ["zsa-team"], [MAGDEBURG, HALLE]),
-    "mia": ("Mia Ordnungsamt Magdeburg", ["kommune"], ["ordnungsamt"], [MAGDEBURG]),
-    "hal": ("Hal Ordnungsamt Halle", ["kommune"], ["ordnungsamt"], [HALLE]),
+    "mia": ("Mia Magdeburg", ["kommune"], ["ordnungsamt", "steueramt"], [MAGDEBURG]),
+    "hal": ("Hal Halle", ["kommune"], ["ordnungsamt", "steueramt"], [HALLE]),
     "paula": ("Paula Prüferin", ["pruefung"], [], [MAGDEBURG, HALLE]),
 }
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

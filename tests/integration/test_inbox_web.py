@@ -188,3 +188,15 @@ def test_rechenweg_found_top_level_and_in_results():
                         "andere": {"rechenweg": "kein Rechenweg"}})
     assert [f["title"] for f in found] == ["Rechenweg", "Rechenweg Hundesteuer"]
     assert found[1]["steps"] == [{"label": "Jahressteuer", "value": "120.00", "ref": "§ 4 HStS"}]
+
+
+def test_large_counts_are_capped_and_paged(app, zsa, cases, monkeypatch):
+    from zsa_flow.services import inbox_queries
+
+    monkeypatch.setattr(inbox_queries, "COUNT_CAP", 1)
+    monkeypatch.setattr(inbox_queries, "SAMPLE", 2)
+    monkeypatch.setattr(inbox_queries, "PAGE_SIZE", 1)
+    page = inbox_queries.task_list(zsa, {"kommunen": [MAGDEBURG, HALLE]}, "anna", ["zsa-team"],
+                                   inbox_queries.TaskListQuery(tab="all", page=9), zsa.clock.now())
+    assert page.counts["all"] == page.counts["group"] == 2 and page.counts["mine"] == 0
+    assert page.pages == 1 and page.page == 1 and len(page.rows) == 1

@@ -102,6 +102,11 @@ def is_mapping(value):
     return isinstance(value, dict)
 
 
+@bp.app_template_filter("all_scalars")
+def all_scalars(values):
+    return all(not isinstance(v, (dict, list, tuple)) for v in values)
+
+
 @bp.app_template_filter("is_list")
 def is_list(value):
     return isinstance(value, (list, tuple))

@@ -5,7 +5,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 
 from ...errors import Conflict, ValidationFailed
 from ...services import inbox, inbox_queries
-from ...services.inbox_queries import TaskListQuery
+from ...services.inbox_queries import COUNT_CAP, TaskListQuery
 from .. import get_platform
 from ..auth import current_scope, home_url, login_required, safe_next
 from .blueprint import bp
@@ -56,7 +56,8 @@ def tasks():
     return render_template("inbox/tasks.html", page=page, tabs=TAB_LABELS, slugs={v: k for k, v in TAB_SLUGS.items()},
                            sorts=SORT_LABELS, processes=platform.processes(),
                            kommunen=inbox_queries.kommune_names(platform, scope.kommunen),
-                           can_work=scope.can_work_tasks)
+                           can_work=scope.can_work_tasks, cap=COUNT_CAP,
+                           count_label=lambda n: f"{COUNT_CAP}+" if n > COUNT_CAP else str(n))
 
 
 def _render_task(page, errors=None, submitted=None, status=200):

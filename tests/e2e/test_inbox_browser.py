@@ -1,0 +1,150 @@
+"""The inbox in a real browser (Playwright, Debian's chromium) against a real server, engine and database.
+
+A dog registration (Hundehaltung) goes from the paper application keyed in by the ZSA to the
+municipality's tax office; scoping and the auditor's read-only access are checked on the way.
+Screenshots of the list, a task and a case page land in test-artifacts/.
+"""
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from inbox_support import MAGDEBURG, PASSWORD, seed_people
+from zsa_flow.web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                reason=f"{CHROMIUM} missing: `make browser` installs Debian's chromium")
+
+APPLICATION = {  # the paper application, as the ZSA keys it in
+    "halter_vorname": "Erika", "halter_nachname": "Mustermann", "halter_geburtsdatum": "1980-05-01",
+    "halter_strasse": "Breiter Weg 1", "halter_plz": "39104", "halter_ort": "Magdeburg", "hund_name": "Bello",
+    "rasse": "Labrador", "geburtsdatum_hund": "2024-01-01", "anschaffungsdatum": "2026-02-01",
+    "anzahl_hunde_bereits": "0", "versicherung_personen_sach": "1000000", "versicherung_vermoegen": "50000",
+}
+
+
+@pytest.fixture
+def server(zsa):
+    """The real app on 127.0.0.1 (free port) in a thread, with the process library deployed."""
+    zsa.deploy([str(ROOT / "processes"), str(ROOT / "forms")])
+    seed_people(zsa)
+    app = create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e"})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(5)
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
+        yield instance
+        instance.close()
+
+
+def _session(browser, base, username):
+    """A logged-in page of its own browser context; collects script errors and CSP violations."""
+    context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.problems = []
+    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
+    page.on("console", lambda msg: msg.type == "error" and "Failed to load resource" not in msg.text
+            and page.problems.append(msg.text))  # CSP violations and script errors; HTTP errors below
+    page.on("response", lambda r: "/static/" in r.url and r.status >= 400 and page.problems.append(r.url))
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/(aufgaben|vorgaenge).*"))
+    return page
+
+
+def _shot(page, name):
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_dog_registration_across_zsa_and_municipality(server, browser, zsa):
+    anna = _session(browser, server, "anna")
+
+    # Paper application with a 14-digit transponder number: German error next to the field, input kept.
+    anna.goto("/vorgaenge/neu?prozess=hundehaltung")
+    anna.select_option("#zsa-kommune", MAGDEBURG)
+    for name, value in APPLICATION.items():
+        anna.fill(f'[name="{name}"]', value)
+    anna.select_option('[name="geschlecht"]', "ruede")
+    anna.select_option('[name="befreiung"]', "keine")
+    anna.check('[name="erklaerung"]')
+    anna.fill('[name="transponder_nr"]', "27609812345678")
+    anna.click("text=Vorgang anlegen")
+    error = anna.locator("#zsa-transponder_nr-error")
+    assert error.is_visible() and "15" in error.inner_text()
+    assert anna.get_attribute('[name="transponder_nr"]', "aria-invalid") == "true"
+    assert anna.input_value('[name="halter_nachname"]') == "Mustermann"
+    assert not zsa.cases()
+    anna.fill('[name="transponder_nr"]', "276098123456789")
+    anna.click("text=Vorgang anlegen")
+    anna.wait_for_url(re.compile(r"/vorgaenge/HUND-\d{4}-\d{6}$"))
+    number = anna.url.rsplit("/", 1)[1]
+    assert zsa.case(number)["kommune"] == MAGDEBURG
+
+    # The case page draws the process with bpmn-js and marks the current task.
+    anna.wait_for_selector('#zsa-diagram[data-rendered]')
+    assert anna.get_attribute("#zsa-diagram", "data-rendered") == "true", "bpmn-js missing? run `make assets`"
+    assert anna.locator("#zsa-diagram .zsa-active").count() >= 1
+    assert anna.locator("#zsa-diagram .zsa-completed").count() >= 1
+    _shot(anna, "case.png")
+
+    # Claim 'Bescheid entwerfen' in the list, see the Rechenweg, miss a required box, then complete.
+    anna.goto("/aufgaben?ansicht=gruppe")
+    row = anna.locator("tr", has_text=number).filter(has_text="Bescheid entwerfen")
+    row.get_by_role("button", name=re.compile("Übernehmen")).click()
+    assert "Sie bearbeiten jetzt" in anna.inner_text(".flashes")
+    _shot(anna, "list.png")
+    anna.locator("tr", has_text=number).get_by_role("link", name="Bescheid entwerfen").click()
+    assert anna.locator(".zsa-rechenweg table tbody tr").count() >= 3
+    assert "Hundesteuersatzung Landeshauptstadt Magdeburg" in anna.inner_text(".zsa-rechenweg")
+    anna.fill('[name="bescheid_hinweise"]', "Bitte Steuermarke abholen.")
+    anna.click("button[value=abschliessen]")
+    assert anna.locator("#zsa-entwurf_geprueft-error").is_visible()
+    assert anna.input_value('[name="bescheid_hinweise"]') == "Bitte Steuermarke abholen."
+    _shot(anna, "task.png")
+    anna.check('[name="entwurf_geprueft"]')
+    anna.click("button[value=abschliessen]")
+    assert "abgeschlossen" in anna.inner_text(".flashes")
+    assert anna.problems == []
+
+    # The Magdeburg tax office finds the decision; Halle sees nothing of it.
+    mia = _session(browser, server, "mia")
+    mia.goto("/aufgaben?ansicht=gruppe")
+    decision = mia.locator("tr", has_text=number)
+    assert "Steuerbescheid prüfen und erlassen" in decision.inner_text()
+    hal = _session(browser, server, "hal")
+    response = hal.goto(f"/vorgaenge/{number}")
+    assert response.status == 404 and "Nicht gefunden" in hal.inner_text("h1")
+    assert number not in hal.goto("/aufgaben?ansicht=alle").text()
+
+    # The auditor reads the case and the task, has no buttons, and a forged POST is refused.
+    paula = _session(browser, server, "paula")
+    assert paula.goto(f"/vorgaenge/{number}").status == 200
+    assert paula.locator("main form[method=post], main button").count() == 0
+    task_id = zsa.tasks(case=number)[0]["id"]
+    paula.goto(f"/aufgaben/{task_id}")
+    assert paula.locator("main form[method=post], main button").count() == 0
+    token = paula.get_attribute('header input[name="csrf_token"]', "value")
+    forged = paula.request.post(f"/aufgaben/{task_id}/uebernehmen", form={"csrf_token": token})
+    assert forged.status == 403
+    assert zsa.task(task_id)["assignee"] is None and zsa.task(task_id)["state"] == "open"
