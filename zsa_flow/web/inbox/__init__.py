@@ -3,10 +3,11 @@
 
 def register(app):
     """Install web security and register the UI blueprints (called by create_app)."""
-    from .. import auth, security
+    from .. import admin, auth, security
 
     security.init_app(app)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
     _register_inbox(app)
 
 
