@@ -176,9 +176,12 @@ def test_role_required_refuses_other_roles(client):
 
 def test_session_cookie_flags(zsa):
     production = make_app(zsa, TESTING=False)
-    client = production.test_client()
-    cookie = client.get("/login").headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie
+    for base_url in ("https://zsa.example", "http://zsa.example", "https://localhost"):
+        cookie = production.test_client().get("/login", base_url=base_url).headers["Set-Cookie"]
+        assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" in cookie, base_url
+    # plain HTTP on the loopback interface (make run) must still work in the browser
+    local = production.test_client().get("/login", base_url="http://127.0.0.1:5000").headers["Set-Cookie"]
+    assert "HttpOnly" in local and "Secure" not in local
     testing = make_app(zsa).test_client().get("/login").headers["Set-Cookie"]
     assert "HttpOnly" in testing and "SameSite=Lax" in testing and "Secure" not in testing
 

@@ -10,6 +10,7 @@ import os
 import secrets
 
 from flask import jsonify, render_template, request, session
+from flask.sessions import SecureCookieSessionInterface
 
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_FIELD = "csrf_token"
@@ -26,14 +27,31 @@ HEADERS = {
 }
 
 
+LOOPBACK = frozenset({"127.0.0.1", "localhost", "[::1]"})
+
+
+class SessionInterface(SecureCookieSessionInterface):
+    """Flask's signed cookie session; Secure everywhere except plain HTTP on the loopback interface.
+
+    `make run` serves http://127.0.0.1:5000 where no network can eavesdrop; any other host gets a
+    Secure cookie, so a session never travels over an unencrypted network connection.
+    """
+
+    def get_cookie_secure(self, app):
+        if not app.config["SESSION_COOKIE_SECURE"]:
+            return False
+        return request.is_secure or request.host.rsplit(":", 1)[0] not in LOOPBACK
+
+
 def init_app(app):
     """Install CSRF checking, security headers and cookie defaults on the app."""
-    # Secure cookies unless debugging/testing (browsers accept them on http://localhost too);
+    # Secure cookies unless debugging/testing (see SessionInterface for plain HTTP on loopback);
     # ZSA_SECURE_COOKIES=0 (config or environment) allows plain HTTP on other hosts.
     secure = app.config.get("ZSA_SECURE_COOKIES", os.environ.get("ZSA_SECURE_COOKIES"))
     if secure is None:
         secure = not (app.debug or app.testing)
     app.config["SESSION_COOKIE_SECURE"] = str(secure).lower() not in ("0", "false", "no", "")
+    app.session_interface = SessionInterface()
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.jinja_env.globals["csrf_token"] = csrf_token
