@@ -10,9 +10,9 @@ from ..services.platform import Platform
 from ..storage.db import database_url
 
 
-def create_app(test_config=None):
+def create_app(test_config=None, instance_path=None):
     """Create the zsa-flow web app. `test_config` may carry a ready `PLATFORM`."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     app.config.from_mapping(
         ZSA_DATABASE_URL=database_url(),
         SESSION_COOKIE_HTTPONLY=True,
@@ -22,7 +22,8 @@ def create_app(test_config=None):
     )
     if test_config:
         app.config.update(test_config)
-    app.config.setdefault("SECRET_KEY", os.environ.get("ZSA_SECRET_KEY") or _instance_secret(app))
+    if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY = None
+        app.config["SECRET_KEY"] = os.environ.get("ZSA_SECRET_KEY") or _instance_secret(app)
     platform = app.config.get("PLATFORM") or Platform.connect(app.config["ZSA_DATABASE_URL"])
     app.extensions["zsa"] = platform
 
