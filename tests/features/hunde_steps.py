@@ -184,6 +184,12 @@ def waiting(zsa, hd):
     assert zsa.tasks(case=hd["case"]) == []
 
 
+@then("the case title is the keeper's name")
+def case_title_is_keeper(zsa, hd):
+    case = zsa.case(hd["case"])
+    assert case["title"] == f"{case['data']['halter_vorname']} {case['data']['halter_nachname']}", case["title"]
+
+
 @then(parsers.parse('the case number starts with "{prefix}"'))
 def case_number_prefix(hd, prefix):
     assert hd["case"].startswith(prefix), hd["case"]

@@ -59,6 +59,7 @@ Feature: Hundeanmeldung mit Hundesteuer – Soll-Prozess der ZSA (processes/hund
       """
     Then the dog tax is 100.00 € a year and 75.00 € in 2026
     And the open task is "Bescheid entwerfen" for group "zsa-hundehaltung"
+    And the case title is the keeper's name
 
   Scenario: The start form rejects a malformed chip number and postcode
     When a paper dog registration in Magdeburg is keyed in with:

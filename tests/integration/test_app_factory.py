@@ -18,3 +18,13 @@ def test_secret_from_environment(zsa, tmp_path, monkeypatch):
     app = create_app({"PLATFORM": zsa}, instance_path=str(tmp_path / "instance"))
     assert app.config["SECRET_KEY"] == "aus-der-umgebung"
     assert not (tmp_path / "instance" / "secret_key").exists()
+
+
+def test_behind_a_proxy_the_client_address_comes_from_forwarded_headers(zsa, tmp_path, monkeypatch):
+    from flask import request
+
+    monkeypatch.setenv("ZSA_PROXY_HOPS", "1")
+    app = create_app({"PLATFORM": zsa, "SECRET_KEY": "x"}, instance_path=str(tmp_path))
+    app.add_url_rule("/_ip", "ip", lambda: request.remote_addr)
+    response = app.test_client().get("/_ip", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert response.get_data(as_text=True) == "203.0.113.7"

@@ -200,3 +200,21 @@ def test_large_counts_are_capped_and_paged(app, zsa, cases, monkeypatch):
                                    inbox_queries.TaskListQuery(tab="all", page=9), zsa.clock.now())
     assert page.counts["all"] == page.counts["group"] == 2 and page.counts["mine"] == 0
     assert page.pages == 1 and page.page == 1 and len(page.rows) == 1
+
+
+def test_as_is_variants_are_not_offered_for_casework(app, zsa, tmp_path):
+    import shutil
+    from pathlib import Path
+
+    lib = tmp_path / "lib"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "fixtures" / "library", lib)
+    bpmn = lib / "antrag.bpmn"
+    bpmn.write_text(bpmn.read_text().replace('id="antrag" name="Testantrag"', 'id="antrag_asis" name="Ist-Ablauf"')
+                    .replace('processRef="antrag"', 'processRef="antrag_asis"')
+                    .replace('<camunda:property name="zsa:service" value="test" />',
+                             '<camunda:property name="zsa:service" value="test" />'
+                             '<camunda:property name="zsa:variant" value="as-is" />'))
+    zsa.deploy([str(lib)])
+    html = _text(_client(app, "anna").get("/vorgaenge/neu"))
+    assert "Testantrag" in html and "Ist-Ablauf" not in html
+    assert {p["process_id"]: p["variant"] for p in zsa.processes()} == {"antrag": "to-be", "antrag_asis": "as-is"}

@@ -71,3 +71,9 @@ def test_endless_loop_is_stopped(zsa, tmp_path):
     _deploy_script(zsa, tmp_path, "while True:\n    pass")
     number = zsa.start_case("skript", "15003000", {"faktor": 1, "rasse": "Pudel"})
     assert zsa.case(number)["state"] == "incident"
+
+
+def test_today_comes_from_the_engine_clock(zsa, tmp_path, clock):
+    _deploy_script(zsa, tmp_path, "ergebnis = faktor\nstichtag = heute()")
+    number = zsa.start_case("skript", "15003000", {"faktor": 1, "rasse": "Pudel"})
+    assert zsa.case(number)["data"]["stichtag"] == clock.now().date().isoformat() == "2026-03-02"

@@ -24,11 +24,12 @@ def db_upgrade():
     from ..services.platform import Platform
     from ..services.reference import sync_kommunen
     from ..storage import migrate
-    from ..storage.db import make_engine
+    from ..storage.db import make_engine, optimize
 
     engine = make_engine()
     migrate.upgrade(engine)
     sync_kommunen(Platform(engine))
+    optimize(engine)
     click.echo(f"Datenbank auf Revision {migrate.head()}")
 
 
@@ -163,13 +164,19 @@ def tick():
 @click.option("--interval", default=10.0, help="Sekunden zwischen zwei Durchläufen.")
 def worker(interval):
     """Dauerhaft fällige Timer auslösen (Strg+C beendet)."""
+    from ..storage.db import optimize
+
     platform = _platform()
     click.echo(f"Worker läuft, Intervall {interval}s")
+    last_optimize = 0.0
     try:
         while True:
             moved = platform.tick()
             if moved:
                 click.echo(f"{moved} Vorgänge weitergeführt")
+            if time.monotonic() - last_optimize > 3600:  # keep planner statistics fresh
+                optimize(platform.engine)
+                last_optimize = time.monotonic()
             time.sleep(interval)
     except KeyboardInterrupt:
         click.echo("Worker beendet")

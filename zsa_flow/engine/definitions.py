@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from ..bpmn import runtime
 from ..bpmn.parser import ZsaParser
 from ..dmn import parse_dmn
 from ..errors import ModelError
@@ -77,7 +78,12 @@ def make_script_engine():
     from ..bpmn.script_engine import ZsaScriptEngine
     from ..rules.functions import SCRIPT_FUNCTIONS
 
-    return ZsaScriptEngine(functions=SCRIPT_FUNCTIONS)
+    return ZsaScriptEngine(functions={**SCRIPT_FUNCTIONS, "heute": heute})
+
+
+def heute() -> str:
+    """Today's date (ISO) by the engine clock, so scripts never read the machine's clock."""
+    return runtime.now().date().isoformat()
 
 
 class DefinitionCache:

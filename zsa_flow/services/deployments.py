@@ -93,6 +93,7 @@ def list_processes(platform):
                 process_definition.c.process_id == r.process_id, process_definition.c.version == r.latest)).mappings().one()
             result.append({"process_id": r.process_id, "name": d["name"], "version": r.latest, "versions": r.versions,
                            "case_prefix": d["case_prefix"], "service": d["service"], "start_form": d["start_form"],
+                           "variant": (d["properties"] or {}).get("zsa:variant", "to-be"),
                            "message_starts": d["message_starts"], "deployed_at": d["deployed_at"].isoformat()})
         return result
 

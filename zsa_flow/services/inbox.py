@@ -132,8 +132,8 @@ def start_options(platform, scope):
     kommunen = inbox_queries.kommune_names(platform)
     options = []
     for process in platform.processes():
-        if not process["start_form"]:
-            continue
+        if not process["start_form"] or process["variant"] == "as-is":
+            continue  # as-is variants are executable for simulation and comparison, not for casework
         allowed = [(ags, name) for ags, name in kommunen.items() if scope.can_start(process["process_id"], ags)]
         if allowed:
             options.append({**process, "kommunen": allowed})

@@ -46,3 +46,13 @@ def _configure_sqlite(engine):
         # serialize and the loser sees the winner's commit instead of failing with SQLITE_BUSY.
         readonly = conn.get_execution_options().get("zsa_readonly", False)
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def optimize(engine) -> None:
+    """Refresh the query planner's statistics (SQLite's ANALYZE via PRAGMA optimize).
+
+    Without statistics SQLite may pick the wrong index for task-list searches once tables are
+    large; PostgreSQL's autovacuum keeps its own statistics."""
+    if engine.dialect.name == "sqlite":
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA optimize=0x10002")

@@ -24,6 +24,11 @@ def create_app(test_config=None, instance_path=None):
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY = None
         app.config["SECRET_KEY"] = os.environ.get("ZSA_SECRET_KEY") or _instance_secret(app)
+    hops = int(os.environ.get("ZSA_PROXY_HOPS", "0") or 0)
+    if hops:  # behind a reverse proxy: client IP (login throttling) and scheme from its headers
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     platform = app.config.get("PLATFORM") or Platform.connect(app.config["ZSA_DATABASE_URL"])
     app.extensions["zsa"] = platform
 
