@@ -4,6 +4,9 @@
     result = doc.evaluate("dish", {"season": "Fall", "guestCount": 8})
     result.single_entry()                                   # "Spareribs"
 
+    expr = CompiledExpression('anzahl >= 3')               # parse once (FeelSyntaxError if invalid)
+    expr.evaluate({"anzahl": 3})                            # True; evaluate as often as needed
+
 Modules: `feel.py` (FEEL lexer + recursive-descent parser -> tuple AST), `feel_eval.py` (values,
 built-ins, AST -> closures), `model.py` (dataclasses, DMN parsing, compile checks), `evaluate.py`
 (hit policies, aggregation, DRDs, DecisionResult). No model text is ever passed to eval/exec.
@@ -33,11 +36,12 @@ Semantics chosen (all deliberate):
 """
 from .evaluate import DecisionError, DecisionResult, DmnDocument, parse_dmn
 from .feel import FeelSyntaxError
+from .feel_eval import CompiledExpression
 from .feel_eval import evaluate as evaluate_feel
 from .feel_eval import matches_unary, to_jsonable
 from .model import Decision, Input, Output, Rule
 
 __all__ = [
     "parse_dmn", "DmnDocument", "DecisionResult", "DecisionError", "Decision", "Input", "Output", "Rule",
-    "FeelSyntaxError", "evaluate_feel", "matches_unary", "to_jsonable",
+    "CompiledExpression", "FeelSyntaxError", "evaluate_feel", "matches_unary", "to_jsonable",
 ]

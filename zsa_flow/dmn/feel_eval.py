@@ -470,6 +470,10 @@ class CompiledExpression:
         """The value of a literal expression (for outputValues / priorities)."""
         return self.fn(Env({}))
 
+    def evaluate(self, context=None):
+        """The result value against a dict of variables (integral numbers as int, see `to_python`)."""
+        return to_python(self.fn(Env(context or {})))
+
 
 class CompiledUnaryTests:
     """An input entry compiled once; `matches(env)` with env.input set to the input value."""
@@ -498,7 +502,7 @@ class CompiledUnaryTests:
 
 def evaluate(text, context=None):
     """Evaluate a FEEL expression against a dict (convenience; compiles every call)."""
-    return to_python(CompiledExpression(text)(Env(context or {})))
+    return CompiledExpression(text).evaluate(context)
 
 
 def matches_unary(text, value, context=None, input_name="cellInput"):
