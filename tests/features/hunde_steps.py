@@ -1,21 +1,20 @@
 """Hundehaltung steps shared by hundehaltung.feature, hundeabmeldung.feature and
 hundehaltung_asis.feature: every scenario runs through the real engine and database.
 
-Step modules import everything from here so pytest-bdd sees the step fixtures.
+Test modules import everything from here so pytest-bdd sees the step fixtures; the steps shared
+with other services (completing tasks, messages, case data, ...) are in conftest.py.
 """
-import json
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from pytest_bdd import given, parsers, then, when
 
+from case_helpers import USER, assert_no_incident, data_from, open_task
 from zsa_flow.errors import Conflict, ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[2]
 KOMMUNEN = {"Magdeburg": "15003000", "Halle (Saale)": "15002000", "Haldensleben": "15083270",
             "Kuhfelde": "15081290"}
-USER = "sachbearbeitung"
 
 # A complete registration: Labrador, 9 months old, chipped (276 = Germany), insured above the
 # statutory minimums, acquired on 10 March 2026 (the engine clock starts on 2 March 2026).
@@ -37,38 +36,15 @@ ABMELDUNG = {
     "iban": "DE02120300000000202051", "erklaerung": True,
 }
 
-
-@pytest.fixture
-def hd():
-    """Scenario context: the case number and the last error."""
-    return {}
-
-
-def _state(zsa, number):
-    case = zsa.case(number)
-    return f"{case['state']} {case.get('incident') or ''}".strip()
+APPLICATIONS = {  # wording in the features -> (process, portal message, complete application data)
+    "dog registration": ("hundehaltung", "antrag_hundehaltung", ANMELDUNG),
+    "deregistration": ("hundeabmeldung", "antrag_hundeabmeldung", ABMELDUNG),
+}
 
 
-def _open_task(zsa, number, name):
-    tasks = [t for t in zsa.tasks(case=number) if t["name"] == name]
-    assert tasks, f"no open task {name!r}; open: {[t['name'] for t in zsa.tasks(case=number)]}; {_state(zsa, number)}"
-    return tasks[0]
-
-
-def _complete(zsa, number, group, name, data):
-    task = _open_task(zsa, number, name)
-    assert group in task["candidate_groups"], f"{name!r} is for {task['candidate_groups']}, not {group!r}"
-    zsa.claim(task["id"], user=USER)
-    zsa.complete(task["id"], data, user=USER)
-    assert zsa.case(number)["state"] != "incident", _state(zsa, number)
-
-
-def _sent(zsa, number, name):
-    return [e for e in zsa.events(number) if e["type"] == "message_sent" and e["data"].get("message") == name]
-
-
-def _data(docstring=None):
-    return json.loads(docstring) if docstring else {}
+def _keyed_in(zsa, vorgang, process, kommune, data):
+    """A paper application keyed in by the ZSA: the case is started with the start form's data."""
+    vorgang["number"] = zsa.start_case(process, kommune=KOMMUNEN[kommune], data=data, actor=USER)
 
 
 # -- given ------------------------------------------------------------------------------------
@@ -78,181 +54,89 @@ def hundehaltung_deployed(zsa):
     zsa.deploy([str(ROOT / "processes" / "hundehaltung"), str(ROOT / "forms" / "hundehaltung")])
 
 
-@given(parsers.parse("an online dog registration in {kommune}"))
-def online_registration(zsa, hd, kommune):
-    hd["case"] = zsa.deliver_message(None, "antrag_hundehaltung", data=dict(ANMELDUNG), kommune=KOMMUNEN[kommune])
+@given(parsers.re(r"an online (?P<what>dog registration|deregistration) in (?P<kommune>.+?)(?: with:)?"))
+def online_application(zsa, vorgang, what, kommune, docstring=None):
+    _process, message, base = APPLICATIONS[what]
+    vorgang["number"] = zsa.deliver_message(None, message, data=base | data_from(docstring),
+                                            kommune=KOMMUNEN[kommune])
 
 
-@given(parsers.parse("an online dog registration in {kommune} with:"))
-def online_registration_with(zsa, hd, kommune, docstring):
-    hd["case"] = zsa.deliver_message(None, "antrag_hundehaltung", data=ANMELDUNG | _data(docstring),
-                                     kommune=KOMMUNEN[kommune])
-
-
-@given(parsers.parse("a paper dog registration in {kommune} keyed in with:"))
-def paper_registration_with(zsa, hd, kommune, docstring):
-    hd["case"] = zsa.start_case("hundehaltung", kommune=KOMMUNEN[kommune], data=ANMELDUNG | _data(docstring),
-                                actor=USER)
+@given(parsers.parse("a paper {what} in {kommune} keyed in with:"))
+def paper_application(zsa, vorgang, what, kommune, docstring):
+    process, _message, base = APPLICATIONS[what]
+    _keyed_in(zsa, vorgang, process, kommune, base | data_from(docstring))
 
 
 @given(parsers.parse('a paper dog registration handed in for "{process}" in {kommune}'))
-def paper_registration_asis(zsa, hd, process, kommune):
-    hd["case"] = zsa.start_case(process, kommune=KOMMUNEN[kommune], data=dict(ANMELDUNG), actor=USER)
-
-
-@given(parsers.parse("an online deregistration in {kommune} with:"))
-def online_deregistration_with(zsa, hd, kommune, docstring):
-    hd["case"] = zsa.deliver_message(None, "antrag_hundeabmeldung", data=ABMELDUNG | _data(docstring),
-                                     kommune=KOMMUNEN[kommune])
-
-
-@given(parsers.parse("a paper deregistration in {kommune} keyed in with:"))
-def paper_deregistration_with(zsa, hd, kommune, docstring):
-    hd["case"] = zsa.start_case("hundeabmeldung", kommune=KOMMUNEN[kommune], data=ABMELDUNG | _data(docstring),
-                                actor=USER)
+def paper_registration_asis(zsa, vorgang, process, kommune):
+    _keyed_in(zsa, vorgang, process, kommune, dict(ANMELDUNG))
 
 
 # -- when -------------------------------------------------------------------------------------
 
 @when(parsers.parse('a paper {what} in {kommune} is keyed in with:'))
-def paper_keyed_in(zsa, hd, what, kommune, docstring):
-    process, base = {"dog registration": ("hundehaltung", ANMELDUNG),
-                     "deregistration": ("hundeabmeldung", ABMELDUNG)}[what]
+def paper_keyed_in(zsa, vorgang, what, kommune, docstring):
+    process, _message, base = APPLICATIONS[what]
     try:
-        hd["case"] = zsa.start_case(process, kommune=KOMMUNEN[kommune], data=base | _data(docstring), actor=USER)
+        _keyed_in(zsa, vorgang, process, kommune, base | data_from(docstring))
     except ValidationFailed as exc:
-        hd["error"] = exc
-
-
-@when(parsers.parse('"{group}" completes "{name}" with:'))
-def complete_with(zsa, hd, group, name, docstring):
-    _complete(zsa, hd["case"], group, name, _data(docstring))
-
-
-@when(parsers.parse('"{group}" does the paper work "{name}"'))
-def paper_work(zsa, hd, group, name):
-    """A manual task: completed without form data."""
-    _complete(zsa, hd["case"], group, name, {})
+        vorgang["error"] = exc
 
 
 @when(parsers.parse('"{group}" tries to complete "{name}" with:'))
-def try_complete(zsa, hd, group, name, docstring):
-    task = _open_task(zsa, hd["case"], name)
+def try_complete(zsa, vorgang, group, name, docstring):
+    task = open_task(zsa, vorgang["number"], name)
     zsa.claim(task["id"], user=USER)
     try:
-        zsa.complete(task["id"], _data(docstring), user=USER)
+        zsa.complete(task["id"], data_from(docstring), user=USER)
     except ValidationFailed as exc:
-        hd["error"] = exc
+        vorgang["error"] = exc
 
 
 @when("the applicant sends the missing documents:")
-def documents_arrive(zsa, hd, docstring):
-    zsa.deliver_message(hd["case"], "unterlagen_eingegangen", data=_data(docstring))
-    assert zsa.case(hd["case"])["state"] != "incident", _state(zsa, hd["case"])
+def documents_arrive(zsa, vorgang, docstring):
+    zsa.deliver_message(vorgang["number"], "unterlagen_eingegangen", data=data_from(docstring))
+    assert_no_incident(zsa, vorgang["number"])
 
 
 @when("the applicant sends the missing documents too late")
-def documents_too_late(zsa, hd):
+def documents_too_late(zsa, vorgang):
     with pytest.raises(Conflict):
-        zsa.deliver_message(hd["case"], "unterlagen_eingegangen", data={})
-
-
-@when(parsers.parse("{days:d} days pass"))
-def days_pass(zsa, days):
-    zsa.clock.advance(timedelta(days=days))
-    zsa.tick()
+        zsa.deliver_message(vorgang["number"], "unterlagen_eingegangen", data={})
 
 
 # -- then -------------------------------------------------------------------------------------
 
-@then(parsers.parse('the open task is "{name}" for group "{group}"'))
-def open_task_is(zsa, hd, name, group):
-    tasks = zsa.tasks(case=hd["case"])
-    assert [t["name"] for t in tasks] == [name], f"open: {[t['name'] for t in tasks]}; {_state(zsa, hd['case'])}"
-    assert group in tasks[0]["candidate_groups"], tasks[0]["candidate_groups"]
-    assert tasks[0]["kommune"] == zsa.case(hd["case"])["kommune"]
-
-
 @then(parsers.parse('the task "{name}" is due on {day}'))
-def task_due(zsa, hd, name, day):
-    assert _open_task(zsa, hd["case"], name)["due"][:10] == day
-
-
-@then("the case is waiting with no open task")
-def waiting(zsa, hd):
-    assert zsa.case(hd["case"])["state"] == "running", _state(zsa, hd["case"])
-    assert zsa.tasks(case=hd["case"]) == []
+def task_due(zsa, vorgang, name, day):
+    assert open_task(zsa, vorgang["number"], name)["due"][:10] == day
 
 
 @then("the case title is the keeper's name")
-def case_title_is_keeper(zsa, hd):
-    case = zsa.case(hd["case"])
+def case_title_is_keeper(zsa, vorgang):
+    case = zsa.case(vorgang["number"])
     assert case["title"] == f"{case['data']['halter_vorname']} {case['data']['halter_nachname']}", case["title"]
 
 
 @then(parsers.parse('the case number starts with "{prefix}"'))
-def case_number_prefix(hd, prefix):
-    assert hd["case"].startswith(prefix), hd["case"]
-
-
-@then(parsers.parse('the case data "{key}" is {value}'))
-def case_data_is(zsa, hd, key, value):
-    data = zsa.case(hd["case"])["data"]
-    assert key in data, sorted(data)
-    assert data[key] == json.loads(value), data[key]
+def case_number_prefix(vorgang, prefix):
+    assert vorgang["number"].startswith(prefix), vorgang["number"]
 
 
 @then(parsers.parse('the case data "{key}" contains "{item}"'))
-def case_data_contains(zsa, hd, key, item):
-    assert any(item in entry for entry in zsa.case(hd["case"])["data"][key])
+def case_data_contains(zsa, vorgang, key, item):
+    """Overrides the generic step: here the list entries are sentences that mention the item."""
+    assert any(item in entry for entry in zsa.case(vorgang["number"])["data"][key])
 
 
 @then(parsers.parse('the dog tax is {jahr} € a year and {erstes} € in {year:d}'))
-def dog_tax(zsa, hd, jahr, erstes, year):
-    steuer = zsa.case(hd["case"])["data"]["steuer"]
+def dog_tax(zsa, vorgang, jahr, erstes, year):
+    steuer = zsa.case(vorgang["number"])["data"]["steuer"]
     assert (steuer["jahressteuer"], steuer["betrag_erstes_jahr"]) == (jahr, erstes), steuer
     assert steuer["stichtag"][:4] == str(year)
 
 
 @then(parsers.parse('the first instalment of {betrag} € is due on {day}'))
-def first_instalment(zsa, hd, betrag, day):
-    rate = zsa.case(hd["case"])["data"]["steuer"]["raten"][0]
+def first_instalment(zsa, vorgang, betrag, day):
+    rate = zsa.case(vorgang["number"])["data"]["steuer"]["raten"][0]
     assert (rate["betrag"], rate["faellig"]) == (betrag, day), rate
-
-
-@then(parsers.parse('the message "{message}" was sent'))
-def message_sent(zsa, hd, message):
-    assert _sent(zsa, hd["case"], message), [e["data"] for e in zsa.events(hd["case"]) if e["type"] == "message_sent"]
-
-
-@then(parsers.parse('the message "{message}" was sent {times:d} times'))
-def message_sent_times(zsa, hd, message, times):
-    assert len(_sent(zsa, hd["case"], message)) == times
-
-
-@then(parsers.parse('the message "{message}" was not sent'))
-def message_not_sent(zsa, hd, message):
-    assert not _sent(zsa, hd["case"], message)
-
-
-@then(parsers.parse('the case did not pass "{element}"'))
-def not_passed(zsa, hd, element):
-    assert element not in [e["element_name"] for e in zsa.events(hd["case"])]
-
-
-@then(parsers.parse('the case passed "{element}"'))
-def passed(zsa, hd, element):
-    assert element in [e["element_name"] for e in zsa.events(hd["case"])]
-
-
-@then(parsers.parse('the case is completed at "{end_event}"'))
-def completed_at(zsa, hd, end_event):
-    assert zsa.case(hd["case"])["state"] == "completed", _state(zsa, hd["case"])
-    ends = [e["element_name"] for e in zsa.events(hd["case"]) if e["type"] == "end_event"]
-    assert ends == [end_event], ends
-
-
-@then(parsers.parse('it is rejected with a message for field "{field}"'))
-def rejected_field(hd, field):
-    assert "error" in hd, "the data was accepted"
-    assert field in hd["error"].details["fields"], hd["error"].details
