@@ -106,38 +106,37 @@ def _back(task_id):
     return redirect(safe_next(request.form.get("next")) or url_for("inbox.task", task_id=task_id))
 
 
+def _act(task_id, service, success, *args, errors=(Conflict,)):
+    """Call `service(platform, task_id, *args, scope)`, flash `success(task)` or the error, then go back."""
+    try:
+        task = service(get_platform(), task_id, *args, current_scope())
+    except errors as exc:
+        flash(exc.message, "error")
+    else:
+        flash(success(task), "success")
+    return _back(task_id)
+
+
 @bp.post("/aufgaben/<task_id>/uebernehmen")
 @login_required
 def claim(task_id):
     """Take the task (first come, first served)."""
-    try:
-        task = inbox.claim_task(get_platform(), task_id, current_scope())
-        flash(f"Sie bearbeiten jetzt „{task['name']}“ ({task['case']}).", "success")
-    except Conflict as exc:
-        flash(exc.message, "error")
-    return _back(task_id)
+    return _act(task_id, inbox.claim_task, lambda task: f"Sie bearbeiten jetzt „{task['name']}“ ({task['case']}).")
 
 
 @bp.post("/aufgaben/<task_id>/zurueckgeben")
 @login_required
 def unclaim(task_id):
     """Give the task back to the group."""
-    try:
-        task = inbox.unclaim_task(get_platform(), task_id, current_scope())
-        flash(f"„{task['name']}“ ({task['case']}) ist wieder für die Gruppe frei.", "success")
-    except Conflict as exc:
-        flash(exc.message, "error")
-    return _back(task_id)
+    return _act(task_id, inbox.unclaim_task,
+                lambda task: f"„{task['name']}“ ({task['case']}) ist wieder für die Gruppe frei.")
 
 
 @bp.post("/aufgaben/<task_id>/zuweisen")
 @login_required
 def assign(task_id):
     """Team leads assign or reassign the task to a named person (empty: back to the group)."""
-    try:
-        task = inbox.assign_task(get_platform(), task_id, request.form.get("bearbeitung"), current_scope())
-        who = (request.form.get("bearbeitung") or "").strip()
-        flash(f"„{task['name']}“ ist jetzt {'bei ' + who if who else 'wieder für die Gruppe frei'}.", "success")
-    except (Conflict, ValidationFailed) as exc:
-        flash(exc.message, "error")
-    return _back(task_id)
+    who = (request.form.get("bearbeitung") or "").strip()
+    return _act(task_id, inbox.assign_task,
+                lambda task: f"„{task['name']}“ ist jetzt {'bei ' + who if who else 'wieder für die Gruppe frei'}.",
+                request.form.get("bearbeitung"), errors=(Conflict, ValidationFailed))
