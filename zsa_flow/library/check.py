@@ -7,8 +7,6 @@ Never raises for bad input: unreadable, hostile or broken files become Problems.
 in `check_bpmn` (XSD, diagram, warnings), `check_expr` (expressions, unsupported constructs) and
 `check_refs` (unique ids, references, engine parse); this module reads files and orchestrates.
 """
-from pathlib import Path
-
 from ..dmn import parse_dmn
 from ..errors import ModelError
 from ..forms import MAX_FORM_BYTES, parse_form
@@ -17,7 +15,7 @@ from .check_bpmn import check_diagram, check_warnings, check_xsd
 from .check_expr import check_expressions, check_unsupported
 from .check_problem import NO_ELEMENT, Problem, from_message, from_model_error, line_of, local
 from .check_refs import check_engine, check_file_ids, check_references, index_library
-from .loader import KINDS, LibraryFile
+from .loader import KINDS, LibraryFile, find_model_files
 
 __all__ = ["Problem", "check_paths", "summary"]
 DEFAULT_PATHS = ("processes", "forms")
@@ -83,19 +81,10 @@ def _guard(f, problems, func, *args):
 
 def _collect(paths, problems) -> list:
     """Model files below the given paths; oversized or unreadable files become problems unread."""
-    found = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(p for p in sorted(path.rglob("*")) if p.suffix in KINDS and p.is_file())
-        elif path.is_file():
-            if path.suffix in KINDS:
-                found.append(path)
-            else:
-                problems.append(Problem(str(path), 1, NO_ELEMENT,
-                                        "unbekannter Dateityp (erwartet .bpmn, .dmn oder .form)"))
-        else:
-            problems.append(Problem(str(path), 1, NO_ELEMENT, "Datei oder Verzeichnis nicht gefunden"))
+    def report(path, message):
+        problems.append(Problem(str(path), 1, NO_ELEMENT, message))
+
+    found = find_model_files(paths, report)
     files = []
     for p in dict.fromkeys(found):
         limit = MAX_FORM_BYTES if KINDS[p.suffix] == "form" else MAX_MODEL_BYTES

@@ -82,20 +82,34 @@ class Library:
         return digest.hexdigest()
 
 
-def collect_files(paths) -> list:
-    """Every .bpmn/.dmn/.form below the given files or directories, in a stable order."""
+def _raise(path, message):
+    raise ModelError(f"{path}: {message}")
+
+
+def find_model_files(paths, on_problem=_raise) -> list:
+    """Paths of every .bpmn/.dmn/.form below the given files or directories, in a stable order.
+
+    A path that does not exist or a file of another type is reported as `on_problem(path, message)`
+    (default: raise ModelError) and skipped.
+    """
     found = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
             found.extend(p for p in sorted(path.rglob("*")) if p.suffix in KINDS and p.is_file())
         elif path.is_file():
-            if path.suffix not in KINDS:
-                raise ModelError(f"{path}: unbekannter Dateityp (erwartet .bpmn, .dmn oder .form)")
-            found.append(path)
+            if path.suffix in KINDS:
+                found.append(path)
+            else:
+                on_problem(path, "unbekannter Dateityp (erwartet .bpmn, .dmn oder .form)")
         else:
-            raise ModelError(f"{path}: Datei oder Verzeichnis nicht gefunden")
-    return [LibraryFile(str(p), KINDS[p.suffix], p.read_bytes()) for p in found]
+            on_problem(path, "Datei oder Verzeichnis nicht gefunden")
+    return found
+
+
+def collect_files(paths) -> list:
+    """Every .bpmn/.dmn/.form below the given files or directories, read, in a stable order."""
+    return [LibraryFile(str(p), KINDS[p.suffix], p.read_bytes()) for p in find_model_files(paths)]
 
 
 def read_library(paths) -> Library:
