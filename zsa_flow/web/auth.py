@@ -80,7 +80,7 @@ def forbidden(message="Dafür fehlt Ihnen die Berechtigung."):
     """A 403 response: JSON under /api/, a German page otherwise."""
     if request.path.startswith("/api/"):
         return jsonify({"error": "forbidden", "message": message}), 403
-    return render_template("auth/error.html", title="Keine Berechtigung", message=message), 403
+    return render_template("error.html", title="Keine Berechtigung", message=message), 403
 
 
 def start_session(user) -> None:

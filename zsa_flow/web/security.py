@@ -91,7 +91,7 @@ def check_csrf():
     message = "Die Sicherheitsprüfung (CSRF-Token) ist fehlgeschlagen. Bitte die Seite neu laden und erneut senden."
     if _is_api():
         return jsonify({"error": "csrf_failed", "message": message}), 400
-    return render_template("auth/error.html", title="Anfrage abgelehnt", message=message), 400
+    return render_template("error.html", title="Anfrage abgelehnt", message=message), 400
 
 
 def add_headers(response):

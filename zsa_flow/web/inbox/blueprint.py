@@ -40,12 +40,16 @@ STATE_LABELS = {"running": "in Bearbeitung", "completed": "abgeschlossen", "canc
 @bp.errorhandler(ZsaError)
 def _zsa_error(exc):
     """Domain errors of inbox pages as a German HTML page with the matching status."""
-    return render_template("inbox/error.html", title=TITLES.get(exc.status, "Fehler"), message=exc.message), exc.status
+    return _error_page(TITLES.get(exc.status, "Fehler"), exc.message, exc.status)
 
 
 @bp.errorhandler(404)
 def _not_found(_exc):
-    return render_template("inbox/error.html", title=TITLES[404], message="Die Seite gibt es nicht."), 404
+    return _error_page(TITLES[404], "Die Seite gibt es nicht.", 404)
+
+
+def _error_page(title, message, status):
+    return render_template("error.html", title=title, message=message, task_list_link=True), status
 
 
 def _moment(value):
