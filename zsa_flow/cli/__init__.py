@@ -30,6 +30,15 @@ def echo_json(value):
     click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
+def echo_rows(rows, as_json, line):
+    """What a list command prints: the rows as JSON, or one line `line(row)` per row."""
+    if as_json:
+        echo_json(rows)
+        return
+    for row in rows:
+        click.echo(line(row))
+
+
 def read_json_arg(text_or_path: str | None, what: str = "--data"):
     """Parse a JSON argument given inline, as a file path, or '-' for stdin."""
     if text_or_path is None:

@@ -4,7 +4,7 @@ import time
 
 import click
 
-from . import echo_json, main, read_json_arg
+from . import echo_json, echo_rows, main, read_json_arg
 
 
 def _platform():
@@ -48,11 +48,8 @@ def deploy(paths, user):
 @click.option("--json", "as_json", is_flag=True)
 def processes(as_json):
     """Bereitgestellte Prozesse mit neuester Version."""
-    rows = _platform().processes()
-    if as_json:
-        return echo_json(rows)
-    for r in rows:
-        click.echo(f"{r['process_id']:<40} v{r['version']:<4} {r['case_prefix']:<6} {r['name'] or ''}")
+    echo_rows(_platform().processes(), as_json,
+              lambda r: f"{r['process_id']:<40} v{r['version']:<4} {r['case_prefix']:<6} {r['name'] or ''}")
 
 
 @main.command()
@@ -76,11 +73,8 @@ def start(process_id, kommune, data, version, business_key, user):
 @click.option("--json", "as_json", is_flag=True)
 def cases(kommune, process, state, as_json):
     """Vorgänge auflisten."""
-    rows = _platform().cases(kommune=kommune, process=process, state=state)
-    if as_json:
-        return echo_json(rows)
-    for r in rows:
-        click.echo(f"{r['number']:<20} {r['process']:<30} v{r['version']:<3} {r['kommune']} {r['state']}")
+    echo_rows(_platform().cases(kommune=kommune, process=process, state=state), as_json,
+              lambda r: f"{r['number']:<20} {r['process']:<30} v{r['version']:<3} {r['kommune']} {r['state']}")
 
 
 @main.command()
@@ -114,12 +108,9 @@ def case(number, as_json, events):
 @click.option("--json", "as_json", is_flag=True)
 def tasks(group, kommune, assignee, case_number, as_json):
     """Offene Aufgaben auflisten."""
-    rows = _platform().tasks(group=group, kommune=kommune, assignee=assignee, case=case_number, limit=1000)
-    if as_json:
-        return echo_json(rows)
-    for t in rows:
-        click.echo(f"{t['id']}  {t['case']:<20} {t['name']:<35} [{', '.join(t['candidate_groups'])}] "
-                   f"{t['assignee'] or '-'} fällig {t['due'] or '-'}")
+    echo_rows(_platform().tasks(group=group, kommune=kommune, assignee=assignee, case=case_number, limit=1000),
+              as_json, lambda t: f"{t['id']}  {t['case']:<20} {t['name']:<35} [{', '.join(t['candidate_groups'])}] "
+                                 f"{t['assignee'] or '-'} fällig {t['due'] or '-'}")
 
 
 @main.command()

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from . import echo_json, main
+from . import echo_rows, main
 from .engine import _platform
 
 DEMO_PASSWORD = "zsa-demo-2026"
@@ -65,13 +65,13 @@ def users_list(as_json):
     """Konten auflisten."""
     from ..services import users as service
 
-    rows = service.list_accounts(_platform())
-    if as_json:
-        return echo_json(rows)
-    for r in rows:
-        flags = ("" if r["active"] else " [deaktiviert]") + (" [Demo]" if r["demo"] else "")
-        click.echo(f"{r['username']:<16} {r['name']:<32} {','.join(r['roles']):<28} "
-                   f"{','.join(r['kommunen']) or '-'}  Gruppen: {','.join(r['groups']) or '-'}{flags}")
+    echo_rows(service.list_accounts(_platform()), as_json, _account_line)
+
+
+def _account_line(r):
+    flags = ("" if r["active"] else " [deaktiviert]") + (" [Demo]" if r["demo"] else "")
+    return (f"{r['username']:<16} {r['name']:<32} {','.join(r['roles']):<28} "
+            f"{','.join(r['kommunen']) or '-'}  Gruppen: {','.join(r['groups']) or '-'}{flags}")
 
 
 @users.command("disable")
