@@ -1,6 +1,5 @@
 """The `zsa-flow` command line, driven as an operator would (CliRunner, real database)."""
 import json
-from datetime import timedelta
 
 import pytest
 from click.testing import CliRunner
@@ -59,7 +58,7 @@ def test_invalid_completion_prints_field_errors_and_exits_1(cli, test_library):
     assert bad_json.exit_code == 1 and "kein gültiges JSON" in bad_json.stderr
 
 
-def test_message_tick_and_start_message(cli, test_library, clock, monkeypatch):
+def test_message_tick_and_start_message(cli, test_library):
     cli("deploy", *test_library)
     number = cli("message", "-", "antrag_eingegangen", "--kommune", "15002000",
                  "--data", '{"antragsteller_name": "Portal"}').output.strip()

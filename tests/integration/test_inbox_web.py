@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from inbox_support import HALLE, MAGDEBURG, csrf_of, login, seed_people
+from inbox_support import HALLE, MAGDEBURG, login, seed_people
 from zsa_flow.services.inbox import rechenwege
 from zsa_flow.web import create_app
 

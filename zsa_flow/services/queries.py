@@ -152,7 +152,8 @@ def get_task(platform, task_id):
     from .tasks import get_task_row
 
     with platform.uow(readonly=True) as uow:
-        return task_dict(get_task_row(uow, task_id)) | {"draft": get_task_row(uow, task_id)["draft"]}
+        row = get_task_row(uow, task_id)
+        return task_dict(row) | {"draft": row["draft"]}
 
 
 def list_events(platform, number):
