@@ -11,8 +11,8 @@ Feature: Hundeanmeldung – Ist-Varianten einzelner Gemeinden (processes/hundeha
   Scenario: Magdeburg – Bürgerbüro, Steueramt and Ordnungsamt hand the paper file on
     Given a paper dog registration handed in for "hundehaltung_asis_magdeburg" in Magdeburg
     Then the case number starts with "HUND-2026-"
-    And the open task is "Antrag annehmen und per Hauspost an Steueramt" for group "Bürgerbüro"
-    When "Bürgerbüro" does the paper work "Antrag annehmen und per Hauspost an Steueramt"
+    And the open task is "Antrag annehmen und per Hauspost an Steueramt" for group "buergerbuero"
+    When "buergerbuero" does the paper work "Antrag annehmen und per Hauspost an Steueramt"
     Then the open task is "Antrag sichten und prüfen" for group "steueramt"
     When "steueramt" completes "Antrag sichten und prüfen" with:
       """
@@ -35,11 +35,11 @@ Feature: Hundeanmeldung – Ist-Varianten einzelner Gemeinden (processes/hundeha
       """
       {"steuer_jahresbetrag": 96, "steuer_erstes_jahr": 72}
       """
-    And "Steueramt – Hundesteuer" does the paper work "Im Fachverfahren Steuer erfassen"
-    And "Steueramt – Hundesteuer" does the paper work "Bescheid drucken, zeichnen und versenden"
-    And "Steueramt – Hundesteuer" does the paper work "Antragskopie per Hauspost an Ordnungsamt"
-    Then the open task is "Hund im Zentralen Hunderegister erfassen" for group "Ordnungsamt"
-    When "Ordnungsamt" does the paper work "Hund im Zentralen Hunderegister erfassen"
+    And "steueramt" does the paper work "Im Fachverfahren Steuer erfassen"
+    And "steueramt" does the paper work "Bescheid drucken, zeichnen und versenden"
+    And "steueramt" does the paper work "Antragskopie per Hauspost an Ordnungsamt"
+    Then the open task is "Hund im Zentralen Hunderegister erfassen" for group "ordnungsamt"
+    When "ordnungsamt" does the paper work "Hund im Zentralen Hunderegister erfassen"
     Then the case is completed at "Hund angemeldet"
 
   Scenario: Kuhfelde – one part-time clerk, everything by post; the answer never comes
@@ -68,14 +68,14 @@ Feature: Hundeanmeldung – Ist-Varianten einzelner Gemeinden (processes/hundeha
       """
       {"steuer_jahresbetrag": 15, "steuer_erstes_jahr": 11.25}
       """
-    And "Kasse – Steuern und Abgaben (Teilzeit)" does the paper work "Karteikarte und Excel-Liste führen"
-    And "Kasse – Steuern und Abgaben (Teilzeit)" does the paper work "Bescheid schreiben, Steuermarke per Post senden"
-    And "Kasse – Steuern und Abgaben (Teilzeit)" does the paper work "Meldung an Register ausdrucken und senden"
+    And "kasse" does the paper work "Karteikarte und Excel-Liste führen"
+    And "kasse" does the paper work "Bescheid schreiben, Steuermarke per Post senden"
+    And "kasse" does the paper work "Meldung an Register ausdrucken und senden"
     Then the case is completed at "Hund angemeldet"
 
   Scenario: Haldensleben – weekly batches; a dangerous dog goes to the Ordnungsamt
     Given a paper dog registration handed in for "hundehaltung_asis_haldensleben" in Haldensleben
-    When "Bürgerbüro" does the paper work "Eingang scannen und ablegen"
+    When "buergerbuero" does the paper work "Eingang scannen und ablegen"
     Then the case is waiting with no open task
     When 7 days pass
     Then the open task is "Stapel: Antrag prüfen" for group "steueramt"
@@ -93,16 +93,16 @@ Feature: Hundeanmeldung – Ist-Varianten einzelner Gemeinden (processes/hundeha
       """
       {"steuer_jahresbetrag": 312, "steuer_erstes_jahr": 234}
       """
-    And "Steueramt" does the paper work "Im Fachverfahren Steuer erfassen"
+    And "steueramt" does the paper work "Im Fachverfahren Steuer erfassen"
     Then the case is waiting with no open task
     When 7 days pass
-    And "Steueramt" does the paper work "Bescheide kuvertieren und versenden"
-    And "Ordnungsamt" does the paper work "Sammelliste ins Register übertragen"
+    And "steueramt" does the paper work "Bescheide kuvertieren und versenden"
+    And "ordnungsamt" does the paper work "Sammelliste ins Register übertragen"
     Then the case is completed at "Hund angemeldet"
 
   Scenario: Haldensleben – the Ordnungsamt refuses the Erlaubnis
     Given a paper dog registration handed in for "hundehaltung_asis_haldensleben" in Haldensleben
-    When "Bürgerbüro" does the paper work "Eingang scannen und ablegen"
+    When "buergerbuero" does the paper work "Eingang scannen und ablegen"
     And 7 days pass
     And "steueramt" completes "Stapel: Antrag prüfen" with:
       """

@@ -8,8 +8,8 @@ Feature: Wohngeld – Ist-Prozesse einzelner Kommunen (processes/wohngeld/as-is/
 
   Scenario: Halle (Saale) – paper application with a correction loop at the team lead's sign-off, granted
     Given a paper application received at the Posteingang of "wohngeld_asis_halle" in Halle (Saale)
-    Then the open task is "Eingangsstempel setzen, Papierakte anlegen" for group "Bürgerservice / Posteingang"
-    When "Bürgerservice / Posteingang" does the paper work "Eingangsstempel setzen, Papierakte anlegen"
+    Then the open task is "Eingangsstempel setzen, Papierakte anlegen" for group "buergerbuero"
+    When "buergerbuero" does the paper work "Eingangsstempel setzen, Papierakte anlegen"
     Then the case is running with no open task
     When 1 days pass
     Then the open task is "Antrag ins Fachverfahren abtippen" for group "wohngeldstelle"
@@ -18,7 +18,7 @@ Feature: Wohngeld – Ist-Prozesse einzelner Kommunen (processes/wohngeld/as-is/
       """
       {"unterlagen_vollstaendig": true}
       """
-    And "Wohngeldstelle – Sachbearbeitung" does the paper work "Leistungsbezug beim Jobcenter schriftlich erfragen"
+    And "wohngeldstelle" does the paper work "Leistungsbezug beim Jobcenter schriftlich erfragen"
     Then the case is running with no open task
     When 7 days pass
     And the message "auskunft_leistungsbezug" arrives
@@ -44,8 +44,8 @@ Feature: Wohngeld – Ist-Prozesse einzelner Kommunen (processes/wohngeld/as-is/
       """
       {"freigabe_erteilt": true}
       """
-    And "Wohngeldstelle – Sachbearbeitung" does the paper work "Bescheid drucken und per Post versenden"
-    And "Wohngeldstelle – Sachbearbeitung" does the paper work "Auszahlungsanordnung ausdrucken, an Stadtkasse senden"
+    And "wohngeldstelle" does the paper work "Bescheid drucken und per Post versenden"
+    And "wohngeldstelle" does the paper work "Auszahlungsanordnung ausdrucken, an Stadtkasse senden"
     Then the open task is "Zahlung im Kassenverfahren erfassen" for group "kasse"
     When "kasse" completes "Zahlung im Kassenverfahren erfassen" with:
       """
@@ -55,14 +55,14 @@ Feature: Wohngeld – Ist-Prozesse einzelner Kommunen (processes/wohngeld/as-is/
 
   Scenario: Halle (Saale) – documents requested by post are not returned within four weeks, refusal
     Given a paper application received at the Posteingang of "wohngeld_asis_halle" in Halle (Saale)
-    When "Bürgerservice / Posteingang" does the paper work "Eingangsstempel setzen, Papierakte anlegen"
+    When "buergerbuero" does the paper work "Eingangsstempel setzen, Papierakte anlegen"
     And 1 days pass
     And "wohngeldstelle" completes "Antrag ins Fachverfahren abtippen" with the application of household "beispiel_3"
     And "wohngeldstelle" completes "Vollständigkeit prüfen (Papier-Checkliste)" with:
       """
       {"unterlagen_vollstaendig": false, "fehlende_unterlagen": "Verdienstbescheinigungen"}
       """
-    And "Wohngeldstelle – Antragsannahme" does the paper work "Nachforderung drucken und per Post versenden"
+    And "wohngeldstelle" does the paper work "Nachforderung drucken und per Post versenden"
     And 28 days pass
     Then the open task is "Bescheid erstellen" for group "wohngeldstelle"
     When "wohngeldstelle" completes "Bescheid erstellen" with:
@@ -73,12 +73,12 @@ Feature: Wohngeld – Ist-Prozesse einzelner Kommunen (processes/wohngeld/as-is/
       """
       {"freigabe_erteilt": true}
       """
-    And "Wohngeldstelle – Sachbearbeitung" does the paper work "Bescheid drucken und per Post versenden"
+    And "wohngeldstelle" does the paper work "Bescheid drucken und per Post versenden"
     Then the case is completed at "Antrag abgelehnt oder versagt"
 
   Scenario: Haldensleben – part-time clerk with a weekly processing day and a weekly signature folder, granted
     Given a paper application received at the Posteingang of "wohngeld_asis_haldensleben" in Haldensleben
-    When "Bürgerbüro" does the paper work "Antrag kopieren und ins Wohngeldfach legen"
+    When "buergerbuero" does the paper work "Antrag kopieren und ins Wohngeldfach legen"
     Then the case is running with no open task
     When 4 days pass
     Then the open task is "Antrag ins Fachverfahren eingeben" for group "wohngeldstelle"
@@ -87,17 +87,17 @@ Feature: Wohngeld – Ist-Prozesse einzelner Kommunen (processes/wohngeld/as-is/
       """
       {"unterlagen_vollstaendig": false, "fehlende_unterlagen": "Mietbescheinigung"}
       """
-    And "Wohngeld-Sachbearbeitung (Teilzeit)" does the paper work "Nachforderung schreiben und per Post versenden"
+    And "wohngeldstelle" does the paper work "Nachforderung schreiben und per Post versenden"
     And 10 days pass
     And the message "unterlagen_eingegangen" arrives
-    And "Bürgerbüro" does the paper work "Nachgereichte Unterlagen annehmen und ins Fach legen"
+    And "buergerbuero" does the paper work "Nachgereichte Unterlagen annehmen und ins Fach legen"
     Then the case is running with no open task
     When 4 days pass
     And "wohngeldstelle" completes "Vollständigkeit prüfen" with:
       """
       {"unterlagen_vollstaendig": true}
       """
-    And "Wohngeld-Sachbearbeitung (Teilzeit)" does the paper work "Leistungsbezug telefonisch beim Jobcenter erfragen"
+    And "wohngeldstelle" does the paper work "Leistungsbezug telefonisch beim Jobcenter erfragen"
     And "wohngeldstelle" completes "Plausibilität und Vorrang prüfen" with:
       """
       {"transferleistung_bezug": false, "rueckfrage_noetig": false}
@@ -114,8 +114,8 @@ Feature: Wohngeld – Ist-Prozesse einzelner Kommunen (processes/wohngeld/as-is/
       """
       {"freigabe_erteilt": true}
       """
-    And "Wohngeld-Sachbearbeitung (Teilzeit)" does the paper work "Bescheid kuvertieren und zur Post geben"
-    And "Wohngeld-Sachbearbeitung (Teilzeit)" does the paper work "Auszahlungsanordnung auf Papier an die Stadtkasse"
+    And "wohngeldstelle" does the paper work "Bescheid kuvertieren und zur Post geben"
+    And "wohngeldstelle" does the paper work "Auszahlungsanordnung auf Papier an die Stadtkasse"
     And "kasse" completes "Zahlung im Kassenverfahren erfassen" with:
       """
       {"kassenzeichen": "HDL-2026-0042", "iban": "DE02120300000000202051", "erste_zahlung_am": "2026-04-01"}
@@ -124,14 +124,14 @@ Feature: Wohngeld – Ist-Prozesse einzelner Kommunen (processes/wohngeld/as-is/
 
   Scenario: Haldensleben – Bürgergeld receipt found by telephone, refused
     Given a paper application received at the Posteingang of "wohngeld_asis_haldensleben" in Haldensleben
-    When "Bürgerbüro" does the paper work "Antrag kopieren und ins Wohngeldfach legen"
+    When "buergerbuero" does the paper work "Antrag kopieren und ins Wohngeldfach legen"
     And 4 days pass
     And "wohngeldstelle" completes "Antrag ins Fachverfahren eingeben" with the application of household "buergergeld"
     And "wohngeldstelle" completes "Vollständigkeit prüfen" with:
       """
       {"unterlagen_vollstaendig": true}
       """
-    And "Wohngeld-Sachbearbeitung (Teilzeit)" does the paper work "Leistungsbezug telefonisch beim Jobcenter erfragen"
+    And "wohngeldstelle" does the paper work "Leistungsbezug telefonisch beim Jobcenter erfragen"
     And "wohngeldstelle" completes "Plausibilität und Vorrang prüfen" with:
       """
       {"transferleistung_bezug": true, "rueckfrage_noetig": false}
@@ -146,5 +146,5 @@ Feature: Wohngeld – Ist-Prozesse einzelner Kommunen (processes/wohngeld/as-is/
       """
       {"freigabe_erteilt": true}
       """
-    And "Wohngeld-Sachbearbeitung (Teilzeit)" does the paper work "Bescheid kuvertieren und zur Post geben"
+    And "wohngeldstelle" does the paper work "Bescheid kuvertieren und zur Post geben"
     Then the case is completed at "Antrag abgelehnt oder versagt"

@@ -61,6 +61,9 @@ class HumanTaskMixin:
         ns = "{%s}" % CAMUNDA_MODEL_NS
         get = self.node.get
         groups = _split_list(get(ns + "candidateGroups"))
+        if not groups:
+            # Camunda's schema has no candidateGroups on manualTask; modellers set this property
+            groups = _split_list(self._property("zsa:candidate-groups"))
         if not groups and self.lane:
             groups = [self.lane]
         form_ref = get(ns + "formRef")
@@ -78,6 +81,13 @@ class HumanTaskMixin:
             form_binding=get(ns + "formRefBinding") or "latest",
         )
         return task
+
+
+    def _property(self, name):
+        for prop in self.xpath("./bpmn:extensionElements/camunda:properties/camunda:property"):
+            if prop.get("name") == name:
+                return prop.get("value")
+        return None
 
 
 class ZsaUserTaskParser(HumanTaskMixin, UserTaskParser):
