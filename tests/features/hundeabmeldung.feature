@@ -22,9 +22,9 @@ Feature: Hundeabmeldung mit anteiliger Hundesteuer – Soll-Prozess der ZSA (pro
       {"steuer_jahresbetrag": 96, "bereits_gezahlt": 24, "kassenzeichen": "HUND-4711"}
       """
     Then the case data "steuerpflichtige_monate" is 2
-    And the case data "steuer_bis_abmeldung" is 16.0
-    And the case data "erstattung" is 8.0
-    And the case data "nachzahlung" is 0
+    And the case data "steuer_bis_abmeldung" is "16.00"
+    And the case data "erstattung" is "8.00"
+    And the case data "nachzahlung" is "0.00"
     And the open task is "Bescheid über Abmeldung entwerfen" for group "zsa-hundehaltung"
     When "zsa-hundehaltung" completes "Bescheid über Abmeldung entwerfen" with:
       """
@@ -53,9 +53,9 @@ Feature: Hundeabmeldung mit anteiliger Hundesteuer – Soll-Prozess der ZSA (pro
       """
       {"steuer_jahresbetrag": 100, "bereits_gezahlt": 0}
       """
-    Then the case data "steuer_bis_abmeldung" is 16.67
-    And the case data "erstattung" is 0
-    And the case data "nachzahlung" is 16.67
+    Then the case data "steuer_bis_abmeldung" is "16.67"
+    And the case data "erstattung" is "0.00"
+    And the case data "nachzahlung" is "16.67"
     When "zsa-hundehaltung" completes "Bescheid über Abmeldung entwerfen" with:
       """
       {"entwurf_geprueft": true, "bescheid_hinweise": "Bitte 16,67 EUR bis zum 15.05.2026 überweisen."}
@@ -87,7 +87,7 @@ Feature: Hundeabmeldung mit anteiliger Hundesteuer – Soll-Prozess der ZSA (pro
       {"steuer_jahresbetrag": 54, "bereits_gezahlt": 0}
       """
     Then the case data "steuerpflichtige_monate" is 1
-    And the case data "steuer_bis_abmeldung" is 4.5
+    And the case data "steuer_bis_abmeldung" is "4.50"
     And the open task is "Bescheid über Abmeldung entwerfen" for group "zsa-hundehaltung"
 
   Scenario: A paper deregistration keyed in by the ZSA must name the new keeper of a handed-over dog
@@ -108,4 +108,4 @@ Feature: Hundeabmeldung mit anteiliger Hundesteuer – Soll-Prozess der ZSA (pro
       """
       {"steuer_jahresbetrag": 15, "bereits_gezahlt": 0}
       """
-    Then the case data "steuer_bis_abmeldung" is 2.5
+    Then the case data "steuer_bis_abmeldung" is "2.50"

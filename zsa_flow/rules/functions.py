@@ -5,7 +5,7 @@ Documented in zsa_flow/rules/README.md.
 """
 from datetime import date
 
-from . import hundeg, hundesteuer, inputs as inp, wohngeld
+from . import hundeg, hundesteuer, hundesteuer_abmeldung, inputs as inp, wohngeld
 from .daten import alter_jahre, plus_monate, volle_monate
 
 
@@ -25,6 +25,15 @@ def hundesteuer_berechnen(eingabe: dict | None = None, **felder) -> dict:
     gefaehrlich, befreiung (null | "assistenzhund" | "rettungshund" | "wachhund_aussenbereich"), ende.
     """
     return hundesteuer.berechne({**(eingabe or {}), **felder})
+
+
+def hundesteuer_abmeldung_abrechnen(ags: str, jahressteuer, abmeldedatum: str, bereits_gezahlt) -> dict:
+    """Hundesteuer bei Abmeldung / settlement for the year of deregistration.
+
+    Returns {"steuerpflichtige_monate", "steuer_bis_abmeldung", "erstattung", "nachzahlung" (money
+    strings), "erstattung_faellig", "nachzahlung_faellig" (bool), "rechenweg"}.
+    """
+    return hundesteuer_abmeldung.abrechnen(ags, jahressteuer, abmeldedatum, bereits_gezahlt)
 
 
 def ist_gefaehrliche_rasse(rasse: str) -> bool:
@@ -102,7 +111,7 @@ def monatsanfang_folgemonat(iso: str) -> str:
 SCRIPT_FUNCTIONS = {
     fn.__name__: fn
     for fn in (
-        wohngeld_berechnen, hundesteuer_berechnen, ist_gefaehrliche_rasse, rasse_einstufen,
+        wohngeld_berechnen, hundesteuer_berechnen, hundesteuer_abmeldung_abrechnen, ist_gefaehrliche_rasse, rasse_einstufen,
         transponder_gueltig, versicherung_ausreichend, halter_volljaehrig, hundehaltung_pruefen,
         pflichten_nach_alter, monate_anteilig, datum_plus_monate, datum_plus_tage, monate_zwischen,
         alter_in_jahren, monatsanfang_folgemonat,
