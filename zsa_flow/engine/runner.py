@@ -49,17 +49,15 @@ class CaseRun:
 
     def start(self, data: dict, message: str | None = None):
         """Start the case: via its none start event, or by the message that starts it."""
-        root_data = self.workflow.task_tree.data
         if message is None:
             self._cancel_message_starts()
             for task in self.workflow.get_tasks(state=TaskState.READY):
                 task.data.update(deepcopy(data))
             self._steps()
         else:
-            root_data.update({"kommune": data.get("kommune")} if "kommune" in data else {})
             self._open_start_events()
             self._cancel_none_starts()
-            self._send_message(message, data, starting=True)
+            self._send_message(message, data)
 
     def complete_task(self, task_id, data: dict):
         """Complete a human task with validated form data and run on to the next wait state."""
@@ -71,7 +69,7 @@ class CaseRun:
 
     def deliver_message(self, name: str, payload: dict):
         """Deliver a message to a waiting receive task or message catch event."""
-        self._send_message(name, payload, starting=False)
+        self._send_message(name, payload)
 
     def fire_due_timers(self):
         """Let every timer whose due time (engine clock) has passed fire, then run on."""
@@ -144,7 +142,7 @@ class CaseRun:
             raise Conflict(f"Aufgabe '{task.task_spec.bpmn_name}' ist nicht mehr offen")
         return task
 
-    def _send_message(self, name, payload, starting):
+    def _send_message(self, name, payload):
         event = BpmnEvent(MessageEventDefinition(name), payload=deepcopy(payload or {}))
         caught = self.workflow.event_manager.catch(event, internal=False)
         if caught == 0:
