@@ -92,3 +92,11 @@ def test_unmigrated_database_is_named(tmp_path, monkeypatch):
     upgraded = CliRunner().invoke(main, ["db", "upgrade"])
     assert upgraded.exit_code == 0 and "Revision" in upgraded.output
     assert CliRunner().invoke(main, ["tasks"]).exit_code == 0
+
+
+def test_unreachable_database_is_one_clear_line(monkeypatch):
+    monkeypatch.setenv("ZSA_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/nirgends")
+    result = CliRunner().invoke(main, ["tasks"])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Fehler: Datenbank nicht erreichbar")
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1

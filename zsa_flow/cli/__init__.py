@@ -3,6 +3,7 @@ import json
 import sys
 
 import click
+from sqlalchemy.exc import OperationalError
 
 from ..errors import ZsaError
 
@@ -17,6 +18,10 @@ class ZsaGroup(click.Group):
             click.echo(f"Fehler: {exc.message}" if not exc.message.startswith(("/", ".")) else exc.message, err=True)
             for key, msg in (exc.details.get("fields") or {}).items():
                 click.echo(f"  {key}: {msg}", err=True)
+            ctx.exit(1)
+        except OperationalError as exc:  # database down or unreachable: say so, no traceback
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            click.echo(f"Fehler: Datenbank nicht erreichbar ({reason}). ZSA_DATABASE_URL prüfen.", err=True)
             ctx.exit(1)
 
 
