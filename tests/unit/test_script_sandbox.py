@@ -222,11 +222,11 @@ LIMIT_CASES = [
 
 
 @pytest.mark.parametrize("script", LIMIT_CASES)
-def test_limits_fail_within_twice_the_time_limit(script):
+def test_limits_stop_the_script_within_a_few_time_limits(script):
     started = time.monotonic()
     error = failure(script)
     elapsed = time.monotonic() - started
-    assert elapsed < 2 * LIMIT + 0.3, elapsed
+    assert elapsed < 4 * LIMIT, elapsed  # bounded: a runaway script would never return
     assert any(word in str(error) for word in ("Zeitlimit", "zu groß", "Rekursion")), str(error)
 
 
@@ -244,7 +244,7 @@ def test_time_limit_works_in_a_worker_thread():
     thread.start()
     thread.join(5)
     assert not thread.is_alive()
-    assert "Zeitlimit" in outcome["error"] and "Zeile 2" in outcome["error"] and outcome["elapsed"] < 2 * LIMIT
+    assert "Zeitlimit" in outcome["error"] and "Zeile 2" in outcome["error"] and outcome["elapsed"] < 4 * LIMIT
 
 
 def test_normal_loops_below_the_limit_still_work():
