@@ -81,3 +81,10 @@ def test_a_stale_cached_workflow_is_never_used(two_servers):
     task = a.tasks(case=number)[0]
     a.complete(task["id"], {"ergebnis": "vollstaendig", "anzahl": 3}, "anna")
     assert a.case(number)["data"]["steuer"] == 144 and a.case(number)["data"]["x"] == 1
+
+
+def test_first_cases_of_a_year_started_concurrently_get_distinct_numbers(two_servers):
+    a, b = two_servers
+    results = _race([lambda: a.start_case("antrag", "15003000", {"antragsteller_name": "A"}),
+                     lambda: b.start_case("antrag", "15003000", {"antragsteller_name": "B"})])
+    assert sorted(results) == ["TEST-2026-000001", "TEST-2026-000002"], results

@@ -88,14 +88,13 @@ class DecisionTask(BpmnSpecMixin):
             )
         try:
             result = decisions[self.decision_ref].evaluate(self.decision_ref, dict(my_task.data))
-            value = _map_decision_result(result, self.map_result)
+            value = _map_decision_result(result.jsonable(), self.map_result)
         except WorkflowTaskException:
             raise
         except Exception as exc:  # DMN errors (no unique match, bad cell) become incidents
             raise WorkflowTaskException(
                 f"Entscheidung '{self.decision_ref}': {getattr(exc, 'message', exc)}", task=my_task
             ) from exc
-        value = _jsonable(value)
         if self.result_variable:
             my_task.data[self.result_variable] = value
         elif isinstance(value, dict):
@@ -117,18 +116,3 @@ def _map_decision_result(result, mode):
     if mode == "collectEntries":
         return result.collect_entries()
     return result.result_list()
-
-
-def _jsonable(value):
-    """Task data stays JSON: Decimals become int (integral) or str."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else str(value)
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value

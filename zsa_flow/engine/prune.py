@@ -14,28 +14,20 @@ from SpiffWorkflow.util.task import TaskState
 
 def prune_history(workflow, keep: int = 2) -> int:
     """Remove finished single-child roots, keeping `keep` levels; return how many were removed."""
-    removed = 0
-    root = workflow.task_tree
-    while True:
-        chain, node = [], root
-        # count how many linear finished levels are above the first "interesting" task
-        while (
-            node.has_state(TaskState.FINISHED_MASK)
-            and len(node._children) == 1
-            and node.id not in workflow.subprocesses
-        ):
-            chain.append(node)
-            node = node.children[0]
-        if len(chain) <= keep:
-            break
-        for task in chain[:-keep]:
+    chain, node = [], workflow.task_tree
+    while (
+        node.has_state(TaskState.FINISHED_MASK)
+        and len(node._children) == 1
+        and node.id not in workflow.subprocesses
+    ):
+        chain.append(node)
+        node = node.children[0]
+    removed = max(len(chain) - keep, 0)
+    if removed:
+        for task in chain[:removed]:
             del workflow.tasks[task.id]
-            removed += 1
-        new_root = chain[-keep]
-        new_root._parent = None
-        workflow.task_tree = new_root
-        root = new_root
-        break
+        workflow.task_tree = chain[removed]
+        workflow.task_tree._parent = None
     if workflow.last_task is not None and workflow.last_task.id not in workflow.tasks:
         workflow.last_task = None
     return removed

@@ -14,12 +14,11 @@ from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from ..bpmn.parser import is_human
 from ..bpmn.specs import DecisionTask
-from ..errors import Conflict, NotFound, ZsaError
+from ..errors import Conflict, NotFound
 from .prune import prune_history
 
 RUNNING, COMPLETED, CANCELLED, INCIDENT = "running", "completed", "cancelled", "incident"
@@ -184,9 +183,7 @@ class CaseRun:
                 )
                 if not any(not t.task_spec.manual for t in self.workflow.get_tasks(state=TaskState.READY)):
                     break
-        except (SpiffWorkflowException, ZsaError) as exc:
-            self._raise_incident(exc)
-        except Exception as exc:  # a defect in a model's expression must not take the case down
+        except Exception as exc:  # engine, DMN or model errors: the case goes into an incident
             self._raise_incident(exc)
         for event in self.workflow.get_events():
             self.effects.outbox.append({"name": event.event_definition.name, "payload": event.payload})

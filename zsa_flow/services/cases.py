@@ -3,6 +3,8 @@ import re
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..bpmn import runtime
 from ..engine.runner import CaseRun
@@ -150,21 +152,17 @@ def _check_kommune(platform, uow, ags):
 
 
 _KOMMUNE = select(kommune_table.c.ags).where(kommune_table.c.ags == bindparam("b_ags"))
-_SEQ = select(case_number_seq.c.last).where(
-    case_number_seq.c.prefix == bindparam("b_prefix"), case_number_seq.c.year == bindparam("b_year")).with_for_update()
-_SEQ_NEXT = update(case_number_seq).where(
-    case_number_seq.c.prefix == bindparam("b_prefix"), case_number_seq.c.year == bindparam("b_year")).values(
-    last=bindparam("last"))
+_SEQ_NEXT = (update(case_number_seq)
+             .where(case_number_seq.c.prefix == bindparam("b_prefix"), case_number_seq.c.year == bindparam("b_year"))
+             .values(last=case_number_seq.c.last + 1).returning(case_number_seq.c.last))
+_SEQ_ENSURE = {  # the first case of a year creates the counter; concurrent servers may race here
+    "postgresql": pg_insert(case_number_seq).on_conflict_do_nothing(),
+    "sqlite": sqlite_insert(case_number_seq).on_conflict_do_nothing(),
+}
 
 
 def _next_number(uow, prefix, year):
-    """Readable, gap-free per prefix and year: HUND-2026-000123."""
-    key = {"b_prefix": prefix, "b_year": year}
-    last = uow.execute(_SEQ, key).scalar()
-    if last is None:
-        last = 1
-        uow.execute(insert(case_number_seq), {"prefix": prefix, "year": year, "last": last})
-    else:
-        last += 1
-        uow.execute(_SEQ_NEXT, dict(key, last=last))
+    """Readable, gap-free per prefix and year: HUND-2026-000123 (race-free across app servers)."""
+    uow.execute(_SEQ_ENSURE[uow.conn.dialect.name], {"prefix": prefix, "year": year, "last": 0})
+    last = uow.execute(_SEQ_NEXT, {"b_prefix": prefix, "b_year": year}).scalar_one()
     return f"{prefix}-{year}-{last:06d}"

@@ -1,6 +1,7 @@
 """Read models: cases, task lists and history as plain dicts (indexed queries, no workflow loading)."""
 from sqlalchemy import and_, bindparam, exists, func, or_, select
 
+from ..errors import NotFound
 from ..storage.tables import event, human_task, process_definition, task_candidate, timer, vorgang
 from .runs import get_case_row
 
@@ -9,14 +10,20 @@ def _iso(value):
     return value.isoformat() if value is not None else None
 
 
-def case_dict(uow, row):
-    version = uow.execute(select(process_definition.c.version, process_definition.c.name)
-                          .where(process_definition.c.id == row["definition_id"])).first()
+# Cases are always read together with their version's number and name: one joined query.
+CASES = select(
+    vorgang,
+    process_definition.c.version.label("definition_version"),
+    process_definition.c.name.label("definition_name"),
+).join(process_definition, process_definition.c.id == vorgang.c.definition_id)
+
+
+def case_dict(row):
     return {
         "number": row["number"],
         "process": row["process_id"],
-        "process_name": version.name,
-        "version": version.version,
+        "process_name": row["definition_name"],
+        "version": row["definition_version"],
         "kommune": row["kommune"],
         "business_key": row["business_key"],
         "title": row["title"],
@@ -32,8 +39,10 @@ def case_dict(uow, row):
 def get_case(platform, number):
     """One case with its data, open tasks and waiting timers."""
     with platform.uow(readonly=True) as uow:
-        row = get_case_row(uow, number=number)
-        result = case_dict(uow, row)
+        row = uow.execute(CASES.where(vorgang.c.number == number)).mappings().first()
+        if row is None:
+            raise NotFound(f"Vorgang {number} nicht gefunden")
+        result = case_dict(row)
         result["tasks"] = [task_dict(r) for r in uow.execute(
             select(human_task).where(human_task.c.case_id == row["id"], human_task.c.state == "open")
             .order_by(human_task.c.created_at)).mappings()]
@@ -44,7 +53,7 @@ def get_case(platform, number):
 
 def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=None, search=None, limit=100, offset=0):
     """Cases, newest first, filtered."""
-    q = select(vorgang)
+    q = CASES
     if kommune:
         q = q.where(vorgang.c.kommune == kommune)
     if kommunen is not None:
@@ -58,7 +67,7 @@ def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=Non
         q = q.where(or_(vorgang.c.number.ilike(like), vorgang.c.title.ilike(like), vorgang.c.business_key == search))
     with platform.uow(readonly=True) as uow:
         rows = uow.execute(q.order_by(vorgang.c.id.desc()).limit(limit).offset(offset)).mappings().all()
-        return [case_dict(uow, r) for r in rows]
+        return [case_dict(r) for r in rows]
 
 
 def task_dict(row):
