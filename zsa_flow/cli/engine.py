@@ -23,14 +23,19 @@ def db_upgrade():
     """Migrationen anwenden und Referenzdaten (Kommunen) abgleichen."""
     from ..services.platform import Platform
     from ..services.reference import sync_kommunen
+    from ..services.stored_state import upgrade_stored_states
     from ..storage import migrate
     from ..storage.db import make_engine, optimize
 
     engine = make_engine()
     migrate.upgrade(engine)
-    sync_kommunen(Platform(engine))
+    platform = Platform(engine)
+    sync_kommunen(platform)
+    migrated = upgrade_stored_states(platform)
     optimize(engine)
     click.echo(f"Datenbank auf Revision {migrate.head()}")
+    if migrated:
+        click.echo(f"{migrated} gespeicherte Vorgangszustände in das aktuelle Format überführt")
 
 
 @main.command()

@@ -1,12 +1,10 @@
 """Use cases on cases: start (form or message), deliver a message, fire timers, retry, cancel."""
 import re
 
-from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from ..bpmn import runtime
 from ..engine.runner import CaseRun
 from ..errors import Conflict, NotFound, ValidationFailed, ZsaError
 from ..storage.tables import case_number_seq, human_task, kommune as kommune_table, process_definition, timer, vorgang, workflow_state
@@ -37,20 +35,20 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
         now = platform.clock.now()
         number = _next_number(uow, definition.case_prefix, now.year)
         data["kommune"] = kommune
-        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=definition.script_engine)
-        run = CaseRun(workflow)
-        with runtime.using_clock(platform.clock):
-            run.start(data, message=message)
+        run = CaseRun.new(definition, platform.clock)
+        effects = run.start(data, message=message)
         case_row = {
             "number": number, "definition_id": row["id"], "process_id": process_id, "kommune": kommune,
             "business_key": business_key, "title": None, "state": "running", "data": {}, "lock_version": 0,
             "last_seq": 0, "last_hash": GENESIS, "created_at": now, "updated_at": now, "ended_at": None,
+            "definition_hash": row["content_hash"],
         }
-        case_row["id"] = uow.execute(insert(vorgang), case_row).inserted_primary_key[0]
+        case_row["id"] = uow.execute(insert(vorgang), {k: v for k, v in case_row.items()
+                                                       if k != "definition_hash"}).inserted_primary_key[0]
         uow.execute(insert(workflow_state), {"case_id": case_row["id"], "format": "new", "state": b"{}"})
         started = {"type": "case_started", "data": {"process": process_id, "version": row["version"],
                                                      "kommune": kommune, "message": message, "data": data}}
-        save_run(platform, uow, case_row, definition, run, actor, now, events_before=[started])
+        save_run(platform, uow, case_row, definition, run, effects, actor, now, events_before=[started])
         uow.commit()
     return number
 
@@ -121,9 +119,8 @@ def _run_on_case(platform, number, actor, operation):
         if case_row["state"] in ("completed", "cancelled"):
             raise Conflict(f"Vorgang {number} ist bereits beendet")
         run, definition = open_run(platform, uow, case_row)
-        with runtime.using_clock(platform.clock):
-            operation(run)
-        state = save_run(platform, uow, case_row, definition, run, actor, platform.clock.now())
+        effects = operation(run)
+        state = save_run(platform, uow, case_row, definition, run, effects, actor, platform.clock.now())
         uow.commit()
     return state
 
