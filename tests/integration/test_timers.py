@@ -42,8 +42,8 @@ def _assert_each_fired_once(zsa, numbers):
         assert zsa.case(number)["timers"] == []
     with zsa.uow(readonly=True) as uow:
         cases = uow.execute(select(vorgang.c.id, vorgang.c.lock_version).where(vorgang.c.number.in_(numbers))).all()
-        sent = dict(uow.execute(select(outbox.c.case_id, func.count()).where(outbox.c.case_id.in_([c.id for c in cases]))
-                                .group_by(outbox.c.case_id)).all())
+        sent = dict(uow.execute(select(outbox.c.case_id, func.count())
+                                .where(outbox.c.case_id.in_([c.id for c in cases])).group_by(outbox.c.case_id)).all())
     assert sent == {c.id: 1 for c in cases}  # one dunning message per case
     assert [c.lock_version for c in cases] == [2] * len(numbers)  # started, fired: no spurious version
 
