@@ -49,7 +49,7 @@ def _assert_each_fired_once(zsa, numbers):
 
 
 @pytest.mark.parametrize("round_", range(3))
-def test_two_worker_threads_fire_each_due_timer_exactly_once(zsa, db_url, clock, due_cases, round_):
+def test_worker_threads_fire_each_due_timer_exactly_once(zsa, db_url, clock, due_cases, round_):
     workers = [zsa] + [Platform.connect(db_url, clock=clock) for _ in range(2)]
     barrier = threading.Barrier(len(workers))
     moved = [None] * len(workers)
