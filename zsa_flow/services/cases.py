@@ -1,4 +1,4 @@
-"""Use cases on cases: start (form or message), deliver a message, fire timers, retry, cancel."""
+"""Use cases on cases: start (form or message), deliver a message, retry, cancel (timers: timers.py)."""
 import re
 
 from sqlalchemy import bindparam, insert, select, update
@@ -71,28 +71,6 @@ def retry(platform, number, actor="system", data=None):
     return _run_on_case(platform, number, actor, lambda run: run.retry(data))
 
 
-def fire_timers(platform, number, actor="timer"):
-    """Let a case's due timers fire."""
-    return _run_on_case(platform, number, actor, lambda run: run.fire_due_timers())
-
-
-def tick(platform, limit=500):
-    """Fire every due timer (engine clock); return the number of cases moved on."""
-    now = platform.clock.now()
-    with platform.uow(readonly=True) as uow:
-        numbers = [r.number for r in uow.execute(
-            select(vorgang.c.number).where(vorgang.c.id.in_(
-                select(timer.c.case_id).where(timer.c.due_at <= now))).order_by(vorgang.c.id).limit(limit))]
-    moved = 0
-    for number in numbers:
-        try:
-            fire_timers(platform, number)
-            moved += 1
-        except Conflict:
-            continue  # another worker handled it first
-    return moved
-
-
 def cancel_case(platform, number, reason, actor):
     """Cancel a running case: open tasks are withdrawn, timers dropped."""
     with platform.uow() as uow:
@@ -113,11 +91,14 @@ def cancel_case(platform, number, reason, actor):
         uow.commit()
 
 
-def _run_on_case(platform, number, actor, operation):
+def _run_on_case(platform, number, actor, operation, only_if=None):
+    """Run `operation` on the case and save; with `only_if(uow, case_row)` false: no run, None."""
     with platform.uow() as uow:
         case_row = get_case_row(uow, number=number)
         if case_row["state"] in ("completed", "cancelled"):
             raise Conflict(f"Vorgang {number} ist bereits beendet")
+        if only_if is not None and not only_if(uow, case_row):
+            return None
         run, definition = open_run(platform, uow, case_row)
         effects = operation(run)
         state = save_run(platform, uow, case_row, definition, run, effects, actor, platform.clock.now())
