@@ -60,7 +60,7 @@ def deliver_message(platform, number, name, data=None, *, kommune=None, actor="s
             raise ValidationFailed("Für eine Startnachricht ist die Kommune (AGS) anzugeben",
                                    details={"fields": {"kommune": "Pflichtfeld"}})
         return start_case(platform, _process_started_by(platform, name), kommune, data, actor=actor, message=name)
-    return _run_on_case(platform, number, actor, lambda run: run.deliver_message(name, data or {}))
+    return run_on_case(platform, number, actor, lambda run: run.deliver_message(name, data or {}))
 
 
 def retry(platform, number, actor="system", data=None):
@@ -68,7 +68,7 @@ def retry(platform, number, actor="system", data=None):
     with platform.uow(readonly=True) as uow:
         if get_case_row(uow, number=number)["state"] != "incident":
             raise Conflict(f"Vorgang {number} hat keine Störung")
-    return _run_on_case(platform, number, actor, lambda run: run.retry(data))
+    return run_on_case(platform, number, actor, lambda run: run.retry(data))
 
 
 def cancel_case(platform, number, reason, actor):
@@ -91,7 +91,7 @@ def cancel_case(platform, number, reason, actor):
         uow.commit()
 
 
-def _run_on_case(platform, number, actor, operation, only_if=None):
+def run_on_case(platform, number, actor, operation, only_if=None):
     """Run `operation` on the case and save; with `only_if(uow, case_row)` false: no run, None."""
     with platform.uow() as uow:
         case_row = get_case_row(uow, number=number)

@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select
 from ..errors import Conflict
 from ..storage.db import optimize
 from ..storage.tables import timer, vorgang
-from .cases import _run_on_case
+from .cases import run_on_case
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +49,7 @@ def fire_timers(platform, number, actor="timer"):
     def still_due(uow, case_row):
         return uow.execute(_CASE_DUE_TIMER, {"b_case": case_row["id"], "b_now": now}).first() is not None
 
-    return _run_on_case(platform, number, actor, lambda run: run.fire_due_timers(), only_if=still_due)
+    return run_on_case(platform, number, actor, lambda run: run.fire_due_timers(), only_if=still_due)
 
 
 class TimerScheduler:
