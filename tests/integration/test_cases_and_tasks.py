@@ -5,6 +5,7 @@ import pytest
 
 from zsa_flow.errors import Conflict, NotFound, ValidationFailed
 from zsa_flow.services.history import GENESIS, event_hash, verify_rows
+from zsa_flow.services.queries import stored_events
 
 
 @pytest.fixture
@@ -85,14 +86,18 @@ def test_decision_table_result_and_history_with_hash_chain(lib):
     assert decision["data"]["matched_rules"] == ["Rule_1"] and decision["data"]["result"] == 144
     assert events[4]["data"]["to"] == ["Steuer"]
     assert events[0]["actor"] == "portal" and events[2]["actor"] == "anna"
-    assert verify_rows(number, events) == []
+    stored = stored_events(lib, number)
+    assert verify_rows(number, stored) == []
     prev = GENESIS
-    for e in events:  # version 2 hashes every column, the element name and the version's content hash too
-        assert e["prev_hash"] == prev and e["chain_version"] == 2 and len(e["definition_hash"]) == 64
-        assert e["hash"] == event_hash(2, prev, number, e)
+    for e in stored:  # version 3 hashes every column, the element name and the version's content hash too
+        assert e["prev_hash"] == prev and e["chain_version"] == 3 and len(e["definition_hash"]) == 64
+        assert e["data"] == {} and e["ciphertext"]  # the data is stored encrypted under the case key
+        assert e["hash"] == event_hash(3, prev, number, e)
         prev = e["hash"]
-    edited = [dict(e) for e in events]
+    edited = [dict(e) for e in stored]
     edited[3]["element_name"] = "Anders benannt"
+    assert verify_rows(number, edited) == [(4, "Inhalt geändert (Hash stimmt nicht)")]
+    edited[3] = dict(stored[3], ciphertext=stored[4]["ciphertext"])
     assert verify_rows(number, edited) == [(4, "Inhalt geändert (Hash stimmt nicht)")]
 
 

@@ -19,6 +19,7 @@ from zsa_flow.clock import FakeClock
 from zsa_flow.engine.state import CURRENT
 from zsa_flow.services.history import verify_rows
 from zsa_flow.services.platform import Platform
+from zsa_flow.services.queries import stored_events
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "state" / "release-0.1.sqlite"
 WRITTEN_AT = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
@@ -63,9 +64,10 @@ def test_stored_states_are_migrated_and_old_chains_still_verify(upgraded):
     with sqlite3.connect(path) as db:
         assert {f for (f,) in db.execute("select distinct format from workflow_state")} == {CURRENT}
     for case in zsa.cases():
-        events = zsa.events(case["number"])
+        events = stored_events(zsa, case["number"])
         assert {e["chain_version"] for e in events} == {1}
         assert verify_rows(case["number"], events) == []
+    assert zsa.verify().clean
 
 
 def test_waiting_cases_run_on_after_the_upgrade(upgraded):
@@ -93,8 +95,10 @@ def test_waiting_cases_run_on_after_the_upgrade(upgraded):
     _work(zsa, "WOGG-2026-000003", {"transferleistung_bezug": False, "rueckfrage_noetig": False}, user="ben")
     assert zsa.case("WOGG-2026-000003")["data"]["wohngeld_m"] == 253
     assert _task(zsa, "WOGG-2026-000003")["name"] == "Bescheidentwurf erstellen"
-    # Chains now hold version-1 rows followed by version-2 rows, and both verify.
+    # Chains now hold plaintext version-1 rows followed by encrypted version-3 rows, and both verify.
     for number in ("HUND-2026-000001", "HUND-2026-000002", "WOGG-2026-000001", "WOGG-2026-000002"):
-        events = zsa.events(number)
-        assert [e["chain_version"] for e in events][-1] == 2 and events[0]["chain_version"] == 1
+        events = stored_events(zsa, number)
+        assert [e["chain_version"] for e in events][-1] == 3 and events[0]["chain_version"] == 1
+        assert events[-1]["ciphertext"] and not events[0]["ciphertext"]
         assert verify_rows(number, events) == []
+    assert zsa.verify().findings == []

@@ -9,21 +9,42 @@ Chain versions (stored per row in `chain_version`, so old chains keep verifying)
   at, definition_hash, data] — every stored column of the row (the row id and case id are
   storage keys; the case number stands for the case) plus the content hash of the process
   version in force when the event was written.
+- 3: as 2 with "zsa-chain-3" and, last, the SHA-256 of the `ciphertext` column: the event data is
+  stored encrypted under the case's key (services/crypto.py) and `data` holds {}. The hash covers
+  the ciphertext, so destroying the key (erasure) leaves the chain verifiable. Rows of a case
+  whose key is already erased, and audit log rows, keep `data` in clear and `ciphertext` NULL.
+
+Rows without a case (`case_id` NULL) form the audit log chain (process exports and other
+accesses that belong to no case) under the name AUDIT_LOG; its head is the `audit_head` row.
+
+On PostgreSQL every transaction that appends events first takes one advisory lock, so event ids
+are assigned in commit order: the Merkle tree over events in id order (services/merkle.py) then
+only ever grows at its end, which the signed checkpoints rely on.
 """
 import hashlib
 import json
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, select, update
 
 from ..errors import Conflict
-from ..storage.tables import event, vorgang
+from ..storage.tables import audit_head, event, vorgang
+from .crypto import case_cipher
 
 GENESIS = "0" * 64
-CHAIN_VERSION = 2
+CHAIN_VERSION = 3
+AUDIT_LOG = "PRUEFPROTOKOLL"  # the chain name of the audit log (rows without a case)
+ERASED = {"gelöscht": True}  # what reading shows for the data of an erased case
+_APPEND_LOCK = 0x7A5A0001  # pg_advisory_xact_lock key serializing event appends
 
 _ADVANCE_HEAD = (
     update(vorgang)
     .where(vorgang.c.id == bindparam("b_id"), vorgang.c.last_seq == bindparam("b_seq"))
+    .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
+)
+_AUDIT_HEAD = select(audit_head.c.last_seq, audit_head.c.last_hash).where(audit_head.c.id == 1)
+_ADVANCE_AUDIT_HEAD = (
+    update(audit_head)
+    .where(audit_head.c.id == 1, audit_head.c.last_seq == bindparam("b_seq"))
     .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
 )
 
@@ -31,6 +52,10 @@ _ADVANCE_HEAD = (
 def canonical(value) -> str:
     """Stable JSON used for hashing (sorted keys, no whitespace, ISO dates)."""
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def ciphertext_digest(ciphertext):
+    return hashlib.sha256(ciphertext).hexdigest() if ciphertext is not None else None
 
 
 def event_hash(version, prev_hash, case_number, row) -> str:
@@ -41,23 +66,33 @@ def event_hash(version, prev_hash, case_number, row) -> str:
     elif version == 2:
         body = ["zsa-chain-2", prev_hash, case_number, row["seq"], row["type"], row["element_id"],
                 row["element_name"], row["actor"], row["at"], row["definition_hash"], row["data"]]
+    elif version == 3:
+        body = ["zsa-chain-3", prev_hash, case_number, row["seq"], row["type"], row["element_id"],
+                row["element_name"], row["actor"], row["at"], row["definition_hash"], row["data"],
+                ciphertext_digest(row.get("ciphertext"))]
     else:
         raise ValueError(f"unknown chain version {version}")
     return hashlib.sha256(canonical(body).encode()).hexdigest()
 
 
-def chain(case_row, events, actor, at):
+def chain(case_row, events, actor, at, cipher=None):
     """Event rows chained after the case's head; returns (rows, new_seq, new_hash).
 
-    `case_row` carries `definition_hash`, the content hash of the process version in force."""
-    seq, prev = case_row["last_seq"], case_row["last_hash"]
+    `case_row` carries `definition_hash`, the content hash of the process version in force;
+    with a `cipher` (the case's key) the data is stored encrypted."""
+    seq, prev, number = case_row["last_seq"], case_row["last_hash"], case_row["number"]
     rows, at_iso = [], at.isoformat()
     for item in events:
         seq += 1
+        text = canonical(item.get("data") or {})
         row = {"seq": seq, "type": item["type"], "element_id": item.get("element_id"),
                "element_name": item.get("element_name"), "actor": item.get("actor") or actor, "at": at_iso,
-               "definition_hash": case_row["definition_hash"], "data": json.loads(canonical(item.get("data") or {}))}
-        digest = event_hash(CHAIN_VERSION, prev, case_row["number"], row)
+               "definition_hash": case_row.get("definition_hash")}
+        if cipher is not None:
+            row["data"], row["ciphertext"] = {}, cipher.encrypt(number, seq, text.encode())
+        else:
+            row["data"], row["ciphertext"] = json.loads(text), None
+        digest = event_hash(CHAIN_VERSION, prev, number, row)
         rows.append(dict(row, case_id=case_row["id"], at=at, prev_hash=prev, hash=digest,
                          chain_version=CHAIN_VERSION))
         prev = digest
@@ -65,8 +100,9 @@ def chain(case_row, events, actor, at):
 
 
 def verify_rows(case_number, rows):
-    """Recompute a case's chain from its stored rows (oldest first, `at` as ISO text);
-    return (position, problem) findings — empty when the chain is intact."""
+    """Recompute a case's chain from its stored rows (oldest first, `at` as ISO text, v3 rows with
+    their `ciphertext`); return (position, problem) findings — empty when the chain is intact.
+    The whole database is verified by services/audit_verify.py."""
     findings, prev, expected_seq = [], GENESIS, 1
     for row in rows:
         if row["seq"] != expected_seq:
@@ -81,14 +117,53 @@ def verify_rows(case_number, rows):
 
 def insert_events(uow, rows):
     if rows:
+        if uow.conn.dialect.name == "postgresql" and not getattr(uow, "append_locked", False):
+            uow.execute(select(_pg_lock()))
+            uow.append_locked = True
         uow.execute(event.insert(), rows)
 
 
+def _pg_lock():
+    from sqlalchemy import func
+
+    return func.pg_advisory_xact_lock(_APPEND_LOCK)
+
+
+def cipher_for(uow, case_row, at):
+    """The case's cipher for writing (a key is made for a new case); None after erasure."""
+    return case_cipher(uow, case_row["id"], now=at)
+
+
 def append_events(uow, case_row, events, actor, at):
-    """Chain and write events outside an engine run (claims, cancellation)."""
-    rows, seq, digest = chain(case_row, events, actor, at)
+    """Chain and write events outside an engine run (claims, cancellation, auditor access)."""
+    rows, seq, digest = chain(case_row, events, actor, at, cipher_for(uow, case_row, at))
     result = uow.execute(_ADVANCE_HEAD, {"b_id": case_row["id"], "b_seq": case_row["last_seq"],
                                          "new_seq": seq, "new_hash": digest})
     if result.rowcount != 1:
         raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte erneut versuchen.")
     insert_events(uow, rows)
+
+
+def append_audit_log(uow, events, actor, at):
+    """Chain and write entries of the audit log (no case; data in clear, no personal data)."""
+    head = uow.execute(_AUDIT_HEAD).first()
+    if head is None:  # a database emptied by TRUNCATE (tests) lost the seeded head row
+        uow.execute(audit_head.insert(), {"id": 1, "last_seq": 0, "last_hash": GENESIS})
+        head = (0, GENESIS)
+    pseudo_case = {"id": None, "number": AUDIT_LOG, "last_seq": head[0], "last_hash": head[1],
+                   "definition_hash": None}
+    rows, seq, digest = chain(pseudo_case, events, actor, at)
+    result = uow.execute(_ADVANCE_AUDIT_HEAD, {"b_seq": head[0], "new_seq": seq, "new_hash": digest})
+    if result.rowcount != 1:
+        raise Conflict("Das Prüfprotokoll wurde gleichzeitig geändert. Bitte erneut versuchen.")
+    insert_events(uow, rows)
+
+
+def readable_data(row, number, cipher, erased):
+    """An event's data for reading: decrypted (chain v3), {"gelöscht": true} after erasure."""
+    blob = row.ciphertext
+    if blob is None:
+        return row.data
+    if erased or cipher is None:
+        return dict(ERASED)
+    return json.loads(cipher.decrypt(number, row.seq, blob))

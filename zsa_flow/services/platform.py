@@ -6,6 +6,7 @@ from ..storage.db import make_engine
 from ..storage.migrate import ensure_migrated
 from ..storage.uow import UnitOfWork
 from . import cases, deployments, queries, tasks, timers
+from .crypto import DataKeys
 
 
 class Platform:
@@ -18,6 +19,7 @@ class Platform:
         self.definitions = DefinitionCache()
         self.forms = DefinitionCache()  # parsed forms by sha256 (immutable)
         self.known_kommunen = set()  # AGS seen to exist (reference data is never deleted)
+        self.keys = DataKeys(engine.url.render_as_string(hide_password=False))
 
     @classmethod
     def connect(cls, url=None, clock=None, check_migrated=True):
@@ -28,7 +30,7 @@ class Platform:
         return cls(engine, clock)
 
     def uow(self, readonly=False):
-        return UnitOfWork(self.engine, readonly=readonly)
+        return UnitOfWork(self.engine, readonly=readonly, keys=self.keys)
 
     def definition(self, uow, definition_id):
         """The parsed, runnable process version (cached)."""
@@ -73,6 +75,17 @@ class Platform:
 
     def events(self, number):
         return queries.list_events(self, number)
+
+    # audit
+    def verify(self, case=None, checkpoints=(), trusted_key=None):
+        from .audit_verify import verify
+
+        return verify(self, case, checkpoints, trusted_key)
+
+    def record_access(self, actor, what, case_number=None, process_id=None, details=None):
+        from .audit import record_access
+
+        return record_access(self, actor, what, case_number, process_id, details)
 
     # tasks
     def tasks(self, **filters):

@@ -3,6 +3,8 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select
 
 from ..errors import NotFound
 from ..storage.tables import event, human_task, process_definition, task_candidate, timer, vorgang
+from .crypto import case_cipher
+from .history import readable_data
 from .runs import get_case_row
 
 
@@ -166,11 +168,28 @@ def get_task(platform, task_id):
 
 
 def list_events(platform, number):
-    """The case's history, oldest first."""
+    """The case's history, oldest first; encrypted data (chain v3) is decrypted with the case
+    key, and reads {"gelöscht": true} once the case was erased."""
     with platform.uow(readonly=True) as uow:
         row = get_case_row(uow, number=number)
-        return [{
-            "seq": e.seq, "type": e.type, "element_id": e.element_id, "element_name": e.element_name,
-            "actor": e.actor, "at": _iso(e.at), "data": e.data, "hash": e.hash, "prev_hash": e.prev_hash,
-            "chain_version": e.chain_version, "definition_hash": e.definition_hash,
-        } for e in uow.execute(select(event).where(event.c.case_id == row["id"]).order_by(event.c.seq))]
+        return event_dicts(uow, row)
+
+
+def event_dicts(uow, case_row):
+    """The events of a case row as dicts (data readable), oldest first."""
+    cipher = case_cipher(uow, case_row["id"])
+    erased = cipher is None
+    return [{
+        "seq": e.seq, "type": e.type, "element_id": e.element_id, "element_name": e.element_name,
+        "actor": e.actor, "at": _iso(e.at), "data": readable_data(e, case_row["number"], cipher, erased),
+        "hash": e.hash, "prev_hash": e.prev_hash, "chain_version": e.chain_version,
+        "definition_hash": e.definition_hash,
+    } for e in uow.execute(select(event).where(event.c.case_id == case_row["id"]).order_by(event.c.seq))]
+
+
+def stored_events(platform, number):
+    """The case's event rows as stored (encrypted data stays encrypted), for `history.verify_rows`."""
+    with platform.uow(readonly=True) as uow:
+        row = get_case_row(uow, number=number)
+        return [dict(e, at=_iso(e["at"])) for e in uow.execute(
+            select(event).where(event.c.case_id == row["id"]).order_by(event.c.seq)).mappings()]

@@ -12,7 +12,7 @@ from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..engine.state import StoredState
 from ..errors import Conflict, NotFound
 from ..storage.tables import human_task, outbox, process_definition, task_candidate, timer, vorgang, workflow_state
-from .history import chain, insert_events
+from .history import chain, cipher_for, insert_events
 
 # The case row carries the content hash of the process version in force: every event hashes it.
 _CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
@@ -67,7 +67,7 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
         events.append({"type": "case_completed", "data": {}})
     if state != INCIDENT and case_row["state"] == INCIDENT:
         events.append({"type": "incident_resolved", "data": {}})
-    rows, new_seq, new_hash = chain(case_row, events, actor, now)
+    rows, new_seq, new_hash = chain(case_row, events, actor, now, cipher_for(uow, case_row, now))
 
     new_version = case_row["lock_version"] + 1
     title = case_row["title"] or case_title(definition, data)

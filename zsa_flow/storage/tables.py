@@ -188,11 +188,13 @@ timer = Table(
 )
 
 # Append-only history; each row chains the hash of the case's previous row (tamper evidence).
+# Rows without a case form the audit log's own chain (head: `audit_head`). Chain version 3 rows
+# keep their data encrypted under the case key in `ciphertext` (`data` is then {}).
 event = Table(
     "event",
     metadata,
     Column("id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
-    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
+    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=True),
     Column("seq", Integer, nullable=False),
     Column("type", String(40), nullable=False),
     Column("element_id", String(200)),
@@ -204,7 +206,39 @@ event = Table(
     Column("hash", String(64), nullable=False),
     Column("chain_version", SmallInteger, nullable=False, server_default="1"),
     Column("definition_hash", String(64)),  # content hash of the process version in force
+    Column("ciphertext", LargeBinary),  # chain v3: nonce + AES-GCM of the data under the case key
     UniqueConstraint("case_id", "seq", name="uq_event_case_seq"),
+)
+
+# One data key per case, wrapped with the master key; erasure sets it to NULL (crypto-shredding).
+case_key = Table(
+    "case_key",
+    metadata,
+    Column("case_id", Integer, ForeignKey("vorgang.id"), primary_key=True),
+    Column("wrapped_key", LargeBinary),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("erased_at", UtcDateTime()),
+)
+
+# Head of the audit log chain (event rows without a case): one row, id 1.
+audit_head = Table(
+    "audit_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_seq", Integer, nullable=False),
+    Column("last_hash", String(64), nullable=False),
+)
+
+# Signed tree heads over all events (services/checkpoints.py); the auditor keeps copies outside.
+audit_checkpoint = Table(
+    "audit_checkpoint",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("tree_size", BigInteger, nullable=False),
+    Column("root_hash", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("document", Text, nullable=False),
 )
 
 # Messages a case throws to the outside (register entries, notices to the applicant).

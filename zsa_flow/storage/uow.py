@@ -5,9 +5,11 @@ from sqlalchemy.engine import Connection, Engine
 class UnitOfWork:
     """`with UnitOfWork(engine) as uow: ...; uow.commit()` — leaving without commit rolls back."""
 
-    def __init__(self, engine: Engine, readonly: bool = False):
+    def __init__(self, engine: Engine, readonly: bool = False, keys=None):
         self.engine = engine
         self.readonly = readonly
+        self.keys = keys  # services.crypto.DataKeys: case keys for event data
+        self.case_ciphers = {}  # case id -> unwrapped case cipher, for this transaction only
         self.conn: Connection | None = None
         self._tx = None
         self.after_commit = []  # callables run once the transaction is durable
