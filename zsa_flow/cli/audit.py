@@ -44,7 +44,7 @@ def verify(case, checkpoint_files, public_key, as_json):
         for line in report.findings:
             click.echo(line)
         if report.clean:
-            what = f"Vorgang {case}" if case else f"{report.cases} Ketten, {report.files} Dateien"
+            what = f"Vorgang {case}" if case else f"{report.cases} Vorgänge und Prüfprotokoll, {report.files} Dateien"
             tree = "" if case and not docs else f", Merkle-Baum {report.tree_size} Blätter, Wurzel {report.root_hash[:16]}…"
             proved = f", {report.checkpoints} Prüfpunkt(e) fortgesetzt" if docs else ""
             click.echo(f"Protokoll unversehrt: {report.events} Ereignisse, {what}{tree}{proved} ({seconds:.1f} s)")

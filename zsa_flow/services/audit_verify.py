@@ -59,7 +59,7 @@ def verify(platform, case=None, checkpoint_docs=(), trusted_key=None) -> Report:
             if case is None:
                 _verify_files(conn, report)
         report.tree_size, report.root_hash = tree.size, tree.root().hex()
-        report.cases = len(heads)
+        report.cases = len([k for k in heads if k is not None])
         for check in checks:
             report.findings += check.finish(tree)
         report.checkpoints = len(checks)
@@ -158,9 +158,8 @@ class _Chains:
             self._finding(f"{where.rsplit(',', 1)[0]}, Position {gap}: Ereignis fehlt (gelöscht) – auf Position "
                           f"{expected - 1} folgt Position {seq}")
         else:
-            index = self.missing.pop((case_id, seq), None)
-            text = (f"{where}: Reihenfolge vertauscht (steht hinter Position {expected - 1})" if index is not None
-                    else f"{where}: Ereignis außer der Reihe (eingefügt oder umgestellt; erwartet Position {expected})")
+            index = self.missing.pop((case_id, seq), None)  # a gap reported before is this event's place
+            text = f"{where}: außer der Reihe – steht hinter Position {expected - 1} (eingefügt oder umgestellt)"
             if index is not None:
                 self.report.findings[index] = text
             else:
