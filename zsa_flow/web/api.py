@@ -8,6 +8,7 @@ from flask import Blueprint, g, jsonify, request
 
 from ..errors import NotFound, ValidationFailed
 from ..services import users
+from ..services.audit import record_view_if_auditor
 from ..services.scope import CASE_NOT_FOUND, READ_ONLY, TASK_NOT_FOUND, Scope
 from . import get_platform
 from .security import STATE_CHANGING
@@ -113,13 +114,17 @@ def cases():
 
 @bp.get("/cases/<number>")
 def case(number):
-    return jsonify(_case(number))
+    found = _case(number)
+    record_view_if_auditor(get_platform(), g.scope, number, "api")
+    return jsonify(found)
 
 
 @bp.get("/cases/<number>/events")
 def case_events(number):
     _case(number)
-    return jsonify(get_platform().events(number))
+    events = get_platform().events(number)
+    record_view_if_auditor(get_platform(), g.scope, number, "api")
+    return jsonify(events)
 
 
 @bp.post("/cases/<number>/messages")

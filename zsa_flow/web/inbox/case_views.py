@@ -3,6 +3,7 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from ...errors import ValidationFailed
 from ...services import inbox, inbox_queries
+from ...services.audit import record_view_if_auditor
 from ...services.case_diagram import case_diagram
 from .. import get_platform
 from ..auth import current_scope, login_required
@@ -27,8 +28,9 @@ def cases():
 @login_required
 def case(number):
     """The case: data, open tasks, Rechenweg, notes, history timeline and the process diagram."""
-    scope = current_scope()
-    page = inbox.case_page(get_platform(), number, scope)
+    scope, platform = current_scope(), get_platform()
+    page = inbox.case_page(platform, number, scope)
+    record_view_if_auditor(platform, scope, number, "web")
     return render_template("inbox/case.html", case=page, can_note=scope.can_work_tasks)
 
 

@@ -1,0 +1,52 @@
+"""Auditor access enters the verifiable record: case views in the case's chain, process-level
+access in the audit log chain; other roles' views are not recorded."""
+import pytest
+
+from inbox_support import MAGDEBURG, login, seed_people
+from zsa_flow.services.audit import audit_log, record_access
+from zsa_flow.web import create_app
+
+
+@pytest.fixture
+def app(zsa, test_library):
+    zsa.deploy(test_library)
+    seed_people(zsa)
+    return create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "test"})
+
+
+def _client(app, username):
+    client = app.test_client()
+    login(client, username)
+    return client
+
+
+def test_an_auditors_views_of_a_case_are_events_in_its_chain(app, zsa):
+    number = zsa.start_case("antrag", MAGDEBURG, {"antragsteller_name": "Erika Mustermann"}, actor="anna")
+    before = len(zsa.events(number))
+    _client(app, "anna").get(f"/vorgaenge/{number}")  # a caseworker's view is not recorded
+    assert len(zsa.events(number)) == before
+    paula = _client(app, "paula")
+    assert paula.get(f"/vorgaenge/{number}").status_code == 200
+    assert paula.get(f"/api/v1/cases/{number}").status_code == 200
+    assert paula.get(f"/api/v1/cases/{number}/events").status_code == 200
+    views = zsa.events(number)[before:]
+    assert [(e["type"], e["actor"], e["data"]) for e in views] == [
+        ("case_viewed", "paula", {"via": "web"}), ("case_viewed", "paula", {"via": "api"}),
+        ("case_viewed", "paula", {"via": "api"})]
+    assert paula.get("/vorgaenge/TEST-2026-999999").status_code == 404  # nothing recorded for a missing case
+    assert zsa.verify().findings == []
+
+
+def test_replays_and_exports_are_recorded_for_cases_and_processes(zsa, test_library):
+    zsa.deploy(test_library)
+    number = zsa.start_case("antrag", MAGDEBURG, {"antragsteller_name": "A"})
+    record_access(zsa, "paula", "replayed", case_number=number)
+    record_access(zsa, "paula", "exported", process_id="antrag", details={"format": "xes", "version": 1})
+    record_access(zsa, "paula", "exported", process_id="antrag", details={"format": "csv"})
+    assert zsa.events(number)[-1]["type"] == "case_replayed" and zsa.events(number)[-1]["actor"] == "paula"
+    log = audit_log(zsa)
+    assert [(e["seq"], e["type"], e["process_id"], e["actor"]) for e in log] == [
+        (1, "process_exported", "antrag", "paula"), (2, "process_exported", "antrag", "paula")]
+    assert log[0]["data"] == {"format": "xes", "version": 1, "process_id": "antrag"}
+    report = zsa.verify()
+    assert report.findings == [] and report.tree_size == len(zsa.events(number)) + 2
