@@ -50,3 +50,17 @@ def test_replays_and_exports_are_recorded_for_cases_and_processes(zsa, test_libr
     assert log[0]["data"] == {"format": "xes", "version": 1, "process_id": "antrag"}
     report = zsa.verify()
     assert report.findings == [] and report.tree_size == len(zsa.events(number)) + 2
+
+
+def test_the_worker_stores_a_signed_checkpoint_when_a_key_is_configured(zsa, tmp_path, monkeypatch):
+    from zsa_flow.services import checkpoints
+    from zsa_flow.services.timers import TimerScheduler
+
+    assert TimerScheduler(zsa).checkpoint_if_due() is None  # no key: no checkpoints
+    checkpoints.keygen(tmp_path / "k.pem")
+    monkeypatch.setenv("ZSA_AUDIT_SIGNING_KEY_FILE", str(tmp_path / "k.pem"))
+    scheduler = TimerScheduler(zsa)
+    assert scheduler.checkpoint_interval == 3600
+    first = scheduler.checkpoint_if_due()
+    assert first["tree_size"] == 0 and scheduler.checkpoint_if_due() is None  # not due again yet
+    assert checkpoints.latest_stored(zsa) == first and checkpoints.check_signature(first) == []

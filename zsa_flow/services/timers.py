@@ -8,6 +8,7 @@ pass that check; the case row's optimistic lock then lets exactly one of them co
 other gets `Conflict` and rolls back, so it neither fires twice nor writes a new case version.
 """
 import logging
+import os
 import threading
 import time
 
@@ -57,13 +58,20 @@ class TimerScheduler:
     `start()`/`stop()`) or in the foreground (`zsa-flow worker`, `run()`).
 
     A failed round (say the database is briefly locked) is logged as one line; the next round
-    simply tries again. Planner statistics are refreshed once an hour."""
+    simply tries again. Planner statistics are refreshed once an hour. When a signing key is
+    configured (ZSA_AUDIT_SIGNING_KEY_FILE) a signed checkpoint of the event log is stored every
+    `checkpoint_interval` seconds (ZSA_AUDIT_CHECKPOINT_INTERVAL, default one hour; 0 = never)."""
 
     OPTIMIZE_EVERY = 3600.0
 
-    def __init__(self, platform, interval=5.0):
+    def __init__(self, platform, interval=5.0, checkpoint_interval=None):
         self.platform = platform
         self.interval = interval
+        if checkpoint_interval is None:
+            configured = os.environ.get("ZSA_AUDIT_SIGNING_KEY_FILE")
+            checkpoint_interval = float(os.environ.get("ZSA_AUDIT_CHECKPOINT_INTERVAL", "3600")) if configured else 0
+        self.checkpoint_interval = checkpoint_interval
+        self._last_checkpoint = None
         self._stop = threading.Event()
         self._thread = None
 
@@ -87,7 +95,22 @@ class TimerScheduler:
             if last_optimize is None or time.monotonic() - last_optimize > self.OPTIMIZE_EVERY:
                 self._guarded(optimize, self.platform.engine)
                 last_optimize = time.monotonic()
+            self.checkpoint_if_due()
             self._stop.wait(self.interval)
+
+    def checkpoint_if_due(self):
+        """Store a signed checkpoint when the interval has passed (first one at start)."""
+        if not self.checkpoint_interval:
+            return None
+        if self._last_checkpoint is not None and time.monotonic() - self._last_checkpoint < self.checkpoint_interval:
+            return None
+        from .checkpoints import write_checkpoint
+
+        self._last_checkpoint = time.monotonic()
+        document = self._guarded(write_checkpoint, self.platform)
+        if document:
+            log.info("Prüfpunkt gespeichert: %d Ereignisse, Wurzel %s", document["tree_size"], document["root_hash"][:16])
+        return document
 
     def run_once(self):
         """One round: fire what is due; the number of cases moved on (0 after an error)."""
