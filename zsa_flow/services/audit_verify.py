@@ -6,20 +6,45 @@ Speed: the rows are streamed (server-side cursor on PostgreSQL) as plain tuples;
 one JSON encoding and two SHA-256 computations, nothing else.
 """
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from hashlib import sha256
+from json.encoder import encode_basestring
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from ..storage.tables import artifact, audit_head, event, form_definition, process_definition, vorgang
 from . import checkpoints, merkle
 from .history import AUDIT_LOG, GENESIS
 
 _ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
-# Plain SQL: the driver's values without SQLAlchemy's per-row type processing (speed).
-_ROWS = ("SELECT id, case_id, seq, type, element_id, element_name, actor, at, data, prev_hash, hash, "
-         "chain_version, definition_hash, ciphertext FROM event WHERE id <= :max_id")
+# Plain SQL through the driver's own cursor: no per-row type processing (speed); `data` as text.
+_ROWS = ("SELECT id, case_id, seq, type, element_id, element_name, actor, at, CAST(data AS TEXT), prev_hash, hash, "
+         "chain_version, definition_hash, ciphertext FROM event WHERE id <= %(max)s")
+_BATCH = 20000
+
+
+def _quote(value, _enc=encode_basestring):
+    return "null" if value is None else _enc(value)
+
+
+def canonical_body(version, prev_hash, number, seq, typ, element_id, element_name, actor, at_iso,
+                   definition_hash, data_text, ciphertext):
+    """canonical(body) of history.event_hash, built directly as text (several times faster).
+    `data_text` is the stored JSON text of `data`."""
+    data = "{}" if data_text == "{}" else _ENCODE(json.loads(data_text))
+    q = encode_basestring  # for the columns that are never NULL
+    if version == 3:
+        digest = "null" if ciphertext is None else '"' + sha256(ciphertext).hexdigest() + '"'
+        return (f'["zsa-chain-3",{q(prev_hash)},{q(number)},{seq},{q(typ)},{_quote(element_id)},'
+                f'{_quote(element_name)},{q(actor)},{q(at_iso)},{_quote(definition_hash)},{data},{digest}]')
+    if version == 2:
+        return (f'["zsa-chain-2",{q(prev_hash)},{q(number)},{seq},{q(typ)},{_quote(element_id)},'
+                f'{_quote(element_name)},{q(actor)},{q(at_iso)},{_quote(definition_hash)},{data}]')
+    if version == 1:
+        return f'[{q(prev_hash)},{q(number)},{seq},{q(typ)},{_quote(element_id)},{q(actor)},{q(at_iso)},{data}]'
+    return None
 
 
 @dataclass
@@ -80,23 +105,41 @@ def _heads(conn, case):
 def _scan(conn, max_id, chains, ranges, full):
     """One pass in id order: chains checked, tree built (and proof subtrees when asked)."""
     tree = merkle.TreeBuilder()
-    sql = _ROWS + ("" if full else " AND case_id = :case_id") + " ORDER BY id"
-    q = text(sql).bindparams(max_id=max_id, **({} if full else {"case_id": chains.only}))
+    sql = _ROWS + ("" if full else " AND case_id = %(case)s") + " ORDER BY id"
     pending = sorted(ranges, key=lambda r: r.start)
     feed, push, leaf_data = chains.feed, tree.push_hash, checkpoints.leaf_data
     index = 0
-    for row in conn.execution_options(stream_results=True, yield_per=20000).execute(q):
-        feed(row)
-        if full:
-            leaf = sha256(b"\x00" + leaf_data(row[10])).digest()
-            push(leaf)
-            if pending:
-                while pending and index >= pending[0].end:
-                    pending.pop(0)
-                if pending and index >= pending[0].start:
-                    pending[0].builder.push_hash(leaf)
-            index += 1
+    for batch in stream(conn, sql, {"max": max_id, "case": chains.only}):
+        for row in batch:
+            feed(row)
+            if full:
+                leaf = sha256(b"\x00" + leaf_data(row[10])).digest()
+                push(leaf)
+                if pending:
+                    while pending and index >= pending[0].end:
+                        pending.pop(0)
+                    if pending and index >= pending[0].start:
+                        pending[0].builder.push_hash(leaf)
+                index += 1
     return tree
+
+
+def stream(conn, sql, params):
+    """Batches of rows from the driver's cursor (a server-side cursor on PostgreSQL); `sql` uses
+    %(name)s placeholders. Runs inside the connection's transaction."""
+    raw = conn.connection.driver_connection
+    if conn.dialect.name == "sqlite":
+        cursor = raw.cursor()
+        cursor.execute(re.sub(r"%\((\w+)\)s", r":\1", sql), params)
+    else:
+        cursor = raw.cursor(name="zsa_audit_scan")
+        cursor.itersize = _BATCH
+        cursor.execute(sql, params)
+    try:
+        while batch := cursor.fetchmany(_BATCH):
+            yield batch
+    finally:
+        cursor.close()
 
 
 class _Chains:
@@ -132,21 +175,17 @@ class _Chains:
         state = self.state.get(case_id)
         if state is None:
             state = self.state[case_id] = [1, GENESIS, 0, GENESIS]
-        if isinstance(data, str):
-            data = {} if data == "{}" else json.loads(data)
         at_iso = self._at(at)
-        if version == 3:
-            body = ["zsa-chain-3", prev_hash, number, seq, typ, element_id, element_name, actor, at_iso,
-                    definition_hash, data, sha256(ciphertext).hexdigest() if ciphertext is not None else None]
-        elif version == 2:
-            body = ["zsa-chain-2", prev_hash, number, seq, typ, element_id, element_name, actor, at_iso,
-                    definition_hash, data]
-        elif version == 1:
-            body = [prev_hash, number, seq, typ, element_id, actor, at_iso, data]
-        else:
-            body = None
-        where = f"{'Prüfprotokoll' if case_id is None else 'Vorgang ' + number}, Position {seq}"
+        body = canonical_body(version, prev_hash, number, seq, typ, element_id, element_name, actor, at_iso,
+                              definition_hash, data, ciphertext)
         expected = state[0]
+        if seq == expected and prev_hash == state[1] and body is not None \
+                and sha256(body.encode()).hexdigest() == stored:  # the usual case: intact
+            state[0], state[1] = seq + 1, stored
+            if seq > state[2]:
+                state[2], state[3] = seq, stored
+            return
+        where = f"{'Prüfprotokoll' if case_id is None else 'Vorgang ' + number}, Position {seq}"
         if seq == expected:
             if prev_hash != state[1]:
                 self._finding(f"{where}: Verkettung unterbrochen (Vorgänger-Hash passt nicht) – Ereignis davor "
@@ -166,7 +205,7 @@ class _Chains:
                 self._finding(text)
         if body is None:
             self._finding(f"{where}: unbekannte Kettenversion {version}")
-        elif sha256(_ENCODE(body).encode()).hexdigest() != stored:
+        elif sha256(body.encode()).hexdigest() != stored:
             self._finding(f"{where}: Inhalt geändert (Hash stimmt nicht)")
         if seq >= expected:
             state[0], state[1] = seq + 1, stored
