@@ -23,8 +23,12 @@ from .runs import get_case_row
 
 # Retention after the case ended, per service (see the service's README for the legal basis).
 DEFAULT_RETENTION = {
-    "wohngeld": "P6Y",      # § 50 Abs. 4 SGB X: Erstattung verjährt 4 Jahre nach Ablauf des Kalenderjahres (+1 Jahr Reserve)
-    "hundehaltung": "P6Y",  # § 169/170 AO über § 13 KAG LSA: Festsetzungsfrist 4 Jahre ab Jahresende (+1 Jahr Reserve)
+    # § 25 WoGG Bewilligungszeitraum bis 24 Monate, dann § 50 Abs. 4 SGB X: Erstattung verjährt
+    # 4 Jahre nach Ablauf des Kalenderjahres der Unanfechtbarkeit (+ Jahresrest + 1 Jahr Reserve)
+    "wohngeld": "P8Y",
+    # §§ 169 Abs. 2, 170 Abs. 1 AO über § 13 KAG LSA: Festsetzungsfrist 4 Jahre ab Ende des
+    # Entstehungsjahres (+ Jahresrest + 1 Jahr Reserve)
+    "hundehaltung": "P6Y",
 }
 _DURATION = re.compile(r"^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$")
 
