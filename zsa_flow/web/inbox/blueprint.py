@@ -32,6 +32,10 @@ EVENT_LABELS = {
     "case_completed": "Vorgang abgeschlossen",
     "case_cancelled": "Vorgang abgebrochen",
     "note_added": "Notiz hinzugefügt",
+    "case_viewed": "Von der Prüfung eingesehen",
+    "case_replayed": "Von der Prüfung nachvollzogen (Replay)",
+    "case_exported": "Von der Prüfung exportiert",
+    "case_erased": "Personenbezogene Daten gelöscht (Aufbewahrungsfrist abgelaufen)",
 }
 STATE_LABELS = {"running": "in Bearbeitung", "completed": "abgeschlossen", "cancelled": "abgebrochen",
                 "incident": "Störung", "open": "offen"}
