@@ -58,6 +58,12 @@ def test_a_clean_record_verifies_with_a_summary_line(lib, db_url, monkeypatch):
     assert code == 0 and lines[-1].startswith("Protokoll unversehrt: 7 Ereignisse, 1 Vorgänge und Prüfprotokoll, 5 Dateien")
 
 
+def test_verify_of_an_unknown_case_is_an_error(lib, db_url, monkeypatch):
+    monkeypatch.setenv("ZSA_DATABASE_URL", db_url)
+    result = CliRunner().invoke(main, ["audit", "verify", "--case", "TEST-2026-999999"])
+    assert result.exit_code == 1 and "Vorgang TEST-2026-999999 nicht gefunden" in result.output
+
+
 def test_an_edited_event_is_named_by_case_and_position(lib, db_url, monkeypatch):
     number, other = _case(lib), _case(lib, "B")
     with attacker(lib) as conn:
@@ -173,7 +179,8 @@ def test_a_checkpoint_catches_a_whole_case_cut_off(lib, db_url, monkeypatch, tmp
     key = tmp_path / "audit.pem"
     checkpoints.keygen(key)
     monkeypatch.setenv("ZSA_AUDIT_SIGNING_KEY_FILE", str(key))
-    first, last = _case(lib), _case(lib, "B")
+    _case(lib)
+    last = _case(lib, "B")
     document = checkpoints.write_checkpoint(lib)
     (tmp_path / "cp.json").write_text(json.dumps(document))
     with attacker(lib) as conn:  # the second case vanishes without a trace in any chain

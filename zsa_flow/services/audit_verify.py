@@ -14,6 +14,7 @@ from json.encoder import encode_basestring
 
 from sqlalchemy import func, select
 
+from ..errors import NotFound
 from ..storage.tables import artifact, audit_head, event, form_definition, process_definition, vorgang
 from . import checkpoints, merkle
 from .history import AUDIT_LOG, GENESIS
@@ -67,13 +68,11 @@ def verify(platform, case=None, checkpoint_docs=(), trusted_key=None) -> Report:
     """Verify the whole record (or one case's chain with `case`); see the module docstring."""
     report = Report()
     with platform.engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        conn = reading(conn)
         with conn.begin():
             heads = _heads(conn, case)
             if case is not None and not heads:
-                report.findings.append(f"Vorgang {case}: nicht gefunden")
-                return report
+                raise NotFound(f"Vorgang {case} nicht gefunden")
             size, max_id = conn.execute(select(func.count(), func.max(event.c.id))).one()
             checks = [_Consistency(doc, size) for doc in checkpoint_docs]
             report.notes += [line for c in checks for line in c.prepare(trusted_key)]
@@ -89,6 +88,14 @@ def verify(platform, case=None, checkpoint_docs=(), trusted_key=None) -> Report:
             report.findings += check.finish(tree)
         report.checkpoints = len(checks)
     return report
+
+
+def reading(conn):
+    """A connection for one consistent read: a snapshot on PostgreSQL, a shared (not the write)
+    lock on SQLite, so writers carry on while the record is read."""
+    if conn.dialect.name == "postgresql":
+        return conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn.execution_options(zsa_readonly=True)
 
 
 def _heads(conn, case):

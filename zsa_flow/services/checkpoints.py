@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from sqlalchemy import func, select
 
 from ..errors import ZsaError
-from ..storage.tables import audit_checkpoint, event
+from ..storage.tables import audit_checkpoint
 from .history import canonical
 from .merkle import TreeBuilder
 
@@ -26,7 +26,6 @@ FORMAT = "zsa-checkpoint-1"
 SIGNED_FIELDS = ("format", "tree_size", "root_hash", "timestamp")
 KEY_ENV = "ZSA_AUDIT_SIGNING_KEY_FILE"
 PUBLIC_KEY_ENV = "ZSA_AUDIT_PUBLIC_KEY_FILE"
-STREAM = {"stream_results": True, "yield_per": 20000}
 
 
 class CheckpointError(ZsaError):
@@ -90,10 +89,13 @@ def trusted_public_key(path=None):
 
 def tree_head(conn):
     """(size, root) of the Merkle tree over all committed events, in one pass over their hashes."""
+    from .audit_verify import stream
+
     builder = TreeBuilder()
     push = builder.push_hash
-    for (digest,) in conn.execution_options(**STREAM).execute(select(event.c.hash).order_by(event.c.id)):
-        push(sha256(b"\x00" + leaf_data(digest)).digest())
+    for batch in stream(conn, "SELECT hash FROM event ORDER BY id", {}):
+        for (digest,) in batch:
+            push(sha256(b"\x00" + leaf_data(digest)).digest())
     return builder.size, builder.root()
 
 
@@ -121,10 +123,12 @@ def write_checkpoint(platform, key=None, store=True) -> dict:
     if key is None:
         raise CheckpointError(f"Kein Signaturschlüssel eingerichtet ({KEY_ENV} auf eine PEM-Datei setzen; "
                               "`zsa-flow audit keygen` erzeugt eine)")
+    from .audit_verify import reading
+
     with platform.engine.connect() as conn:
-        if conn.dialect.name == "postgresql":
-            conn = conn.execution_options(isolation_level="REPEATABLE READ")
-        size, root = tree_head(conn)
+        conn = reading(conn)
+        with conn.begin():
+            size, root = tree_head(conn)
     document = sign(key, size, root, platform.clock.now())
     if store:
         with platform.uow() as uow:
