@@ -2,7 +2,7 @@
 append-only triggers on PostgreSQL
 
 Revision ID: c5d7e9f1a3b5
-Revises: a8e1c0d2b4f6
+Revises: b3f5d7e9a1c2
 Create Date: 2026-11-29 12:40:00.000000
 
 - `event.ciphertext`: the event data encrypted under the case's key (chain version 3 hashes it);
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 
 revision = 'c5d7e9f1a3b5'
-down_revision = 'a8e1c0d2b4f6'
+down_revision = 'b3f5d7e9a1c2'
 branch_labels = None
 depends_on = None
 
