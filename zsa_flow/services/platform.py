@@ -74,6 +74,17 @@ class Platform:
     def events(self, number):
         return queries.list_events(self, number)
 
+    # migration between versions
+    def migrate(self, process_id, from_version, to_version, **kwargs):
+        from . import migration
+
+        return migration.migrate_cases(self, process_id, from_version, to_version, **kwargs)
+
+    def undo_migration(self, number, actor="system"):
+        from . import migration
+
+        return migration.undo_migration(self, number, actor)
+
     # tasks
     def tasks(self, **filters):
         return queries.list_tasks(self, **filters)

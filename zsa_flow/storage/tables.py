@@ -177,6 +177,25 @@ task_candidate = Table(
     Index("ix_candidate_value", "kind", "value"),
 )
 
+# A case's state before each migration to another process version (for `zsa-flow migrate --undo`).
+case_migration = Table(
+    "case_migration",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
+    Column("from_definition_id", Integer, ForeignKey("process_definition.id"), nullable=False),
+    Column("to_definition_id", Integer, ForeignKey("process_definition.id"), nullable=False),
+    Column("lock_version_after", Integer, nullable=False),
+    Column("state_format", String(20), nullable=False),
+    Column("state_before", LargeBinary, nullable=False),
+    Column("tasks_before", JSON, nullable=False),  # open task rows' element-derived columns
+    Column("timers_before", JSON, nullable=False),
+    Column("migrated_at", UtcDateTime(), nullable=False),
+    Column("migrated_by", String(100), nullable=False),
+    Column("undone_at", UtcDateTime()),
+    Index("ix_case_migration_case", "case_id", "id"),
+)
+
 timer = Table(
     "timer",
     metadata,
