@@ -35,7 +35,7 @@ Semantics chosen (all deliberate):
   ModelError with code "decision_error". Documents are immutable and safe to share across threads.
 """
 from .evaluate import DecisionError, DecisionResult, DmnDocument, parse_dmn
-from .feel import FeelSyntaxError
+from .feel_lexer import FeelSyntaxError
 from .feel_eval import CompiledExpression
 from .feel_eval import evaluate as evaluate_feel
 from .feel_eval import matches_unary, to_jsonable

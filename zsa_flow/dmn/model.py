@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ModelError
 from ..xmlsafe import parse_xml
-from .feel import FeelSyntaxError
+from .feel_lexer import FeelSyntaxError
 from .feel_eval import CompiledExpression, CompiledUnaryTests, to_python
 
 DMN_NAMESPACES = (
