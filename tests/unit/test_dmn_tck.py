@@ -4,6 +4,7 @@ Skipped where that folder is absent (a clone outside the project's workspace). T
 in bench/tck_baseline.json; raise them when conformance rises (`python -m bench.tck PATH`).
 """
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ from zsa_flow.dmn.feel_eval import CompiledExpression, Env
 from zsa_flow.xmlsafe import parse_xml
 
 REPO = Path(__file__).resolve().parents[2]
-TCK = REPO.parent / "shared" / "dmn-tck"
+TCK = Path(os.environ.get("ZSA_DMN_TCK") or REPO.parent / "shared" / "dmn-tck")  # env: another checkout
 BASELINE = json.loads((REPO / "bench" / "tck_baseline.json").read_text())
 
 
