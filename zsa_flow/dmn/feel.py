@@ -29,6 +29,7 @@ class _RangeError(FeelSyntaxError):
 class _Parser:
     def __init__(self, text, names=frozenset(), known=frozenset()):
         self.toks = tokenize(text, names)
+        self.text = text
         self.i = 0
         self.depth = 0
         self.known = known  # names a call may refer to besides the built-ins
@@ -83,11 +84,17 @@ class _Parser:
             return self.peek(-1)[1]
         if not (self.is_("name") or self.is_("kw")):
             self.fail("expected a name")
-        words = []
-        while self.is_("name") or self.is_("kw"):
-            words.append(str(self.peek()[1]))
-            self.i += 1
-        return " ".join(words)
+        start = k = self.i
+        while self.peek(k - self.i)[0] in ("name", "kw", "num") or (
+                self.peek(k - self.i)[0] == "op" and self.peek(k - self.i)[1] in "+-*/.'?"):
+            k += 1
+        if self.toks[k][:2] != ("op", ":") or k - start == 1:
+            k = start + 1
+            while self.is_("name", ahead=k - start) or self.is_("kw", ahead=k - start):
+                k += 1
+        end = self.toks[k][2]
+        self.i = k
+        return " ".join(self.text[self.toks[start][2]:end].split())
 
     # -- expressions
     def expression(self):
@@ -329,6 +336,13 @@ class _Parser:
             return ("input",)
         if kind == "op" and value in ("(", "]", "[") and self.range_ahead():
             return ("range",) + self.interval()[1:]
+        if kind == "op" and value == "(" and self.peek(1)[0] == "op" and self.peek(1)[1] in ("<", "<=", ">", ">="):
+            op = self.peek(1)[1]
+            self.i += 2
+            bound = self.additive()
+            self.expect("op", ")")
+            low = op[0] == ">"
+            return ("range", op == ">=", bound if low else None, None if low else bound, op == "<=")
         if kind == "op" and value == "(":
             self.i += 1
             node = self.expression()
@@ -357,7 +371,10 @@ class _Parser:
             if self.accept("op", "}"):
                 return ("context", entries)
             while True:
+                pos = self.peek()[2]
                 key = self.key()
+                if key in self.bound[-1]:
+                    raise FeelSyntaxError(f"duplicate context key {key!r}", pos)
                 self.expect("op", ":")
                 entries.append((key, self.expression()))
                 self.bound[-1].add(key)

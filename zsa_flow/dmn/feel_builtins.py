@@ -168,7 +168,7 @@ def _date_and_time(*args):
         return None
     value = args[0]
     if isinstance(value, str):
-        return parse_datetime(value) if "T" in value else None
+        return parse_datetime(value)
     if type(value) is dt.date:
         return dt.datetime(value.year, value.month, value.day)
     return value if type(value) is dt.datetime else None

@@ -155,3 +155,25 @@ _range_fn("starts", (_PR, _RR), point_range=lambda p, r: r.lo_closed and _c(r.lo
 _range_fn("started by", (_RP, _RR), range_point=lambda r, p: r.lo_closed and _c(r.lo, p) == 0,
           range_range=lambda r1, r2: _starts_rr(r2, r1))
 _range_fn("coincides", (_PP, _RR), point_point=lambda a, b: _c(a, b) == 0, range_range=_coincides_rr)
+
+
+def _constant(node):
+    if node is None or node[0] in ("lit", "at"):
+        return True
+    if node[0] == "neg":
+        return _constant(node[1])
+    return node[0] == "call" and node[1] in ("date", "time", "date and time", "duration", "string") and all(
+        _constant(a) for a in node[2])
+
+
+@builtin("range", "from")
+def _range_from(text):
+    """A range from its literal text (`range("[1..3]")`); endpoints must be literals."""
+    from .feel import parse_expression
+    from .feel_eval import Env, compile_node
+    if not isinstance(text, str):
+        return None
+    node = parse_expression(text.strip())
+    if node[0] != "range" or (node[2] is None and node[3] is None) or not all(_constant(n) for n in node[2:4]):
+        return None
+    return compile_node(node)(Env({}))

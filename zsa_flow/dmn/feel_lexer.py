@@ -13,16 +13,17 @@ MAX_TEXT = 10_000  # characters per cell; real cells are tiny
 KEYWORDS = {"and", "or", "true", "false", "null", "if", "then", "else", "between", "in", "for", "return",
             "some", "every", "satisfies", "function", "instance", "of", "external"}
 # built-in names that contain keywords: only read as one name before '('
-KEYWORD_FUNCTIONS = ("date and time", "years and months duration")
+KEYWORD_FUNCTIONS = ("date and time", "years and months duration", "day of year", "day of week", "week of year",
+                     "month of year")
 
 _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+|//[^\n]*|/\*.*?\*/)
-   |(?P<num>\d+(?:\.\d+)?|\.\d+)
+   |(?P<num>(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?)
    |(?P<str>"(?:[^"\\]|\\.)*")
    |(?P<at>@"(?:[^"\\]|\\.)*")
    |(?P<bq>`[^`]+`)
-   |(?P<name>[^\W\d][\w]*|_\w*)
+   |(?P<name>(?:[^\W\d]|[\U00010000-\U000EFFFF])(?:\w|[\U00010000-\U000EFFFF])*|_\w*)
    |(?P<op>\.\.|<=|>=|!=|\*\*|->|[-+*/<>=(),.\[\]{}:?])
     """,
     re.X | re.S,
@@ -83,7 +84,7 @@ def tokenize(text, names=frozenset()):
     names_re = _names_re(names)
     tokens, pos, n = [], 0, len(text)
     while pos < n:
-        if text[pos].isalpha() or text[pos] in "_?'":
+        if text[pos].isalpha() or text[pos] in "_?'" or text[pos] > "\uffff":
             m = names_re.match(text, pos)
             if m:
                 tokens.append(("name", " ".join(m.group().split()), pos))

@@ -16,7 +16,7 @@ _TIME_RE = r"(?P<hour>\d\d):(?P<minute>\d\d):(?P<second>\d\d)(?:\.(?P<frac>\d+))
 DATE_RE = re.compile(_DATE_RE + r"\Z")
 TIME_RE = re.compile(_TIME_RE + r"\Z")
 DATETIME_RE = re.compile(_DATE_RE + "T" + _TIME_RE + r"\Z")
-DURATION_RE = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?\Z")
+DURATION_RE = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?)S)?)?\Z")
 
 
 class DTDuration:
@@ -169,7 +169,7 @@ def parse_temporal(text):
     """@"..." literals: date, time, date and time or duration."""
     if text.startswith(("P", "-P")):
         return parse_duration(text)
-    if "T" in text:
+    if re.match(r"-?\d{4,}-\d\d-\d\dT", text):
         return parse_datetime(text)
     if ":" in text:
         return parse_time(text)
@@ -264,10 +264,7 @@ def add_months(value, months):
 def months_between(start, end):
     """Whole months from start to end (date/date-time), as `years and months duration` counts them."""
     months = (end.year - start.year) * 12 + end.month - start.month
-    s = (start.day, start.hour, start.minute, start.second, start.microsecond) if isinstance(start, dt.datetime) \
-        else (start.day, 0, 0, 0, 0)
-    e = (end.day, end.hour, end.minute, end.second, end.microsecond) if isinstance(end, dt.datetime) \
-        else (end.day, 0, 0, 0, 0)
+    s, e = start.day, end.day  # the time of day does not count
     if months > 0 and e < s:
         months -= 1
     elif months < 0 and e > s:

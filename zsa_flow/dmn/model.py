@@ -197,8 +197,8 @@ class _Builder:
             visit(did, [])
 
     def decision(self, element):
-        did = element.get("id") or ""
-        if not did:
+        did = element.get("id") or element.get("name") or ""
+        if not element.get("id"):
             self.problem(element, "?", "decision without id")
         decision = Decision(id=did, name=element.get("name") or did, kind="table", line=element.sourceline or 0)
         for req in element.iter(self.q("requiredDecision")):
