@@ -2,7 +2,7 @@
 invocations, relations, lists, function definitions, decision tables, conditionals and the
 DMN 1.5 iterators (for / some / every) and filters."""
 from .feel_builtins import invoke
-from .feel_eval import CompiledExpression, _bindings, _NullIteration
+from .feel_eval import CompiledExpression, _bindings, _NullIteration, quantify
 from .feel_types import Function
 
 EXPRESSIONS = ("literalExpression", "context", "invocation", "relation", "list", "functionDefinition",
@@ -120,7 +120,13 @@ class BoxedCompiler:
 
     def _conditional(self, element):
         cond, then, other = self._child(element, "if"), self._child(element, "then"), self._child(element, "else")
-        return lambda env: then(env) if cond(env) is True else other(env)
+
+        def conditional(env):
+            test = cond(env)
+            if test is not None and not isinstance(test, bool):
+                return None
+            return then(env) if test is True else other(env)
+        return conditional
 
     def _iteration(self, element, body_tag):
         var = element.get("iteratorVariable") or "item"
@@ -149,9 +155,7 @@ class BoxedCompiler:
                 results = [cond(env.child(bound)) for bound in _bindings(contexts, env)]
             except _NullIteration:
                 return None
-            if every:
-                return False if False in results else (True if all(r is True for r in results) else None)
-            return True if True in results else (False if all(r is False for r in results) else None)
+            return quantify(results, every)
         return quantified
 
     def _some(self, element):
@@ -169,9 +173,13 @@ class BoxedCompiler:
                 return None
             result = []
             for item in items if isinstance(items, list) else [items]:
-                bindings = dict(item) if isinstance(item, dict) else {}
-                bindings["item"] = item
-                if match(env.child(bindings)) is True:
+                bindings = {"item": item}
+                if isinstance(item, dict):
+                    bindings.update(item)
+                outcome = match(env.child(bindings))
+                if outcome is not None and not isinstance(outcome, bool):
+                    return None
+                if outcome is True:
                     result.append(item)
             return result
         return filtered

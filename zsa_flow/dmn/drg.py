@@ -88,9 +88,10 @@ def _conform_item(value, item, defs, depth):
         if not isinstance(value, dict):
             return None
         for comp in item.components:
-            if comp.name in value and value[comp.name] is not None:
-                if _conform_item(value[comp.name], comp, defs, depth + 1) is None:
-                    return None
+            if comp.name not in value:
+                return None
+            if value[comp.name] is not None and _conform_item(value[comp.name], comp, defs, depth + 1) is None:
+                return None
     elif item.function_type:
         return value if isinstance(value, Function) else None
     elif item.type_ref:

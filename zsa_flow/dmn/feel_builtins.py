@@ -67,7 +67,8 @@ def _positional(fn, named):
     for names in overloads:
         if set(named) <= set(names):
             args = [named.get(n) for n in names]
-            while fn.builtin and args and names[len(args) - 1] not in named:
+            low = fn.types[0] if fn.builtin and not isinstance(fn.types, frozenset) else len(args)
+            while fn.builtin and len(args) > low and names[len(args) - 1] not in named:
                 args.pop()
             return args
     return None
@@ -127,11 +128,13 @@ def _string(value):
 
 @builtin("number", "from", "grouping separator", "decimal separator")
 def _number(value, grouping=None, decimal_sep=None):
-    if isinstance(value, Decimal):
-        return value
-    if not isinstance(value, str) or grouping not in (None, " ", ",", ".") or decimal_sep not in (None, ".", ","):
+    if grouping not in (None, " ", ",", ".") or decimal_sep not in (None, ".", ","):
         return None
     if grouping is not None and grouping == decimal_sep:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if not isinstance(value, str):
         return None
     text = value.strip()
     if grouping:
@@ -233,7 +236,7 @@ def _substring(text, start, length=None):
     begin = int(start) - 1 if start > 0 else len(chars) + int(start)
     if begin < 0 or begin >= len(chars) + (1 if start > 0 else 0):
         return None if begin < 0 else ""
-    end = len(chars) if length is None else begin + int(length.to_integral_value(decimal.ROUND_HALF_UP))
+    end = len(chars) if length is None else begin + int(length)
     return "".join(chars[begin:end])
 
 
@@ -258,12 +261,14 @@ def _lower(text):
 @builtin("substring before", "string", "match")
 def _before(text, match):
     _strings(text, match)
-    return text.split(match, 1)[0] if match in text else ""
+    return text.split(match, 1)[0] if match and match in text else ""
 
 
 @builtin("substring after", "string", "match")
 def _after(text, match):
     _strings(text, match)
+    if not match:
+        return text
     return text.split(match, 1)[1] if match in text else ""
 
 
@@ -315,9 +320,17 @@ def _replace(text, pattern, replacement, flags=None):
             return None
     if flags and "q" in flags:
         return regex.sub(lambda m: replacement, text)
-    template = re.sub(r"\\(.)|\$(\d)", lambda m: m.group(1) if m.group(1) is not None else f"\\g<{m.group(2)}>",
-                      replacement.replace("\\\\", "\x00")).replace("\x00", "\\\\")
-    return regex.sub(template, text)
+    parts = re.findall(r"\\(.)|\$(\d)|([^\\$]+)|(.)", replacement)
+
+    def expand(match):
+        out = []
+        for escaped, group, plain, other in parts:
+            if group:
+                out.append(match.group(int(group)) or "" if int(group) <= regex.groups else "")
+            else:
+                out.append(escaped or plain or other)
+        return "".join(out)
+    return regex.sub(expand, text)
 
 
 @builtin("split", "string", "delimiter")
@@ -326,8 +339,10 @@ def _split(text, delimiter):
     return xpath_regex(delimiter, None).split(text)
 
 
-@builtin("string join", "list", "delimiter", "prefix", "suffix")
+@builtin("string join", "list", "delimiter", "prefix", "suffix", counts=frozenset({1, 2, 4}))
 def _string_join(items, delimiter=None, prefix=None, suffix=None):
+    if items is None:
+        return None
     items = as_list(items)
     if not all(v is None or isinstance(v, str) for v in items):
         return None
@@ -344,12 +359,17 @@ def _numbers(*values):
         raise TypeError("number expected")
 
 
+_OMITTED = object()
+
+
 def _scaled(value, scale, rounding):
     _numbers(value)
-    if scale is None:
+    if scale is _OMITTED:
         scale = Decimal(0)
     if not integral(scale) or not -6111 <= scale <= 6176:
         return None
+    if value.as_tuple().exponent >= -int(scale):
+        return value  # already that precise (also where quantize would exceed 34 digits)
     return value.quantize(Decimal(1).scaleb(-int(scale)), rounding=rounding, context=DECIMAL_CONTEXT)
 
 
@@ -362,7 +382,7 @@ def _decimal(value, scale):
 for _name, _mode in (("floor", decimal.ROUND_FLOOR), ("ceiling", decimal.ROUND_CEILING),
                      ("round up", decimal.ROUND_UP), ("round down", decimal.ROUND_DOWN),
                      ("round half up", decimal.ROUND_HALF_UP), ("round half down", decimal.ROUND_HALF_DOWN)):
-    def _rounder(n, scale=None, _mode=_mode):
+    def _rounder(n, scale=_OMITTED, _mode=_mode):
         return _scaled(n, scale, _mode)
     builtin(_name, "n", "scale")(_rounder)
 

@@ -1,4 +1,5 @@
 """FEEL built-in list and context functions (registered into feel_builtins.BUILTINS)."""
+import decimal
 import functools
 from decimal import Decimal
 
@@ -232,10 +233,22 @@ def _sort(items, precedes=None):
 
 @builtin("list replace", ("list", "position", "newItem"), ("list", "match", "newItem"))
 def _list_replace(items, where, new):
-    items = list(as_list(items))
+    if not isinstance(items, list):
+        return None
+    items = list(items)
     if isinstance(where, Function):
-        return [new if invoke(where, [v, new]) is True else v for v in items]
-    items[_position(items, where)] = new
+        if len(where.params) != 2 and not where.builtin:
+            return None
+        result = []
+        for v in items:
+            match = invoke(where, [v, new])
+            if not isinstance(match, bool):
+                return None
+            result.append(new if match else v)
+        return result
+    if not isinstance(where, Decimal):
+        return None
+    items[_position(items, where.to_integral_value(decimal.ROUND_DOWN))] = new
     return items
 
 

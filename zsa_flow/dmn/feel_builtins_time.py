@@ -162,7 +162,7 @@ def _constant(node):
         return True
     if node[0] == "neg":
         return _constant(node[1])
-    return node[0] == "call" and node[1] in ("date", "time", "date and time", "duration", "string") and all(
+    return node[0] == "call" and node[1] in ("date", "time", "date and time", "duration") and all(
         _constant(a) for a in node[2])
 
 
@@ -176,4 +176,9 @@ def _range_from(text):
     node = parse_expression(text.strip())
     if node[0] != "range" or (node[2] is None and node[3] is None) or not all(_constant(n) for n in node[2:4]):
         return None
-    return compile_node(node)(Env({}))
+    value = compile_node(node)(Env({}))
+    if value is not None and value.lo is not None and value.hi is not None:
+        order = compare(value.lo, value.hi)
+        if order is None or order > 0:
+            return None
+    return value

@@ -5,6 +5,7 @@ None (FEEL null), dates, date-times, times, durations, ranges, functions, lists 
 mismatches and arithmetic faults give null, as FEEL prescribes; a unary test that evaluates to
 null does not match.
 """
+import datetime as dt
 from decimal import Decimal
 
 from .feel import FeelSyntaxError, parse_expression, parse_unary_tests, uses_input
@@ -108,12 +109,13 @@ def _range(node):
     lo_closed, hi_closed = node[1], node[4]
     lo = compile_node(node[2]) if node[2] is not None else (lambda env: None)
     hi = compile_node(node[3]) if node[3] is not None else (lambda env: None)
+    unbounded = node[2] is None or node[3] is None  # `< 10`; `null..10` is a range with a null end
 
     def make(env):
         low, high = lo(env), hi(env)
         if low is not None and high is not None and _kind(low) != _kind(high):
             return None
-        return Range(lo_closed, low, high, hi_closed)
+        return Range(lo_closed, low, high, hi_closed, unbounded)
     return make
 
 
@@ -228,11 +230,15 @@ def _filter(node):
         if not isinstance(items, list):
             items = [items]
         if literal_index:
-            return _index(items, cond(env))
+            index = cond(env)
+            if isinstance(index, bool):
+                return list(items) if index else []
+            return _index(items, index)
         result = []
         for n, item in enumerate(items):
-            bindings = dict(item) if isinstance(item, dict) else {}
-            bindings["item"] = item
+            bindings = {"item": item}
+            if isinstance(item, dict):
+                bindings.update(item)
             outcome = cond(env.child(bindings))
             if n == 0 and isinstance(outcome, Decimal):
                 return _index(items, outcome)
@@ -260,6 +266,12 @@ def _iter_values(source):
         lo, hi = int(source.lo), int(source.hi)
         step = 1 if hi >= lo else -1
         return [Decimal(i) for i in range(lo, hi + step, step)]
+    if isinstance(source, Range) and type(source.lo) is dt.date and type(source.hi) is dt.date:
+        days = (source.hi - source.lo).days
+        step = 1 if days >= 0 else -1
+        return [source.lo + dt.timedelta(days=i) for i in range(0, days + step, step)]
+    if isinstance(source, Range):
+        return None
     if source is None:
         return None
     return [source]
@@ -309,10 +321,15 @@ def _quant(node):
             results = [cond(env.child(bound)) for bound in _bindings(contexts, env)]
         except _NullIteration:
             return None
-        if every:
-            return False if False in results else (True if all(r is True for r in results) else None)
-        return True if True in results else (False if all(r is False for r in results) else None)
+        return quantify(results, every)
     return quantified
+
+
+def quantify(results, every):
+    """some/every over condition results: null if any result is not a boolean."""
+    if not all(isinstance(r, bool) for r in results):
+        return None
+    return all(results) if every else any(results)
 
 
 def _instance(node):
@@ -348,6 +365,8 @@ _HANDLERS = {
 
 def in_range(value, rng):
     """Membership of a value in a Range: True/False, None if not comparable."""
+    if (rng.lo is None or rng.hi is None) and not rng.unbounded:
+        return None
     if rng.lo is not None:
         c = compare(value, rng.lo)
         if c is None:
@@ -391,7 +410,11 @@ def compile_test(test, input_name):
         if isinstance(v, list):
             if isinstance(x, list) and equals(x, v) is True:
                 return True
-            results = [_member(x, to_feel(item)) for item in v]
+            results = []
+            for item in v:
+                item = to_feel(item)
+                found = _member(x, item)
+                results.append(found if isinstance(item, Range) or found is not None else False)
             return True if True in results else (None if None in results else False)
         if not literal and isinstance(v, bool) and not isinstance(x, bool):
             return v

@@ -56,7 +56,7 @@ def unescape(body, pos=0):
             out.append(chr(int(digits, 16)))
             i += 2 + size
         else:
-            out.append(_ESCAPES.get(nxt, nxt))
+            out.append(_ESCAPES.get(nxt, "\\" + nxt))
             i += 2
     text = "".join(out)
     if any("\ud800" <= c <= "\udfff" for c in text):  # surrogate pairs written as two \u escapes

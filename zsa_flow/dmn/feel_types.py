@@ -60,12 +60,13 @@ class YMDuration:
 
 
 class Range:
-    """A FEEL range; `lo`/`hi` None for an open end (`< 10`)."""
+    """A FEEL range; `lo`/`hi` None for an open end (`< 10`, unbounded=True) or a null endpoint."""
 
-    __slots__ = ("lo_closed", "lo", "hi", "hi_closed")
+    __slots__ = ("lo_closed", "lo", "hi", "hi_closed", "unbounded")
 
-    def __init__(self, lo_closed, lo, hi, hi_closed):
+    def __init__(self, lo_closed, lo, hi, hi_closed, unbounded=True):
         self.lo_closed, self.lo, self.hi, self.hi_closed = lo_closed, lo, hi, hi_closed
+        self.unbounded = unbounded
 
     def __repr__(self):
         return f"{'[' if self.lo_closed else '('}{self.lo!r}..{self.hi!r}{']' if self.hi_closed else ')'}"
@@ -208,8 +209,9 @@ def format_zone(tz, value=None):
     if not offset:
         return "Z"
     sign = "-" if offset < dt.timedelta(0) else "+"
-    minutes = int(abs(offset).total_seconds()) // 60
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    seconds = int(abs(offset).total_seconds())
+    text = f"{sign}{seconds // 3600:02d}:{seconds // 60 % 60:02d}"
+    return text + (f":{seconds % 60:02d}" if seconds % 60 else "")
 
 
 def format_time(value):

@@ -93,12 +93,15 @@ def _utc(value):
 
 
 def _key(value, kind):
+    """What comparisons compare; times and date-times to the millisecond (as the TCK expects)."""
     if kind == "dtduration":
         return value.seconds
     if kind == "ymduration":
         return value.months
     if kind == "time":
-        return time_seconds(value)
+        return time_seconds(value).quantize(Decimal("0.001"), rounding=decimal.ROUND_DOWN)
+    if kind == "datetime" and value.microsecond % 1000:
+        return value.replace(microsecond=value.microsecond // 1000 * 1000)
     return value
 
 

@@ -77,5 +77,5 @@ def read_drg(builder):
         service = Service(element.get("id"), element.get("name"), refs["outputDecision"],
                           refs["inputDecision"], refs["inputData"],
                           type_ref=variable.get("typeRef") if variable is not None else None)
-        service.order = order
+        service.order = [o for o in order if o[0] == "inputData"] + [o for o in order if o[0] == "inputDecision"]
         builder.services[service.id] = service
