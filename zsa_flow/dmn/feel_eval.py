@@ -395,8 +395,14 @@ def compile_test(test, input_name):
         op, endpoint = test[1], compile_node(test[2])
         return compile_cmp(op, lambda env: env.input, endpoint)
     if kind == "ut_interval":
-        rng = _range(("range",) + test[1:])
-        return lambda env: in_range(env.input, rng(env)) if rng(env) is not None else None
+        low_closed, low, high, high_closed = test[1], compile_node(test[2]), compile_node(test[3]), test[4]
+
+        def interval(env):
+            lo, hi = low(env), high(env)
+            if lo is None or hi is None:
+                return None
+            return in_range(env.input, Range(low_closed, lo, hi, high_closed))
+        return interval
     expr = test[1]
     value = compile_node(expr)
     if uses_input(expr, input_name):
