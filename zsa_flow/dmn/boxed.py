@@ -35,7 +35,11 @@ class BoxedCompiler:
     def compile(self, element):
         if element is None:
             return _null
-        return getattr(self, "_" + local(element).lower())(element)
+        fn = getattr(self, "_" + local(element).lower())(element)
+        type_ref = element.get("typeRef")
+        if type_ref and local(element) != "decisionTable":
+            return lambda env: self.builder.conform_param(fn(env), type_ref)
+        return fn
 
     def _child(self, element, name):
         for child in element:
@@ -110,7 +114,9 @@ class BoxedCompiler:
 
         def make(env):
             def run(args):
-                args = [self.builder.conform_param(a, t) for a, (_, t) in zip(args, params)]
+                args = self.builder.conform_args(args, [t for _, t in params])
+                if args is None:
+                    return None
                 return body(env.child(dict(zip(names, args))))
             return Function("anonymous", names, run)
         return make

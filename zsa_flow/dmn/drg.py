@@ -65,9 +65,20 @@ def conform(value, type_ref, defs, depth=0):
     simple = SIMPLE_TYPES.get(type_ref)
     if simple is None:
         return value  # an unknown type (e.g. from an import) is not enforced
-    if isinstance(value, list) and simple != "list":
-        return conform(value[0], type_ref, defs, depth) if len(value) == 1 else None
+    if isinstance(value, list) and simple != "list" and len(value) == 1:
+        value = value[0]  # a singleton list stands for its item (once)
     return value if is_instance(value, ("type", simple)) else None
+
+
+def conform_args(args, types, defs):
+    """Arguments conformed to parameter types; None if one does not conform (the call is null)."""
+    result = []
+    for value, type_ref in zip(args, types):
+        conformed = conform(value, type_ref, defs)
+        if conformed is None and value is not None:
+            return None
+        result.append(conformed)
+    return result + list(args[len(result):])
 
 
 def _conform_item(value, item, defs, depth):
@@ -112,7 +123,9 @@ def bkm_function(bkm, globals_, defs):
         return Function(bkm.name, names, lambda args: None)
 
     def run(args):
-        args = [conform(a, t, defs) for a, (_, t) in zip(args, bkm.params)]
+        args = conform_args(args, [t for _, t in bkm.params], defs)
+        if args is None:
+            return None
         env = Env(globals_(), None, None, dict(zip(names, args)))
         return conform(bkm.body(env), bkm.type_ref, defs)
     return Function(bkm.name, names, run)

@@ -156,8 +156,12 @@ class DmnDocument:
             if decision is not None:
                 value = conform(to_feel(context.get(decision.name)), decision.variable_type, self.drg.item_defs)
                 memo[did] = DecisionResult(did, [], [], None, None, value)
-        return {self.decisions[did].name: self._evaluate(did, context, memo, (), spec=True).value
-                for did in service.outputs if did in self.decisions}
+        values = {self.decisions[did].name: self._evaluate(did, context, memo, (), spec=True).value
+                  for did in service.outputs if did in self.decisions}
+        result = next(iter(values.values())) if len(values) == 1 else values
+        if result is not None and conform(result, service.type_ref, self.drg.item_defs) is None:
+            return {name: None for name in values}  # the service's result does not conform to its type
+        return values
 
     def _service_function(self, service):
         def run(args):
@@ -169,10 +173,12 @@ class DmnDocument:
                     name, type_ref = self.decisions[ref].name, self.decisions[ref].variable_type
                 else:
                     continue
-                context[name] = conform(value, type_ref, self.drg.item_defs)
+                conformed = conform(value, type_ref, self.drg.item_defs)
+                if conformed is None and value is not None:
+                    return None
+                context[name] = conformed
             values = self.service_values(service.id, context)
-            result = next(iter(values.values())) if len(values) == 1 else values
-            return conform(result, service.type_ref, self.drg.item_defs)
+            return next(iter(values.values())) if len(values) == 1 else values
         params = [self._ref_name(kind, ref) for kind, ref in service.order]
         return Function(service.name, params, run)
 

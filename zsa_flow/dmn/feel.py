@@ -127,7 +127,7 @@ class _Parser:
                 self.expect("kw", "in")
                 source = self.expression()
                 if word == "for" and self.accept("op", ".."):
-                    source = ("range", True, source, self.expression(), True)
+                    source = ("span", source, self.expression())
                 contexts.append((var, source))
                 self.bound[-1].add(var)
                 if not self.accept("op", ","):
@@ -336,11 +336,13 @@ class _Parser:
             return ("input",)
         if kind == "op" and value in ("(", "]", "[") and self.range_ahead():
             return ("range",) + self.interval()[1:]
-        if kind == "op" and value == "(" and self.peek(1)[0] == "op" and self.peek(1)[1] in ("<", "<=", ">", ">="):
+        if kind == "op" and value == "(" and self.peek(1)[0] == "op" and self.peek(1)[1] in CMP_OPS:
             op = self.peek(1)[1]
             self.i += 2
             bound = self.additive()
             self.expect("op", ")")
+            if op in ("=", "!="):
+                return ("range", True, bound, bound, True) if op == "=" else ("lit", None)
             low = op[0] == ">"
             return ("range", op == ">=", bound if low else None, None if low else bound, op == "<=")
         if kind == "op" and value == "(":

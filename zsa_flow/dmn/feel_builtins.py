@@ -379,12 +379,16 @@ def _decimal(value, scale):
     return _scaled(value, scale.to_integral_value(decimal.ROUND_DOWN), decimal.ROUND_HALF_EVEN)
 
 
+def _rounder(mode):
+    def rounded(n, scale=_OMITTED):
+        return _scaled(n, scale, mode)
+    return rounded
+
+
 for _name, _mode in (("floor", decimal.ROUND_FLOOR), ("ceiling", decimal.ROUND_CEILING),
                      ("round up", decimal.ROUND_UP), ("round down", decimal.ROUND_DOWN),
                      ("round half up", decimal.ROUND_HALF_UP), ("round half down", decimal.ROUND_HALF_DOWN)):
-    def _rounder(n, scale=_OMITTED, _mode=_mode):
-        return _scaled(n, scale, _mode)
-    builtin(_name, "n", "scale")(_rounder)
+    builtin(_name, "n", "scale")(_rounder(_mode))
 
 
 @builtin("abs", "n")

@@ -233,9 +233,9 @@ def _sort(items, precedes=None):
 
 @builtin("list replace", ("list", "position", "newItem"), ("list", "match", "newItem"))
 def _list_replace(items, where, new):
-    if not isinstance(items, list):
+    if items is None:
         return None
-    items = list(items)
+    items = list(as_list(items))
     if isinstance(where, Function):
         if len(where.params) != 2 and not where.builtin:
             return None

@@ -177,6 +177,8 @@ def _range_from(text):
     if node[0] != "range" or (node[2] is None and node[3] is None) or not all(_constant(n) for n in node[2:4]):
         return None
     value = compile_node(node)(Env({}))
+    if value is not None and value.lo is None and value.hi is None:
+        return None
     if value is not None and value.lo is not None and value.hi is not None:
         order = compare(value.lo, value.hi)
         if order is None or order > 0:

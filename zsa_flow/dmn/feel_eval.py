@@ -9,7 +9,7 @@ import datetime as dt
 from decimal import Decimal
 
 from .feel import FeelSyntaxError, parse_expression, parse_unary_tests, uses_input
-from .feel_builtins import BUILTINS, arity_ok, invoke
+from .feel_builtins import BUILTINS, arity_ok, integral, invoke
 from .feel_types import Function, Range, parse_temporal
 from .feel_values import (DECIMAL_CONTEXT, arith, compare, equals, negate, to_feel, to_jsonable,  # noqa: F401
                           to_python)
@@ -262,14 +262,27 @@ def _index(items, index):
 def _iter_values(source):
     if isinstance(source, list):
         return source
+    if isinstance(source, tuple):  # `for i in a..b`: integers or dates, either direction
+        lo, hi = source
+        if isinstance(lo, Decimal) and isinstance(hi, Decimal) and integral(lo) and integral(hi):
+            step = 1 if hi >= lo else -1
+            return [Decimal(i) for i in range(int(lo), int(hi) + step, step)]
+        if type(lo) is dt.date and type(hi) is dt.date:
+            days = (hi - lo).days
+            step = 1 if days >= 0 else -1
+            return [lo + dt.timedelta(days=i) for i in range(0, days + step, step)]
+        return None
     if isinstance(source, Range) and isinstance(source.lo, Decimal) and isinstance(source.hi, Decimal):
-        lo, hi = int(source.lo), int(source.hi)
-        step = 1 if hi >= lo else -1
-        return [Decimal(i) for i in range(lo, hi + step, step)]
+        if not (integral(source.lo) and integral(source.hi)) or source.hi < source.lo:
+            return None
+        lo, hi = int(source.lo) + (not source.lo_closed), int(source.hi) - (not source.hi_closed)
+        return [Decimal(i) for i in range(lo, hi + 1)]
     if isinstance(source, Range) and type(source.lo) is dt.date and type(source.hi) is dt.date:
         days = (source.hi - source.lo).days
-        step = 1 if days >= 0 else -1
-        return [source.lo + dt.timedelta(days=i) for i in range(0, days + step, step)]
+        if days < 0:
+            return None
+        first, last = int(not source.lo_closed), days - int(not source.hi_closed)
+        return [source.lo + dt.timedelta(days=i) for i in range(first, last + 1)]
     if isinstance(source, Range):
         return None
     if source is None:
@@ -332,6 +345,11 @@ def quantify(results, every):
     return all(results) if every else any(results)
 
 
+def _span(node):
+    lo, hi = compile_node(node[1]), compile_node(node[2])
+    return lambda env: (lo(env), hi(env))
+
+
 def _instance(node):
     value, type_ = compile_node(node[1]), node[2]
     return lambda env: is_instance(value(env), type_)
@@ -359,7 +377,7 @@ _HANDLERS = {
     "list": _list, "context": _context, "range": _range, "neg": _neg, "bin": _bin, "cmp": _cmp,
     "and": _logic, "or": _logic, "if": _if, "between": _between, "in": _in, "call": _call,
     "invoke": _invoke, "calln": _calln, "filter": _filter, "for": _for, "quant": _quant,
-    "instance": _instance, "func": _func,
+    "instance": _instance, "func": _func, "span": _span,
 }
 
 

@@ -136,7 +136,7 @@ def equals(a, b):
     if kind == "context":
         return a.keys() == b.keys() and all(equals(to_feel(a[k]), to_feel(b[k])) is True for k in a)
     if kind == "range":
-        return (a.lo_closed == b.lo_closed and a.hi_closed == b.hi_closed
+        return (a.lo_closed == b.lo_closed and a.hi_closed == b.hi_closed and a.unbounded == b.unbounded
                 and equals(a.lo, b.lo) is True and equals(a.hi, b.hi) is True)
     if kind in ("number", "string", "boolean", "date", "datetime", "time", "dtduration", "ymduration"):
         return compare(a, b) == 0 if kind != "boolean" else a == b

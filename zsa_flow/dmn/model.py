@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..errors import ModelError
 from ..xmlsafe import parse_xml
 from .boxed import BoxedCompiler, child_expression
-from .drg import conform
+from .drg import conform, conform_args
 from .feel_eval import CompiledExpression, CompiledUnaryTests, to_python
 from .feel_lexer import FeelSyntaxError
 from .model_drg import read_drg
@@ -145,6 +145,9 @@ class _Builder:
 
     def conform_param(self, value, type_ref):
         return conform(value, type_ref, self.item_defs)
+
+    def conform_args(self, args, types):
+        return conform_args(args, types, self.item_defs)
 
     def build_table(self, element, owner_id):
         """A decision table inside a boxed expression, as fn(env) -> value."""
