@@ -115,6 +115,38 @@ def _conform_item(value, item, defs, depth):
     return value
 
 
+class ItemDefs(dict):
+    """Item definitions by name; `instance_check(name)` for `x instance of name`."""
+
+    def instance_check(self, name):
+        return lambda value: def_instance(value, self[name], self)
+
+
+def def_instance(value, item, defs, depth=0):
+    """`value instance of` an item definition (its base type; no conversions)."""
+    if value is None or depth > 20:
+        return False
+    if item.is_collection:
+        inner = ItemDef(item.name, item.type_ref, False, item.components, item.allowed, item.function_type)
+        return isinstance(value, list) and all(v is None or def_instance(v, inner, defs, depth + 1) for v in value)
+    if item.components:
+        if not isinstance(value, dict):
+            return False
+        return all(c.name in value and (value[c.name] is None or def_instance(value[c.name], c, defs, depth + 1))
+                   for c in item.components)
+    if item.function_type:
+        return isinstance(value, Function)
+    type_ref = strip_prefix(item.type_ref)
+    if type_ref in defs:
+        if not def_instance(value, defs[type_ref], defs, depth + 1):
+            return False
+    elif type_ref and type_ref != "Any":
+        simple = SIMPLE_TYPES.get(type_ref)
+        if simple is not None and not is_instance(value, ("type", simple)):
+            return False
+    return True  # allowed values constrain values, not the type: `256 instance of t255` holds
+
+
 def bkm_function(bkm, globals_, defs):
     """A BKM as a FEEL function value: its body sees its parameters and the model's functions;
     arguments that do not conform to a parameter's type are null."""

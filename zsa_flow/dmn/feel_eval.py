@@ -446,15 +446,37 @@ def compile_test(test, input_name):
     return expression_test
 
 
+def _resolve_types(node, types):
+    """`instance of` a model's item definition: ("type", name) -> ("def", check(value))."""
+    if isinstance(node, list):
+        return [_resolve_types(n, types) for n in node]
+    if not isinstance(node, tuple) or not node or node[0] == "lit":
+        return node
+    if node[0] == "instance":
+        return ("instance", _resolve_types(node[1], types), _resolve_type(node[2], types))
+    return tuple(_resolve_types(part, types) if isinstance(part, (tuple, list)) else part for part in node)
+
+
+def _resolve_type(type_, types):
+    form = type_[0]
+    if form == "type" and type_[1] in types:
+        return ("def", types.instance_check(type_[1]))
+    if form in ("list", "range"):
+        return (form, _resolve_type(type_[1], types))
+    if form == "context":
+        return ("context", [(k, _resolve_type(t, types)) for k, t in type_[1]])
+    return type_
+
+
 class CompiledExpression:
     """A FEEL expression compiled once; call with an Env. `names`: names in scope (with spaces)."""
 
     __slots__ = ("text", "ast", "fn")
 
-    def __init__(self, text, names=frozenset()):
+    def __init__(self, text, names=frozenset(), types=None):
         self.text = text
         self.ast = parse_expression(text, names)
-        self.fn = compile_node(self.ast)
+        self.fn = compile_node(_resolve_types(self.ast, types) if types else self.ast)
 
     def __call__(self, env):
         return self.fn(env)

@@ -78,6 +78,8 @@ def is_instance(value, type_):
         if kind is None:
             return None
         return value is not None and kind_of(value) == kind
+    if form == "def":
+        return type_[1](value)
     if value is None:
         return False
     if form == "list":
@@ -87,7 +89,7 @@ def is_instance(value, type_):
             v is None or is_instance(v, type_[1]) for v in (value.lo, value.hi))
     if form == "context":
         return isinstance(value, dict) and all(
-            key in value and is_instance(value[key], t) for key, t in type_[1])
+            key in value and (value[key] is None or is_instance(value[key], t)) for key, t in type_[1])
     if form == "function":
         return isinstance(value, Function)
     return False

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..errors import ModelError
 from ..xmlsafe import parse_xml
 from .boxed import BoxedCompiler, child_expression
-from .drg import conform, conform_args
+from .drg import ItemDefs, conform, conform_args
 from .feel_eval import CompiledExpression, CompiledUnaryTests, to_python
 from .feel_lexer import FeelSyntaxError
 from .model_drg import read_drg
@@ -120,7 +120,7 @@ class _Builder:
         self.ns = self.root.tag[1:].split("}")[0] if self.root.tag.startswith("{") else ""
         self.problems = []
         self.names = frozenset(n for n in (e.get("name") for e in self.root.iter() if isinstance(e.tag, str)) if n)
-        self.item_defs = {}
+        self.item_defs = ItemDefs()
         if self.ns not in DMN_NAMESPACES or self.root.tag.split("}")[-1] != "definitions":
             raise ModelError(
                 f"{filename}:{self.root.sourceline}: not a DMN file (root element {self.root.tag})",
@@ -137,6 +137,8 @@ class _Builder:
 
     def compile(self, factory, text, element, element_id, where):
         try:
+            if factory is CompiledExpression:
+                return factory(text, names=self.names, types=self.item_defs)
             return factory(text, names=self.names)
         except FeelSyntaxError as exc:
             return _Broken(self.problem(element, element_id, f"{where}: cell {text!r}: {exc}"))

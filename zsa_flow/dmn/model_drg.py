@@ -1,7 +1,7 @@
 """Reading the DRG elements besides decisions from a DMN file (for model.py's builder):
 imports, item definitions, input data, business knowledge models and decision services."""
 from .boxed import BoxedCompiler, child_expression, local
-from .drg import Bkm, ItemDef, Service
+from .drg import Bkm, ItemDef, ItemDefs, Service
 from .feel_eval import CompiledUnaryTests
 from .feel_lexer import FeelSyntaxError
 
@@ -39,7 +39,7 @@ def read_drg(builder):
     for element in root:
         if local(element) == "import":
             builder.imports[element.get("namespace") or ""] = element.get("name") or ""
-    builder.item_defs = {}
+    builder.item_defs = ItemDefs()
     for element in root:
         if local(element) == "itemDefinition":
             item = _item_def(builder, element)
