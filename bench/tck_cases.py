@@ -91,7 +91,9 @@ def read_cases(path):
                     invocable=element.get("invocableName"))
         for child in element:
             if _local(child) == "inputNode":
-                case.inputs[child.get("name")] = read_value(child)
+                namespace = child.get("namespace")
+                key = f"{{{namespace}}}{child.get('name')}" if namespace else child.get("name")
+                case.inputs[key] = read_value(child)
             elif _local(child) == "resultNode":
                 expected = next((e for e in child if _local(e) == "expected"), None)
                 case.results.append(Result(child.get("name"), None if expected is None else read_value(expected),

@@ -130,7 +130,12 @@ class DmnDocument:
 
     # -- DMN semantics
     def _conform_inputs(self, inputs):
+        """Inputs by name; "{namespace}name" keys address this model (or an imported one)."""
         context = dict(inputs)
+        namespace = self.drg.root.get("namespace") if self.drg is not None else None
+        for key, value in inputs.items():
+            if key.startswith("{") and key[1:].split("}", 1)[0] == namespace:
+                context[key.split("}", 1)[1]] = value
         if self.drg is not None:
             for name, type_ref in self.drg.inputs.values():
                 if name in context:
@@ -199,7 +204,7 @@ class DmnDocument:
             raise ModelError(decision.broken)
         required = {}
         variables = context
-        if decision.required or self._functions or decision.required_imports:
+        if decision.required or self._functions or self.imported:
             variables = self._scope()
             variables.update(context)
             for req in decision.required:
@@ -234,8 +239,9 @@ class DmnDocument:
         if doc is None or did not in doc.decisions:
             return
         prefix = name + "."
-        inner = {k[len(prefix):]: v for k, v in context.items() if k.startswith(prefix)}
-        inner.update(context.get(name) or {} if isinstance(context.get(name), dict) else {})
+        inner = {k: v for k, v in context.items() if k.startswith("{")}
+        inner.update({k[len(prefix):]: v for k, v in context.items() if k.startswith(prefix)})
+        inner.update(context.get(name) if isinstance(context.get(name), dict) else {})
         space = dict(variables.get(name) or {}) if isinstance(variables.get(name), dict) else {}
         space[doc.decisions[did].name] = doc.decision_value(did, inner)
         variables[name] = space

@@ -208,6 +208,8 @@ class _Builder:
         decision = Decision(id=did, name=element.get("name") or did, kind="table", line=element.sourceline or 0)
         for req in element.iter(self.q("requiredDecision")):
             href = req.get("href") or ""
+            if "#" in href and href.split("#")[0] == self.root.get("namespace"):
+                href = "#" + href.split("#", 1)[1]  # a qualified reference into this model
             if "#" in href and href.split("#")[0] in self.imports:
                 decision.required_imports.append(href)
                 continue
