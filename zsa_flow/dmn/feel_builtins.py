@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from .feel_types import (DTDuration, Function, Range, YMDuration, format_temporal, parse_date,
                          parse_datetime, parse_duration, parse_time)
+from .feel_regex import xpath_regex
 from .feel_values import DECIMAL_CONTEXT, to_feel
 
 BUILTINS = {}
@@ -290,21 +291,6 @@ def _ends(text, match):
     return text.endswith(match)
 
 
-def xpath_regex(pattern, flags):
-    """An XPath (XML Schema) regular expression as a compiled Python one."""
-    _strings(pattern)
-    options = 0
-    for flag in flags or "":
-        if flag not in "smixq":
-            raise ValueError("bad flag")
-        options |= {"s": re.S, "m": re.M, "i": re.I, "x": re.X, "q": 0}[flag]
-    if flags and "q" in flags:
-        pattern = re.escape(pattern)
-    pattern = pattern.replace(r"\p{L}", "[^\\W\\d_]").replace(r"\p{Lu}", "[A-Z]").replace(r"\p{Ll}", "[a-z]")
-    pattern = pattern.replace(r"\p{N}", r"\d").replace(r"\p{IsBasicLatin}", r"[\x00-\x7f]")
-    return re.compile(pattern, options)
-
-
 @builtin("matches", "input", "pattern", "flags")
 def _matches(text, pattern, flags=None):
     _strings(text)
@@ -315,9 +301,8 @@ def _matches(text, pattern, flags=None):
 def _replace(text, pattern, replacement, flags=None):
     _strings(text, replacement)
     regex = xpath_regex(pattern, flags)
-    if regex.fullmatch("") is not None and regex.pattern:
-        if regex.search("") is not None and not regex.pattern.startswith("^"):
-            return None
+    if regex.fullmatch("") is not None:
+        return None  # XPath: a pattern matching the empty string is an error
     if flags and "q" in flags:
         return regex.sub(lambda m: replacement, text)
     parts = re.findall(r"\\(.)|\$(\d)|([^\\$]+)|(.)", replacement)
@@ -336,7 +321,14 @@ def _replace(text, pattern, replacement, flags=None):
 @builtin("split", "string", "delimiter")
 def _split(text, delimiter):
     _strings(text, delimiter)
-    return xpath_regex(delimiter, None).split(text)
+    regex = xpath_regex(delimiter, None)
+    if regex.fullmatch("") is not None:
+        return None
+    parts, start = [], 0
+    for match in regex.finditer(text):
+        parts.append(text[start:match.start()])
+        start = match.end()
+    return parts + [text[start:]]
 
 
 @builtin("string join", "list", "delimiter", "prefix", "suffix", counts=frozenset({1, 2, 4}))
