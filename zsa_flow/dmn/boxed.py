@@ -2,7 +2,8 @@
 invocations, relations, lists, function definitions, decision tables, conditionals and the
 DMN 1.5 iterators (for / some / every) and filters."""
 from .feel_builtins import invoke
-from .feel_eval import CompiledExpression, _bindings, _NullIteration, quantify
+from .feel_eval import CompiledExpression
+from .feel_loops import _bindings, _NullIteration, quantify
 from .feel_types import Function
 
 EXPRESSIONS = ("literalExpression", "context", "invocation", "relation", "list", "functionDefinition",
