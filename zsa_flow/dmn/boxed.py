@@ -4,6 +4,7 @@ DMN 1.5 iterators (for / some / every) and filters."""
 from .feel_builtins import invoke
 from .feel_eval import CompiledExpression
 from .feel_loops import _bindings, _NullIteration, quantify
+from .feel_java import java_function
 from .feel_types import Function
 
 EXPRESSIONS = ("literalExpression", "context", "invocation", "relation", "list", "functionDefinition",
@@ -111,7 +112,8 @@ class BoxedCompiler:
         body = self.compile(child_expression(element))
         names = [p for p, _ in params]
         if kind != "FEEL":
-            return lambda env: Function("external", names, lambda args: None)
+            impl = body if kind == "Java" else (lambda env: None)
+            return lambda env: Function("external", names, java_function(impl(env)) or (lambda args: None))
 
         def make(env):
             def run(args):

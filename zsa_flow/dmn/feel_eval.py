@@ -7,6 +7,7 @@ null does not match.
 """
 from .feel import FeelSyntaxError, parse_expression, parse_unary_tests, uses_input
 from .feel_builtins import BUILTINS, arity_ok, invoke
+from .feel_java import java_function
 from .feel_paths import get_path, is_instance
 from .feel_types import Function, Range, parse_date, parse_datetime, parse_temporal  # noqa: F401 (re-exported)
 from .feel_values import (DECIMAL_CONTEXT, arith, compare, equals, kind_of, negate, to_feel,  # noqa: F401
@@ -222,9 +223,9 @@ def _instance(node):
 def _func(node):
     params = [p for p, _ in node[1]]
     types = [t for _, t in node[1]]
-    if node[3]:  # external functions (Java/PMML) are not supported: calling one gives null
-        return lambda env: Function("external", params, lambda args: None)
     body = compile_node(node[2])
+    if node[3]:  # external: a whitelisted java.lang method (feel_java.py), else a function giving null
+        return lambda env: Function("external", params, java_function(body(env)) or (lambda args: None))
 
     def make(env):
         def run(args):
