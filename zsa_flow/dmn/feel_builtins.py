@@ -11,7 +11,8 @@ from decimal import Decimal
 from .feel_types import (DTDuration, Function, Range, YMDuration, format_temporal, parse_date,
                          parse_datetime, parse_duration, parse_time)
 from .feel_regex import xpath_regex
-from .feel_values import DECIMAL_CONTEXT, to_feel
+from .feel_shifted import Shifted, apply, make
+from .feel_values import DECIMAL_CONTEXT, kind_of, to_feel
 
 BUILTINS = {}
 _FAULTS = (ArithmeticError, ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError,
@@ -101,7 +102,7 @@ def to_string(value):
         return number_text(value)
     if isinstance(value, str):
         return value
-    if isinstance(value, (dt.date, dt.time, DTDuration, YMDuration)):
+    if isinstance(value, (dt.date, dt.time, DTDuration, YMDuration, Shifted)):
         return format_temporal(value)
     if isinstance(value, list):
         return "[" + ", ".join(_inner(v) for v in value) + "]"
@@ -153,11 +154,11 @@ def _date(*args):
         (value,) = args
         if isinstance(value, str):
             return parse_date(value)
-        if type(value) is dt.datetime:
-            return value.date()
-        return value if type(value) is dt.date else None
+        if kind_of(value) == "datetime":
+            return apply(value, lambda v: v.date())
+        return value if kind_of(value) == "date" else None
     if len(args) == 3 and all(integral(a) for a in args):
-        return dt.date(*(int(a) for a in args))
+        return make(dt.date, *(int(a) for a in args))
     return None
 
 
@@ -165,17 +166,18 @@ def _date(*args):
 def _date_and_time(*args):
     if len(args) == 2:
         date, time = args
-        if type(date) not in (dt.date, dt.datetime) or not isinstance(time, dt.time):
+        if kind_of(date) not in ("date", "datetime") or not isinstance(time, dt.time):
             return None
-        return dt.datetime.combine(date if type(date) is dt.date else date.date(), time, tzinfo=time.tzinfo)
+        return apply(date, lambda d: dt.datetime.combine(d if type(d) is dt.date else d.date(), time,
+                                                         tzinfo=time.tzinfo))
     if len(args) != 1:
         return None
     value = args[0]
     if isinstance(value, str):
         return parse_datetime(value)
-    if type(value) is dt.date:
-        return dt.datetime(value.year, value.month, value.day)
-    return value if type(value) is dt.datetime else None
+    if kind_of(value) == "date":
+        return apply(value, lambda d: dt.datetime(d.year, d.month, d.day))
+    return value if kind_of(value) == "datetime" else None
 
 
 @builtin("time", ("from",), ("hour", "minute", "second", "offset"), counts=frozenset({1, 3, 4}))
@@ -184,6 +186,8 @@ def _time(*args):
         value = args[0]
         if isinstance(value, str):
             return parse_time(value)
+        if isinstance(value, Shifted):
+            value = value.value
         if type(value) is dt.datetime:
             return value.timetz()
         if type(value) is dt.date:
@@ -209,7 +213,7 @@ def _duration(value):
 @builtin("years and months duration", "from", "to")
 def _ym_duration(start, end):
     from .feel_types import months_between
-    if type(start) not in (dt.date, dt.datetime) or type(end) not in (dt.date, dt.datetime):
+    if kind_of(start) not in ("date", "datetime") or kind_of(end) not in ("date", "datetime"):
         return None
     return YMDuration(months_between(start, end))
 

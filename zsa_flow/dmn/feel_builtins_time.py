@@ -3,6 +3,7 @@ import datetime as dt
 from decimal import Decimal
 
 from .feel_builtins import builtin
+from .feel_shifted import Shifted
 from .feel_types import Range
 from .feel_values import compare, equals, kind_of
 
@@ -12,9 +13,10 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 
 
 def _date_of(value):
-    if type(value) not in (dt.date, dt.datetime):
+    """The date's stand-in (same calendar, feel_shifted.py) or the date itself."""
+    if kind_of(value) not in ("date", "datetime"):
         raise TypeError("date expected")
-    return value
+    return value.value if isinstance(value, Shifted) else value
 
 
 @builtin("is", "value1", "value2")

@@ -3,6 +3,7 @@ import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from .feel_shifted import Shifted
 from .feel_types import DTDuration, Function, Range, YMDuration, time_offset
 from .feel_values import kind_of, to_feel
 
@@ -11,6 +12,8 @@ _TIME_PARTS = ("hour", "minute", "second")
 
 
 def _temporal_part(value, key):
+    if isinstance(value, Shifted):
+        return Decimal(value.year) if key == "year" else _temporal_part(value.value, key)
     kind = type(value)
     if kind in (dt.date, dt.datetime):
         if key in _DATE_PARTS:
@@ -46,7 +49,7 @@ def _duration_part(value, key):
 def get_path(base, key):
     if isinstance(base, dict):
         return to_feel(base.get(key))
-    if isinstance(base, (dt.date, dt.time)):
+    if isinstance(base, (dt.date, dt.time, Shifted)):
         return _temporal_part(base, key)
     if isinstance(base, (DTDuration, YMDuration)):
         return _duration_part(base, key)

@@ -10,6 +10,8 @@ import re
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from .feel_shifted import Shifted, apply, format_year, make
+
 _ZONE_RE = r"(?P<zone>Z|[+-]\d\d:\d\d(?::\d\d)?|@[A-Za-z][\w/+\-]*)?"
 _DATE_RE = r"(?P<year>-?\d{4,9})-(?P<month>\d\d)-(?P<day>\d\d)"
 _TIME_RE = r"(?P<hour>\d\d):(?P<minute>\d\d):(?P<second>\d\d)(?:\.(?P<frac>\d+))?" + _ZONE_RE
@@ -109,12 +111,20 @@ def _time_parts(m):
     return hour, minute, second, micro, _zone(m["zone"])
 
 
+def _year(text):
+    """The year of an ISO text: more than four digits only without leading zeros."""
+    digits = text.lstrip("-")
+    if len(digits) > 4 and digits.startswith("0"):
+        raise ValueError("bad year")
+    return int(text)
+
+
 def parse_date(text):
     m = DATE_RE.match(text)
-    if not m or len(m["year"].lstrip("-")) > 4 or m["year"].startswith("-"):
+    if not m:
         return None
     try:
-        return dt.date(int(m["year"]), int(m["month"]), int(m["day"]))
+        return make(dt.date, _year(m["year"]), int(m["month"]), int(m["day"]))
     except ValueError:
         return None
 
@@ -136,16 +146,15 @@ def parse_datetime(text):
     m = DATETIME_RE.match(text)
     if not m:
         date = parse_date(text)
-        return None if date is None else dt.datetime(date.year, date.month, date.day)
-    if len(m["year"].lstrip("-")) > 4 or m["year"].startswith("-"):
-        return None
+        return None if date is None else apply(date, lambda d: dt.datetime(d.year, d.month, d.day))
     try:
         hour, minute, second, micro, zone = _time_parts(m)
         extra = 0
         if hour == 24 and minute == second == micro == 0:
             hour, extra = 0, 1
-        value = dt.datetime(int(m["year"]), int(m["month"]), int(m["day"]), hour, minute, second, micro, tzinfo=zone)
-        return value + dt.timedelta(days=extra)
+        value = make(dt.datetime, _year(m["year"]), int(m["month"]), int(m["day"]), hour, minute, second, micro,
+                     tzinfo=zone)
+        return apply(value, lambda v: v + dt.timedelta(days=extra))
     except (ValueError, OverflowError):
         return None
 
@@ -222,6 +231,8 @@ def format_time(value):
 
 
 def format_temporal(value):
+    if isinstance(value, Shifted):
+        return format_year(value.year) + format_temporal(value.value)[4:]
     if type(value) is dt.date:
         return value.isoformat()
     if type(value) is dt.datetime:
@@ -263,10 +274,14 @@ def add_months(value, months):
     return value.replace(year=year, month=month, day=min(value.day, last))
 
 
+def _plain(value):
+    return value.value if isinstance(value, Shifted) else value
+
+
 def months_between(start, end):
     """Whole months from start to end (date/date-time), as `years and months duration` counts them."""
-    months = (end.year - start.year) * 12 + end.month - start.month
-    s, e = start.day, end.day  # the time of day does not count
+    months = (end.year - start.year) * 12 + _plain(end).month - _plain(start).month
+    s, e = _plain(start).day, _plain(end).day  # the time of day does not count
     if months > 0 and e < s:
         months -= 1
     elif months < 0 and e > s:

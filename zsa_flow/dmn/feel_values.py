@@ -7,6 +7,7 @@ import datetime as dt
 import decimal
 from decimal import Decimal
 
+from .feel_shifted import CYCLE_DAYS, Shifted, apply, split
 from .feel_types import (DTDuration, Function, Range, YMDuration, add_months, format_temporal,
                          parse_date, parse_datetime, time_seconds)
 
@@ -55,6 +56,8 @@ def to_jsonable(value):
         return format(value, "f")
     if isinstance(value, (dt.date, dt.time, DTDuration, YMDuration)):
         return value.isoformat() if type(value) in (dt.date, dt.datetime) else format_temporal(value)
+    if isinstance(value, Shifted):
+        return format_temporal(value)
     if isinstance(value, (list, tuple)):
         return [to_jsonable(v) for v in value]
     if isinstance(value, dict):
@@ -70,7 +73,10 @@ _KINDS = {Decimal: "number", bool: "boolean", str: "string", dt.datetime: "datet
 
 
 def kind_of(value):
-    return _KINDS.get(type(value)) or type(value).__name__
+    kind = type(value)
+    if kind is Shifted:
+        return "date" if type(value.value) is dt.date else "datetime"
+    return _KINDS.get(kind) or kind.__name__
 
 
 def _coerce_pair(a, b):
@@ -115,6 +121,10 @@ def compare(a, b):
         return None
     if kind not in ("number", "string", "date", "datetime", "time", "dtduration", "ymduration"):
         return None
+    if kind in ("date", "datetime"):
+        (a, cycles_a), (b, cycles_b) = split(a), split(b)
+        if cycles_a != cycles_b:
+            return (cycles_a > cycles_b) - (cycles_a < cycles_b)
     a, b = _key(a, kind), _key(b, kind)
     if kind == "datetime" and (a.tzinfo is None) != (b.tzinfo is None):
         a, b = _utc(a), _utc(b)
@@ -227,18 +237,24 @@ def _temporal(op, a, b):
 
 
 def _difference(a, b):
+    """a - b for dates / date-times: a date counts as midnight UTC; with and without a zone: null."""
+    (a, cycles_a), (b, cycles_b) = split(a), split(b)
+    both_dates = type(a) is dt.date and type(b) is dt.date
     if type(a) is dt.date:
-        a = dt.datetime(a.year, a.month, a.day, tzinfo=b.tzinfo if type(b) is dt.datetime else None)
+        a = dt.datetime(a.year, a.month, a.day, tzinfo=None if both_dates else dt.timezone.utc)
     if type(b) is dt.date:
-        b = dt.datetime(b.year, b.month, b.day, tzinfo=a.tzinfo)
+        b = dt.datetime(b.year, b.month, b.day, tzinfo=None if both_dates else dt.timezone.utc)
     if (a.tzinfo is None) != (b.tzinfo is None):
-        a, b = _utc(a), _utc(b)
+        return None
     delta = a - b
-    return DTDuration(Decimal(delta.days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 1_000_000)
+    days = delta.days + (cycles_a - cycles_b) * CYCLE_DAYS
+    return DTDuration(Decimal(days * 86400 + delta.seconds) + Decimal(delta.microseconds) / 1_000_000)
 
 
 def shift(value, duration):
     """date / date and time / time plus a duration (None outside the calendar)."""
+    if isinstance(value, Shifted):
+        return apply(value, lambda v: shift(v, duration))
     if isinstance(duration, YMDuration):
         if isinstance(value, dt.time):
             return None
