@@ -54,6 +54,13 @@ def invoke(fn, args, named=None):
             return None
         try:
             return fn.impl(*args)
+        except TypeError:
+            if not any(isinstance(a, list) and len(a) == 1 for a in args):
+                return None
+        except _FAULTS:
+            return None
+        try:  # a singleton list where a single value is expected stands for its item
+            return fn.impl(*(a[0] if isinstance(a, list) and len(a) == 1 else a for a in args))
         except _FAULTS:
             return None
     if len(args) != len(fn.params):

@@ -74,7 +74,18 @@ def _at(node):
 
 def _name(node):
     name = node[1]
-    return lambda env: env.lookup(name)
+    if "." not in name:
+        return lambda env: env.lookup(name)
+    head, *keys = name.split(".")  # a model name such as `Person.Gender`, else a path
+
+    def dotted(env):
+        if (env.locals is not None and name in env.locals) or name in env.vars:
+            return env.lookup(name)
+        value = env.lookup(head)
+        for key in keys:
+            value = get_path(value, key)
+        return value
+    return dotted
 
 
 def _path(node):
