@@ -347,3 +347,10 @@ def test_names_known_to_the_caller_may_contain_keywords_and_symbols():
     expr = __import__("zsa_flow.dmn.feel_eval", fromlist=["x"]).CompiledExpression(
         "if Is eligible and active then Post-bureau risk else 0", names)
     assert expr.evaluate({"Is eligible and active": True, "Post-bureau risk": 7}) == 7
+
+
+def test_built_ins_whose_names_contain_keywords_are_read_as_one_name():
+    from zsa_flow.dmn.feel_builtins import BUILTINS
+    from zsa_flow.dmn.feel_lexer import KEYWORD_FUNCTIONS, KEYWORDS
+    assert {n for n in BUILTINS if set(n.split()) & KEYWORDS} <= set(KEYWORD_FUNCTIONS)
+    assert evaluate('index of(["a", "b", "a"], "a")') == [1, 3]

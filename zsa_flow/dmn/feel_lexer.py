@@ -14,7 +14,7 @@ KEYWORDS = {"and", "or", "true", "false", "null", "if", "then", "else", "between
             "some", "every", "satisfies", "function", "instance", "of", "external"}
 # built-in names that contain keywords: only read as one name before '('
 KEYWORD_FUNCTIONS = ("date and time", "years and months duration", "day of year", "day of week", "week of year",
-                     "month of year")
+                     "month of year", "index of")
 
 _TOKEN_RE = re.compile(
     r"""
