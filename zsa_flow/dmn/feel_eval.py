@@ -32,10 +32,7 @@ class Env:
             return local[name]
         if name == self.input_name:
             return self.input
-        value = self.vars.get(name)
-        if value is None and name not in self.vars:
-            return BUILTINS.get(name)
-        return to_feel(value)
+        return to_feel(self.vars.get(name))
 
     def child(self, bindings):
         local = dict(self.locals) if self.locals else {}
@@ -201,8 +198,23 @@ def _in(node):
     return contains
 
 
+def _argument(node):
+    """A call argument; a built-in's name there is the function itself (`sort(l, before)`)
+    unless a variable of that name exists (elsewhere a missing name is null, as always)."""
+    if node[0] == "name" and node[1] in BUILTINS:
+        name = node[1]
+
+        def argument(env):
+            value = env.lookup(name)
+            if value is None and not (env.locals and name in env.locals) and name not in env.vars:
+                return BUILTINS[name]
+            return value
+        return argument
+    return compile_node(node)
+
+
 def _call(node):
-    name, args = node[1], [compile_node(n) for n in node[2]]
+    name, args = node[1], [_argument(n) for n in node[2]]
     builtin = BUILTINS.get(name)
     if builtin is not None and not arity_ok(builtin, len(args)):
         raise FeelSyntaxError(f"function {name!r} called with {len(args)} argument(s)")
@@ -215,14 +227,14 @@ def _call(node):
 
 
 def _invoke(node):
-    callee, args = compile_node(node[1]), [compile_node(n) for n in node[2]]
+    callee, args = compile_node(node[1]), [_argument(n) for n in node[2]]
     return lambda env: invoke(callee(env), [a(env) for a in args])
 
 
 def _calln(node):
     callee = node[1]
     get = (lambda env: _function(env, callee)) if isinstance(callee, str) else compile_node(callee)
-    named = [(key, compile_node(expr)) for key, expr in node[2]]
+    named = [(key, _argument(expr)) for key, expr in node[2]]
     return lambda env: invoke(get(env), None, {k: f(env) for k, f in named})
 
 
