@@ -337,8 +337,8 @@ class _Parser(UnaryTestsParser):
             self.i += 2
             bound = self.additive()
             self.expect("op", ")")
-            if op in ("=", "!="):
-                return ("range", True, bound, bound, True) if op == "=" else ("lit", None)
+            if op in ("=", "!="):  # `(=10)` holds only 10 but is not equal to the range [10..10]
+                return ("range", True, bound, bound, True, "=") if op == "=" else ("lit", None)
             low = op[0] == ">"
             return ("range", op == ">=", bound if low else None, None if low else bound, op == "<=")
         if kind == "op" and value == "(":

@@ -114,6 +114,8 @@ def _range(node):
     lo = compile_node(node[2]) if node[2] is not None else (lambda env: None)
     hi = compile_node(node[3]) if node[3] is not None else (lambda env: None)
     unbounded = node[2] is None or node[3] is None  # `< 10`; `null..10` is a range with a null end
+    if len(node) > 5:
+        unbounded = node[5]
 
     def make(env):
         low, high = lo(env), hi(env)
