@@ -28,7 +28,8 @@ def _null(env):
 
 
 class BoxedCompiler:
-    """Compiles boxed expressions for a model builder (`builder.compile_text`, `builder.build_table`)."""
+    """Compiles boxed expressions for a model builder (`builder.compile`, `builder.build_table`,
+    `builder.conform_param`, `builder.conform_args`)."""
 
     def __init__(self, builder, owner_id):
         self.builder = builder
@@ -53,7 +54,7 @@ class BoxedCompiler:
         text = "".join(c.text or "" for c in element if local(c) == "text").strip()
         if not text:
             return _null
-        compiled = self.builder.compile_text(CompiledExpression, text, element, self.owner, "expression")
+        compiled = self.builder.compile(CompiledExpression, text, element, self.owner, "expression")
         return compiled
 
     def _context(self, element):

@@ -44,7 +44,7 @@ class Service:
     outputs: list  # decision ids
     input_decisions: list  # decision ids
     input_data: list  # input data ids
-    params: list = field(default_factory=list)  # parameter names, in order
+    order: list = field(default_factory=list)  # parameters: ("inputData"|"inputDecision", id), data first
     type_ref: str | None = None
 
 

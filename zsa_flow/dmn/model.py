@@ -143,8 +143,6 @@ class _Builder:
         except FeelSyntaxError as exc:
             return _Broken(self.problem(element, element_id, f"{where}: cell {text!r}: {exc}"))
 
-    compile_text = compile
-
     def conform_param(self, value, type_ref):
         return conform(value, type_ref, self.item_defs)
 

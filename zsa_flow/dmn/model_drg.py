@@ -66,16 +66,13 @@ def read_drg(builder):
     builder.services = {}
     for element in root.iter(builder.q("decisionService")):
         refs = {"outputDecision": [], "inputDecision": [], "inputData": []}
-        order = []
         for child in element:
-            tag = local(child)
-            if tag in refs:
-                refs[tag].append(_href_id(child))
-                if tag != "outputDecision":
-                    order.append((tag, _href_id(child)))
+            if local(child) in refs:
+                refs[local(child)].append(_href_id(child))
         variable = element.find(builder.q("variable"))
         service = Service(element.get("id"), element.get("name"), refs["outputDecision"],
                           refs["inputDecision"], refs["inputData"],
-                          type_ref=variable.get("typeRef") if variable is not None else None)
-        service.order = [o for o in order if o[0] == "inputData"] + [o for o in order if o[0] == "inputDecision"]
+                          type_ref=variable.get("typeRef") if variable is not None else None,
+                          order=[("inputData", i) for i in refs["inputData"]]
+                          + [("inputDecision", d) for d in refs["inputDecision"]])
         builder.services[service.id] = service
