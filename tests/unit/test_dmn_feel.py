@@ -354,3 +354,18 @@ def test_built_ins_whose_names_contain_keywords_are_read_as_one_name():
     from zsa_flow.dmn.feel_lexer import KEYWORD_FUNCTIONS, KEYWORDS
     assert {n for n in BUILTINS if set(n.split()) & KEYWORDS} <= set(KEYWORD_FUNCTIONS)
     assert evaluate('index of(["a", "b", "a"], "a")') == [1, 3]
+
+
+@pytest.mark.parametrize("text", [
+    "for i in 1..1000000000 return i",
+    "count(for a in 1..1000, b in 1..1000 return a)",
+    "for d in @\"1000-01-01\"..@\"9999-01-01\" return false",
+    "{f: function(n) f(n + 1)}.f(1)",
+])
+def test_hostile_iterations_and_recursion_end_in_null(text):
+    assert evaluate(text) is None
+
+
+def test_regular_expressions_that_could_backtrack_exponentially_are_refused():
+    assert evaluate('matches("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "^(a+)+$")') is None
+    assert evaluate('matches("aaa", "^(ab|a)+$")') is True

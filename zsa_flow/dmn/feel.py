@@ -374,8 +374,8 @@ class _Parser(UnaryTestsParser):
                 if key in self.bound[-1]:
                     raise FeelSyntaxError(f"duplicate context key {key!r}", pos)
                 self.expect("op", ":")
+                self.bound[-1].add(key)  # before its value: a function entry may call itself
                 entries.append((key, self.expression()))
-                self.bound[-1].add(key)
                 if self.accept("op", "}"):
                     return ("context", entries)
                 self.expect("op", ",")

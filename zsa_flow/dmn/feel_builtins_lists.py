@@ -103,7 +103,7 @@ def _mode(*args):
 
 @builtin("count", "list")
 def _count(items):
-    return Decimal(len(as_list(items)))
+    return None if items is None else Decimal(len(as_list(items)))
 
 
 def _logic(args, all_):

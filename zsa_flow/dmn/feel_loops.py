@@ -48,6 +48,15 @@ def _index(items, index):
     return None
 
 
+MAX_ITERATIONS = 100_000  # per for/some/every (all combinations): model text is hostile input
+
+
+def _bounded(count):
+    if count > MAX_ITERATIONS:
+        raise _NullIteration  # too many iterations: the expression is null
+    return count
+
+
 def _iter_values(source):
     if isinstance(source, list):
         return source
@@ -55,9 +64,10 @@ def _iter_values(source):
         lo, hi = source
         if isinstance(lo, Decimal) and isinstance(hi, Decimal) and integral(lo) and integral(hi):
             step = 1 if hi >= lo else -1
+            _bounded(abs(hi - lo))
             return [Decimal(i) for i in range(int(lo), int(hi) + step, step)]
         if type(lo) is dt.date and type(hi) is dt.date:
-            days = (hi - lo).days
+            days = _bounded(abs((hi - lo).days)) * (1 if hi >= lo else -1)
             step = 1 if days >= 0 else -1
             return [lo + dt.timedelta(days=i) for i in range(0, days + step, step)]
         return None
@@ -65,9 +75,10 @@ def _iter_values(source):
         if not (integral(source.lo) and integral(source.hi)) or source.hi < source.lo:
             return None
         lo, hi = int(source.lo) + (not source.lo_closed), int(source.hi) - (not source.hi_closed)
+        _bounded(hi - lo)
         return [Decimal(i) for i in range(lo, hi + 1)]
     if isinstance(source, Range) and type(source.lo) is dt.date and type(source.hi) is dt.date:
-        days = (source.hi - source.lo).days
+        days = _bounded((source.hi - source.lo).days)
         if days < 0:
             return None
         first, last = int(not source.lo_closed), days - int(not source.hi_closed)
@@ -81,8 +92,12 @@ def _iter_values(source):
 
 def _bindings(contexts, env):
     """All combinations of the iteration variables (later sources may use earlier variables)."""
+    produced = [0]
+
     def expand(index, scope, bound):
         if index == len(contexts):
+            produced[0] += 1
+            _bounded(produced[0])
             yield bound
             return
         var, source = contexts[index]

@@ -2,7 +2,9 @@
 
 Differences handled: flags s m i x q; `.` does not match CR/LF without `s`; `x` removes whitespace
 outside classes (escapes included); class subtraction `[a-z-[aeiou]]`; `\\p{...}` categories used
-in practice; back-references inside classes and `\\0` are errors.
+in practice; back-references inside classes and `\\0` are errors. Patterns with a quantified
+group that itself contains a quantifier (`(a+)+`) are refused: Python's backtracking matcher can
+take exponential time on them, and patterns come from models and data.
 """
 import functools
 import re
@@ -11,6 +13,7 @@ _CATEGORIES = {
     "L": r"[^\W\d_]", "Lu": "[A-Z\u00c0-\u00de]", "Ll": "[a-z\u00df-\u00ff]", "N": r"\d", "Nd": r"\d",
     "IsBasicLatin": r"[\x00-\x7f]", "P": r"[!-/:-@\[-`{-~]", "Z": r"\s", "Zs": " ",
 }
+_NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)(?:[+*]|\{\d*,)")
 _SUBTRACTION = re.compile(r"\[((?:\\.|[^\]\[\\])*)-\[((?:\\.|[^\]\\])*)\]\]")
 
 
@@ -86,7 +89,10 @@ def xpath_regex(pattern, flags=None):
     options = (re.S if "s" in flags else 0) | (re.M if "m" in flags else 0) | (re.I if "i" in flags else 0)
     if "q" in flags:
         return re.compile(re.escape(pattern), options)
+    translated = _translate(pattern, flags)
+    if _NESTED_QUANTIFIER.search(translated):
+        raise ValueError("nested quantifiers are not supported")
     try:
-        return re.compile(_translate(pattern, flags), options)
+        return re.compile(translated, options)
     except re.error as exc:
         raise ValueError(str(exc)) from None
