@@ -369,3 +369,12 @@ def test_hostile_iterations_and_recursion_end_in_null(text):
 def test_regular_expressions_that_could_backtrack_exponentially_are_refused():
     assert evaluate('matches("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!", "^(a+)+$")') is None
     assert evaluate('matches("aaa", "^(ab|a)+$")') is True
+
+
+@pytest.mark.parametrize("text", [
+    'for i in 1..40 return if i = 1 then "ab" else partial[-1] + partial[-1]',
+    "for i in 1..40 return if i = 1 then [1, 2] else concatenate(partial[-1], partial[-1])",
+])
+def test_doubling_strings_and_lists_stop_at_the_size_limit(text):
+    result = evaluate(text)
+    assert result[-1] is None and len(result) == 40

@@ -12,7 +12,7 @@ from .feel_types import (DTDuration, Function, Range, YMDuration, format_tempora
                          parse_datetime, parse_duration, parse_time)
 from .feel_regex import xpath_regex
 from .feel_shifted import Shifted, apply, make
-from .feel_values import DECIMAL_CONTEXT, kind_of, to_feel
+from .feel_values import DECIMAL_CONTEXT, MAX_SIZE, kind_of, to_feel
 
 BUILTINS = {}
 _FAULTS = (ArithmeticError, ValueError, TypeError, OverflowError, AttributeError, KeyError, IndexError,
@@ -53,14 +53,14 @@ def invoke(fn, args, named=None):
         if not arity_ok(fn, len(args)):
             return None
         try:
-            return fn.impl(*args)
+            return _sized(fn.impl(*args))
         except TypeError:
             if not any(isinstance(a, list) and len(a) == 1 for a in args):
                 return None
         except _FAULTS:
             return None
         try:  # a singleton list where a single value is expected stands for its item
-            return fn.impl(*(a[0] if isinstance(a, list) and len(a) == 1 else a for a in args))
+            return _sized(fn.impl(*(a[0] if isinstance(a, list) and len(a) == 1 else a for a in args)))
         except _FAULTS:
             return None
     if len(args) != len(fn.params):
@@ -69,6 +69,13 @@ def invoke(fn, args, named=None):
         return fn.impl(args)
     except RecursionError:
         return None
+
+
+def _sized(value):
+    """Strings and lists beyond MAX_SIZE are null (a model cannot build memory bombs)."""
+    if isinstance(value, (str, list)) and len(value) > MAX_SIZE:
+        return None
+    return value
 
 
 def _positional(fn, named):

@@ -16,6 +16,7 @@ DECIMAL_CONTEXT = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
 MAX_EXPONENT = 1000
+MAX_SIZE = 1_000_000  # characters of a string, items of a list built by FEEL (hostile input: no doubling bombs)
 _SCALARS = (Decimal, str, bool, type(None))
 
 
@@ -193,7 +194,7 @@ def arith(op, a, b):
         if a is None or b is None:
             return None
         if op == "+" and type(a) is str and type(b) is str:
-            return a + b
+            return a + b if len(a) + len(b) <= MAX_SIZE else None
         return _temporal(op, a, b)
     except (ArithmeticError, ValueError, OverflowError, TypeError):
         return None
