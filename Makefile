@@ -45,6 +45,8 @@ test: install browser
 bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.inbox
+	$(BIN)/python -m bench.dmn
+	@if [ -d ../shared/dmn-tck ]; then $(BIN)/python -m bench.tck ../shared/dmn-tck; fi
 
 check: install
 	$(BIN)/zsa-flow check processes forms
