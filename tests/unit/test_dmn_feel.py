@@ -378,3 +378,14 @@ def test_regular_expressions_that_could_backtrack_exponentially_are_refused():
 def test_doubling_strings_and_lists_stop_at_the_size_limit(text):
     result = evaluate(text)
     assert result[-1] is None and len(result) == 40
+
+
+def test_nanoseconds_are_kept_for_display_and_far_years_work():
+    assert evaluate('string(date and time("2017-09-05T09:15:30.987654321@Europe/Paris"))') == \
+        "2017-09-05T09:15:30.987654321@Europe/Paris"
+    assert evaluate('string(date and time(date("2017-01-01"), time("23:59:01.123456789Z")))') == \
+        "2017-01-01T23:59:01.123456789Z"
+    assert evaluate('string(@"-2021-01-01T10:10:10+11:00" + @"P1M")') == "-2021-02-01T10:10:10+11:00"
+    assert evaluate('date("-0001-12-31") < date("0001-01-01")') is True
+    assert evaluate('string(date(999999999, 12, 31))') == "999999999-12-31"
+    assert evaluate("date(y, 1, 1)", {"y": 1_000_000_000}) is None

@@ -8,8 +8,8 @@ import inspect
 import re
 from decimal import Decimal
 
-from .feel_types import (DTDuration, Function, Range, YMDuration, format_temporal, parse_date,
-                         parse_datetime, parse_duration, parse_time)
+from .feel_types import (DTDuration, Function, Range, YMDuration, format_temporal, nanos_of, parse_date,
+                         parse_datetime, parse_duration, parse_time, with_nanos)
 from .feel_regex import xpath_regex
 from .feel_shifted import Shifted, apply, make
 from .feel_values import DECIMAL_CONTEXT, MAX_SIZE, kind_of, to_feel
@@ -182,8 +182,8 @@ def _date_and_time(*args):
         date, time = args
         if kind_of(date) not in ("date", "datetime") or not isinstance(time, dt.time):
             return None
-        return apply(date, lambda d: dt.datetime.combine(d if type(d) is dt.date else d.date(), time,
-                                                         tzinfo=time.tzinfo))
+        return apply(date, lambda d: with_nanos(dt.datetime.combine(d if type(d) is dt.date else d.date(), time,
+                                                                    tzinfo=time.tzinfo), nanos_of(time)))
     if len(args) != 1:
         return None
     value = args[0]
@@ -202,8 +202,8 @@ def _time(*args):
             return parse_time(value)
         if isinstance(value, Shifted):
             value = value.value
-        if type(value) is dt.datetime:
-            return value.timetz()
+        if isinstance(value, dt.datetime):
+            return with_nanos(value.timetz(), nanos_of(value))
         if type(value) is dt.date:
             return dt.time(0, 0, 0, tzinfo=dt.timezone.utc)
         return value if isinstance(value, dt.time) else None

@@ -14,13 +14,13 @@ _TIME_PARTS = ("hour", "minute", "second")
 def _temporal_part(value, key):
     if isinstance(value, Shifted):
         return Decimal(value.year) if key == "year" else _temporal_part(value.value, key)
-    kind = type(value)
+    kind = dt.datetime if isinstance(value, dt.datetime) else type(value)
     if kind in (dt.date, dt.datetime):
         if key in _DATE_PARTS:
             return Decimal(getattr(value, key))
         if key == "weekday":
             return Decimal(value.isoweekday())  # FEEL weekday: Monday = 1
-    if kind in (dt.datetime, dt.time):
+    if kind in (dt.datetime, dt.time) or isinstance(value, dt.time):
         if key in _TIME_PARTS:
             return Decimal(getattr(value, key))
         if key == "time offset":

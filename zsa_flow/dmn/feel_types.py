@@ -21,6 +21,36 @@ DATETIME_RE = re.compile(_DATE_RE + "T" + _TIME_RE + r"\Z")
 DURATION_RE = re.compile(r"(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d*)?)S)?)?\Z")
 
 
+class NanoTime(dt.time):
+    """A time with digits beyond the microsecond (FEEL allows nanoseconds): they are kept for
+    display; comparisons and arithmetic use the microseconds (results are plain times)."""
+
+    __slots__ = ("nanos",)
+
+
+class NanoDateTime(dt.datetime):
+    """A date and time with digits beyond the microsecond (see NanoTime)."""
+
+    __slots__ = ("nanos",)
+
+
+def nanos_of(value):
+    return getattr(value, "nanos", 0) if isinstance(value, (NanoTime, NanoDateTime)) else 0
+
+
+def with_nanos(value, nanos):
+    """The time / date-time carrying `nanos` (0..999 nanoseconds beyond its microseconds)."""
+    if not nanos:
+        return value
+    if isinstance(value, dt.datetime):
+        result = NanoDateTime(value.year, value.month, value.day, value.hour, value.minute, value.second,
+                              value.microsecond, tzinfo=value.tzinfo)
+    else:
+        result = NanoTime(value.hour, value.minute, value.second, value.microsecond, tzinfo=value.tzinfo)
+    result.nanos = nanos
+    return result
+
+
 class DTDuration:
     """days and time duration: an exact number of seconds."""
 
@@ -111,6 +141,10 @@ def _time_parts(m):
     return hour, minute, second, micro, _zone(m["zone"])
 
 
+def _nanos(m):
+    return int((m["frac"] or "")[6:9].ljust(3, "0"))
+
+
 def _year(text):
     """The year of an ISO text: more than four digits only without leading zeros."""
     digits = text.lstrip("-")
@@ -137,7 +171,7 @@ def parse_time(text):
         hour, minute, second, micro, zone = _time_parts(m)
         if hour == 24 and minute == second == micro == 0:
             hour = 0
-        return dt.time(hour, minute, second, micro, tzinfo=zone)
+        return with_nanos(dt.time(hour, minute, second, micro, tzinfo=zone), _nanos(m))
     except ValueError:
         return None
 
@@ -154,7 +188,10 @@ def parse_datetime(text):
             hour, extra = 0, 1
         value = make(dt.datetime, _year(m["year"]), int(m["month"]), int(m["day"]), hour, minute, second, micro,
                      tzinfo=zone)
-        return apply(value, lambda v: v + dt.timedelta(days=extra))
+        value = apply(value, lambda v: v + dt.timedelta(days=extra))
+        if isinstance(value, Shifted):
+            return Shifted(with_nanos(value.value, _nanos(m)), value.cycles)
+        return with_nanos(value, _nanos(m))
     except (ValueError, OverflowError):
         return None
 
@@ -225,8 +262,8 @@ def format_zone(tz, value=None):
 
 def format_time(value):
     text = f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}"
-    if value.microsecond:
-        text += _strip_zeros(f".{value.microsecond:06d}")
+    if value.microsecond or nanos_of(value):
+        text += _strip_zeros(f".{value.microsecond:06d}{nanos_of(value):03d}")
     return text + format_zone(value.tzinfo, value)
 
 
@@ -235,7 +272,7 @@ def format_temporal(value):
         return format_year(value.year) + format_temporal(value.value)[4:]
     if type(value) is dt.date:
         return value.isoformat()
-    if type(value) is dt.datetime:
+    if isinstance(value, dt.datetime):
         return value.date().isoformat() + "T" + format_time(value)
     if isinstance(value, dt.time):
         return format_time(value)

@@ -8,8 +8,8 @@ import decimal
 from decimal import Decimal
 
 from .feel_shifted import CYCLE_DAYS, Shifted, apply, split
-from .feel_types import (DTDuration, Function, Range, YMDuration, add_months, format_temporal,
-                         parse_date, parse_datetime, time_seconds)
+from .feel_types import (DTDuration, Function, NanoDateTime, NanoTime, Range, YMDuration, add_months,
+                         format_temporal, parse_date, parse_datetime, time_seconds)
 
 DECIMAL_CONTEXT = decimal.Context(
     prec=34, rounding=decimal.ROUND_HALF_EVEN, Emax=6144, Emin=-6143,
@@ -57,6 +57,8 @@ def to_jsonable(value):
         return format(value, "f")
     if isinstance(value, (dt.date, dt.time, DTDuration, YMDuration)):
         return value.isoformat() if type(value) in (dt.date, dt.datetime) else format_temporal(value)
+    if isinstance(value, (NanoTime, NanoDateTime)):
+        return format_temporal(value)
     if isinstance(value, Shifted):
         return format_temporal(value)
     if isinstance(value, (list, tuple)):
@@ -70,7 +72,7 @@ def to_jsonable(value):
 
 _KINDS = {Decimal: "number", bool: "boolean", str: "string", dt.datetime: "datetime", dt.date: "date",
           dt.time: "time", list: "list", dict: "context", DTDuration: "dtduration", YMDuration: "ymduration",
-          Range: "range", Function: "function"}
+          Range: "range", Function: "function", NanoDateTime: "datetime", NanoTime: "time"}
 
 
 def kind_of(value):
@@ -263,7 +265,7 @@ def shift(value, duration):
     if type(value) is dt.date:
         moved = dt.datetime(value.year, value.month, value.day) + duration.timedelta()
         return moved.date()
-    if type(value) is dt.datetime:
+    if isinstance(value, dt.datetime):
         return value + duration.timedelta()
     base = dt.datetime(2000, 1, 1, value.hour, value.minute, value.second, value.microsecond)
     moved = base + duration.timedelta()
