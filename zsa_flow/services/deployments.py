@@ -87,7 +87,7 @@ def deploy_files(platform, files, *, actor="system", source=None, name=None, ten
                     record["processes"].append(result)
         uow.execute(update(deployment).where(deployment.c.id == record["id"]).values(processes=record["processes"]))
         uow.commit()
-    return {**record, "deployed_at": now.isoformat(), "warnings": [p.to_dict() for p in problems]}
+    return {**record, "warnings": [p.to_dict() for p in problems]}
 
 
 def _authorize(scope: Scope, tenant_id):
@@ -169,24 +169,27 @@ def _decisions(uow, files):
 def _deploy_process(uow, library, info, now, actor, deployment_id=None):
     bundle = library.bundle(info.process_id)
     digest = library.bundle_hash(info.process_id)
+    pd = process_definition
     latest = uow.execute(
-        select(process_definition.c.version, process_definition.c.content_hash)
-        .where(process_definition.c.process_id == info.process_id)
-        .order_by(process_definition.c.version.desc()).limit(1)
+        select(pd.c.id, pd.c.version, pd.c.content_hash, pd.c.deployment_id, pd.c.suspended_at)
+        .where(pd.c.process_id == info.process_id).order_by(pd.c.version.desc()).limit(1)
     ).first()
-    result = {"process_id": info.process_id, "name": info.name, "resource": info.file.path}
+    result = {"process_id": info.process_id, "name": info.name, "resource": info.file.path,
+              "variant": info.properties.get("zsa:variant", "to-be")}
     if latest is not None and latest.content_hash == digest:
-        return {**result, "version": latest.version, "created": False}
+        return {**result, "version": latest.version, "created": False, "definition_id": latest.id,
+                "deployment_id": latest.deployment_id, "suspended": latest.suspended_at is not None}
     version = (latest.version if latest else 0) + 1
     prefix = info.properties.get("zsa:case-prefix") or info.process_id[:4].upper()
-    uow.execute(insert(process_definition).values(
+    definition_id = uow.execute(insert(process_definition).values(
         process_id=info.process_id, version=version, name=info.name, content_hash=digest,
         case_prefix=prefix, service=info.properties.get("zsa:service"), properties=info.properties,
         files=[{"path": f.path, "kind": f.kind, "sha256": f.sha256} for f in bundle],
         start_form=info.start_form, message_starts=info.message_starts, deployed_at=now, deployed_by=actor,
         deployment_id=deployment_id,
-    ))
-    return {**result, "version": version, "created": True}
+    )).inserted_primary_key[0]
+    return {**result, "version": version, "created": True, "definition_id": definition_id,
+            "deployment_id": deployment_id, "suspended": False}
 
 
 def _deploy_form(uow, form_id_, f, now):

@@ -56,6 +56,24 @@ def version_files(platform, process_id, version, scope=None) -> dict:
     return {"row": row, "main": main, "files": [main] + [f for f in files if f is not main]}
 
 
+def definition_by_camunda_id(platform, ref) -> dict:
+    """A version by Camunda's process definition id `key:version:id`, or the latest by bare key."""
+    key, version, row_id = (ref.split(":") + [None, None])[:3] if ref.count(":") == 2 else (ref, None, None)
+    try:
+        with platform.uow(readonly=True) as uow:
+            row = definition_row(uow, key, int(version) if version else None)
+    except (NotFound, ValueError):
+        row = None
+    if row is None or (row_id is not None and str(row["id"]) != row_id):
+        raise NotFound(f"Keine Prozessdefinition mit der id '{ref}'")
+    properties = row["properties"] or {}
+    main = next((f["path"] for f in row["files"] if f["kind"] == "bpmn"), None)
+    return {"id": f"{row['process_id']}:{row['version']}:{row['id']}", "process_id": row["process_id"],
+            "version": row["version"], "definition_id": row["id"], "name": row["name"],
+            "deployment_id": row["deployment_id"], "suspended": row["suspended_at"] is not None,
+            "variant": properties.get("zsa:variant", "to-be"), "resource": main}
+
+
 def set_suspended(platform, process_id, version, suspended, actor, scope=None):
     """Suspend a version (no new cases; running ones go on) or resume it."""
     _require(scope)
