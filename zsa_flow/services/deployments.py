@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 
 from ..errors import ModelError, NotFound, ValidationFailed
 from ..library.check import check_files
-from ..library.loader import collect_files, index_files, memory_files, scan_bpmn, scan_dmn
+from ..library.loader import LibraryFile, collect_files, form_id, index_files, memory_files, scan_bpmn, scan_dmn
 from ..storage.tables import artifact, deployment, form_definition, process_definition
 from .scope import Scope
 
@@ -78,8 +78,8 @@ def deploy_files(platform, files, *, actor="system", source=None, name=None, ten
             ).first() is None:
                 uow.execute(insert(artifact).values(sha256=f.sha256, kind=f.kind, content=f.content))
             stored.add(f.sha256)
-        for form_id_, f in sorted(library.forms.items()):
-            _deploy_form(uow, form_id_, f, now)
+        for fid, f in sorted(library.forms.items()):
+            _deploy_form(uow, fid, f, now)
         for pid, info in sorted(library.processes.items()):
             if info.executable:
                 result = _deploy_process(uow, library, info, now, actor, record["id"])
@@ -103,8 +103,6 @@ def _default_name(files):
 
 def _ids(f):
     """The process, decision or form ids a file defines (what an upload replaces)."""
-    from ..library.loader import form_id
-
     try:
         if f.kind == "bpmn":
             return {("process", i.process_id) for i in scan_bpmn(f)}
@@ -117,8 +115,6 @@ def _ids(f):
 
 def _deployed_files(platform, given):
     """The latest deployed file of every process, decision and form not replaced by `given`."""
-    from ..library.loader import LibraryFile
-
     replaced = set().union(*(_ids(f) for f in given))
     pd = process_definition
     latest = select(pd.c.process_id, func.max(pd.c.version).label("v")).group_by(pd.c.process_id).subquery()

@@ -101,6 +101,16 @@ def deployments(platform, scope=None, limit=100) -> list:
         return [dict(r) for r in uow.execute(select(deployment).order_by(deployment.c.id.desc()).limit(limit)).mappings()]
 
 
+def deployment_record(platform, deployment_id, scope=None) -> dict:
+    """One recorded deployment; NotFound if there is none with this number."""
+    _require(scope)
+    with platform.uow(readonly=True) as uow:
+        row = uow.execute(select(deployment).where(deployment.c.id == deployment_id)).mappings().first()
+    if row is None:
+        raise NotFound(f"Bereitstellung {deployment_id} nicht gefunden")
+    return dict(row)
+
+
 def services(platform, scope=None) -> list:
     """Each service with its to-be processes and as-is variants side by side (latest versions, key figures)."""
     _require(scope)

@@ -16,7 +16,7 @@ from pathlib import PurePosixPath
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from ..errors import NotFound, ValidationFailed, ZsaError
+from ..errors import ValidationFailed, ZsaError
 from ..services import deployments, users, versions
 from ..services.scope import Scope
 from . import get_platform
@@ -113,10 +113,7 @@ def deployment_list():
 
 @bp.get("/deployment/<int:deployment_id>")
 def deployment(deployment_id):
-    for d in versions.deployments(get_platform(), limit=10_000):
-        if d["id"] == deployment_id:
-            return jsonify(_deployment_dto(d))
-    raise NotFound(f"Bereitstellung {deployment_id} nicht gefunden")
+    return jsonify(_deployment_dto(versions.deployment_record(get_platform(), deployment_id)))
 
 
 def _files():
