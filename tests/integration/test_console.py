@@ -110,3 +110,14 @@ def test_overview_sets_to_be_and_as_is_side_by_side(zsa, client):
     assert "Leistung: hundehaltung" in page and "Ist-Variante" in page and "Soll-Prozess" in page
     assert "hundehaltung_asis_kuhfelde" in page and "Medienbrüche" in page
     assert "/simulation/bericht?leistung=hundehaltung" in page
+
+
+def test_uploading_one_changed_model_leaves_the_other_processes_at_their_version(zsa, client):
+    zsa.deploy([str(ROOT / "processes"), str(ROOT / "forms")])
+    before = {p["process_id"]: p["version"] for p in zsa.processes()}
+    login(client, "pia")
+    changed = (ROOT / "processes/hundehaltung/to-be/hundehaltung.bpmn").read_bytes().replace(
+        "Steuerbescheid prüfen und erlassen".encode(), "Steuerbescheid erlassen".encode())
+    assert _upload(client, [("hundehaltung.bpmn", changed)]).status_code == 200
+    after = {p["process_id"]: p["version"] for p in zsa.processes()}
+    assert after == {**before, "hundehaltung": before["hundehaltung"] + 1}

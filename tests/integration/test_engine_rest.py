@@ -191,3 +191,11 @@ def test_modeler_sequence_over_real_http(server, zsa):
     assert status == 200 and zsa.case(instance["id"])["state"] == "running"
     status, error = _http("GET", f"{server}/gibtsnicht")
     assert status == 404 and error["type"]
+
+
+def test_basic_auth_is_throttled_like_the_login_form(client):
+    wrong = basic("pia", "falsch-falsch-falsch")
+    statuses = [client.get("/engine-rest/version", headers=wrong).status_code for _ in range(6)]
+    assert statuses[:5] == [401] * 5 and statuses[5] == 429
+    locked = client.get("/engine-rest/version", headers=PIA)  # even the right password waits now
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
