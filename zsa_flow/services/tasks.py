@@ -1,7 +1,6 @@
 """Use cases on human tasks: claim, unclaim, assign, save a draft, complete with form validation."""
 from sqlalchemy import bindparam, select, update
 
-from ..bpmn import runtime
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..forms import parse_form
 from ..storage.tables import artifact, form_definition, human_task
@@ -120,9 +119,9 @@ def complete(platform, task_id, data, user, *, from_html=False):
                 raise ValidationFailed("Bitte die markierten Felder korrigieren", details={"fields": errors})
         else:
             clean = dict(data or {})
-        with runtime.using_clock(platform.clock):
-            run.complete_task(row["id"], clean)
+        effects = run.complete_task(row["id"], clean)
         completed = {"task_id": row["id"], "user": user}
-        state = save_run(platform, uow, case_row, definition, run, user, platform.clock.now(), completed=completed)
+        state = save_run(platform, uow, case_row, definition, run, effects, user, platform.clock.now(),
+                         completed=completed)
         uow.commit()
     return state
