@@ -1,7 +1,7 @@
 """deployments: a record per deployment, suspension of process versions
 
 Revision ID: 9d2e4f6a8b1c
-Revises: 7c1d2e3f4a5b
+Revises: a8e1c0d2b4f6
 Create Date: 2026-11-29 12:30:00.000000
 """
 from alembic import op
@@ -10,7 +10,7 @@ import zsa_flow.storage.tables
 
 
 revision = '9d2e4f6a8b1c'
-down_revision = '7c1d2e3f4a5b'
+down_revision = 'a8e1c0d2b4f6'
 branch_labels = None
 depends_on = None
 
