@@ -43,8 +43,12 @@ class Platform:
         return self.definitions.get(definition_id, load)
 
     # deployments
-    def deploy(self, paths, actor="system"):
-        return deployments.deploy(self, paths, actor)
+    def deploy(self, paths, actor="system", **kwargs):
+        return deployments.deploy(self, paths, actor, **kwargs)
+
+    def deploy_contents(self, contents, **kwargs):
+        """Deploy `{file name: bytes}` (upload, Camunda Modeler); returns the deployment record."""
+        return deployments.deploy_contents(self, contents, **kwargs)
 
     def processes(self):
         return deployments.list_processes(self)
