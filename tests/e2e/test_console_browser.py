@@ -1,5 +1,6 @@
 """The process owner's console in a real browser (Playwright, Debian's chromium) against a real server:
-Pia uploads a changed Hundehaltung model, gets version 2 and sees the diff with marked diagrams."""
+Pia uploads a changed Hundehaltung model, gets version 2, sees the diff with marked diagrams and
+migrates the running cases, which then complete on the new version."""
 import re
 import threading
 from pathlib import Path
@@ -35,7 +36,19 @@ def server(zsa):
 
 
 def test_process_owner_uploads_a_changed_model_and_sees_the_diff(server, zsa, tmp_path):
+    import sys
+
     from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT / "tests" / "features"))
+    from hunde_steps import ANMELDUNG
+
+    running = [zsa.deliver_message(None, "antrag_hundehaltung", data=ANMELDUNG, kommune="15003000")
+               for _ in range(2)]
+    for number in running:  # both wait at the tax office's task, whose name version 2 changes
+        [task] = zsa.tasks(case=number)
+        zsa.claim(task["id"], "anna")
+        zsa.complete(task["id"], {"entwurf_geprueft": True}, "anna")
 
     changed = tmp_path / "hundehaltung.bpmn"
     changed.write_text((ROOT / "processes/hundehaltung/to-be/hundehaltung.bpmn").read_text().replace(
@@ -72,6 +85,19 @@ def test_process_owner_uploads_a_changed_model_and_sees_the_diff(server, zsa, tm
         assert page.locator("#diagramm-old .zsa-changed").count() >= 1
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "console-diff.png"), full_page=True)
+
+        page.click("a.zsa-migration-link")
+        assert "Probelauf: 2 migrierbar" in page.inner_text(".zsa-migration-summary")
+        page.click("text=2 Vorgänge jetzt umstellen")
+        assert "Ergebnis: 2 migriert" in page.inner_text(".zsa-migration-summary")
+        page.screenshot(path=str(ARTIFACTS / "console-migration.png"), full_page=True)
         assert problems == []
         browser.close()
     assert [r["version"] for r in zsa.processes() if r["process_id"] == "hundehaltung"] == [2]
+    for number in running:  # on version 2, with the renamed task, to the end
+        assert zsa.case(number)["version"] == 2
+        [task] = zsa.tasks(case=number)
+        assert task["name"] == "Steuerbescheid erlassen"
+        zsa.claim(task["id"], "mia")
+        zsa.complete(task["id"], {"bescheid_entscheidung": "freigeben", "bescheid_gezeichnet_von": "Mia Becker"}, "mia")
+        assert zsa.case(number)["state"] == "completed"

@@ -2,6 +2,7 @@
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
 from ...errors import ZsaError
+from ...services.migration import STATUS_LABELS, read_mapping_text
 from ...services import deployments, uploads, versions
 from .. import get_platform
 from ..auth import current_scope, login_required
@@ -106,3 +107,24 @@ def compare(process_id):
         return redirect(url_for("console.process", process_id=process_id))
     result = versions.diff(get_platform(), process_id, old, new, current_scope())
     return render_template("console/diff.html", process_id=process_id, diff=result)
+
+
+@bp.route("/<process_id>/migration", methods=("GET", "POST"))
+@login_required
+def migration(process_id):
+    """Running cases of one version onto another: a dry run (GET) and the migration itself (POST)."""
+    scope = current_scope()
+    scope.require(scope.can_deploy, versions.OWNERS_ONLY)
+    form = request.values
+    try:
+        old, new = int(form.get("von", "")), int(form.get("bis", ""))
+    except ValueError:
+        flash("Bitte Quell- und Zielversion wählen.", "error")
+        return redirect(url_for("console.process", process_id=process_id))
+    mapping = read_mapping_text(form.get("zuordnung", ""))
+    dry_run = request.method == "GET"
+    summary = get_platform().migrate(process_id, old, new, mapping=mapping, dry_run=dry_run, actor=scope.username)
+    if not dry_run:
+        flash(f"{summary['counts'].get('migrated', 0)} Vorgänge auf Version {new} umgestellt.", "success")
+    return render_template("console/migration.html", process_id=process_id, summary=summary,
+                           zuordnung=form.get("zuordnung", ""), labels=STATUS_LABELS)
