@@ -139,7 +139,7 @@ def stream(conn, sql, params):
         cursor = raw.cursor()
         cursor.execute(re.sub(r"%\((\w+)\)s", r":\1", sql), params)
     else:
-        cursor = raw.cursor(name="zsa_audit_scan")
+        cursor = raw.cursor(name="zsa_audit_scan", binary=True)  # bytea and timestamps without text conversion
         cursor.itersize = _BATCH
         cursor.execute(sql, params)
     try:
