@@ -88,3 +88,26 @@ def test_cases_without_retention_are_kept_and_reported(zsa, test_library, clock)
     result = erase_due(zsa)
     assert result["cases"] == [] and number in result["skipped"][0]
     assert zsa.events(number)[0]["data"]["data"]["antragsteller_name"] == "Ohne Frist"
+
+
+def test_erase_and_keygen_on_the_command_line(lib, clock, db_url, monkeypatch, tmp_path):
+    from click.testing import CliRunner
+
+    from zsa_flow.cli import main
+
+    monkeypatch.setenv("ZSA_DATABASE_URL", db_url)
+    number = lib.start_case("antrag", "15003000", {"antragsteller_name": "Alt"})
+    lib.cancel(number, "zurückgenommen", "anna")
+    clock.advance(timedelta(days=400))
+    monkeypatch.setattr("zsa_flow.services.platform.Platform.connect",
+                        classmethod(lambda cls, url=None, clock=None, check_migrated=True: lib))
+    result = CliRunner().invoke(main, ["audit", "erase", "--dry-run"])
+    assert result.exit_code == 0 and f"{number}: würde gelöscht" in result.stdout
+    assert lib.events(number)[0]["data"]["data"]["antragsteller_name"] == "Alt"
+    result = CliRunner().invoke(main, ["audit", "erase", "--user", "dsb"])
+    assert f"{number}: gelöscht" in result.stdout and result.stdout.strip().endswith("1 Vorgänge gelöscht.")
+    assert lib.events(number)[0]["data"] == {"gelöscht": True}
+    result = CliRunner().invoke(main, ["audit", "keygen", "--output", str(tmp_path / "k.pem")])
+    assert result.exit_code == 0 and (tmp_path / "k.pem.pub").exists()
+    assert oct((tmp_path / "k.pem").stat().st_mode & 0o777) == "0o600"
+    assert CliRunner().invoke(main, ["audit", "keygen", "--output", str(tmp_path / "k.pem")]).exit_code == 1

@@ -15,7 +15,7 @@ def _platform():
 
 @main.group()
 def audit():
-    """Prüfung: Protokoll verifizieren, Prüfpunkte, Löschung."""
+    """Prüfung: Protokoll verifizieren, Prüfpunkte, Löschung"""
 
 
 @audit.command()
