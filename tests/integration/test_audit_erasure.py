@@ -1,16 +1,18 @@
 """Erasure after the retention period: crypto-shredding removes personal data, the record stays verifiable."""
+import os
 import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from conftest import USE_PG
 from zsa_flow.services import inbox
 from zsa_flow.services.erasure import add_duration, erase_due
 from zsa_flow.services.history import verify_rows
 from zsa_flow.services.queries import stored_events
 from zsa_flow.services.scope import Scope
+
+USE_PG = os.environ.get("ZSA_DATABASE_URL", "").startswith("postgres")
 
 NAME = "Zwetschgenbaum"
 ANNA = Scope({"username": "anna", "roles": ["zsa-sachbearbeitung"], "groups": ["zsa-team"], "kommunen": ["15003000"]})

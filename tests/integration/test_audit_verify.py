@@ -2,6 +2,7 @@
 
 Each test edits the database as an attacker with write access would (on PostgreSQL the
 append-only trigger is first disabled, as the database owner could), then verifies."""
+import os
 import json
 from contextlib import contextmanager
 
@@ -9,10 +10,11 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
 
-from conftest import USE_PG
 from zsa_flow.cli import main
 from zsa_flow.services import checkpoints
 from zsa_flow.services.history import CHAIN_VERSION, canonical, event_hash
+
+USE_PG = os.environ.get("ZSA_DATABASE_URL", "").startswith("postgres")
 
 
 @pytest.fixture
