@@ -89,7 +89,8 @@ def complete(platform, actor, task_id, data, *, from_html=False):
     """Complete one's own task with form data (`from_html`: values are form strings); returns the task
     with the case state after the run under "case_state"."""
     scope, task = _worker_task(platform, actor, task_id)
-    state = platform.complete(task_id, data, scope.username, from_html=from_html, require_claim=True)
+    state = platform.complete(task_id, data, scope.username, from_html=from_html, require_claim=True,
+                              form_fields_only=True)
     return {**task, "case_state": state}
 
 

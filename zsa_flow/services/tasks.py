@@ -1,7 +1,8 @@
 """Use cases on human tasks: claim, unclaim, assign, save a draft, complete with form validation.
 
-These are the unchecked use cases (who may act is decided in services/actions.py). Data rules hold
-here for everyone: a task accepts only its form's fields; a task without a form accepts none.
+These are the unchecked use cases: who may act, and that a task without a form takes no data from
+a channel, is decided in services/actions.py. Trusted callers (tests, simulation, benchmarks) may
+still hand a form-less task data for the case; a task with a form always validates against it.
 """
 from collections.abc import Mapping
 
@@ -86,7 +87,7 @@ def save_draft(platform, task_id, data, user, *, require_claim=False):
         _check_worker(row, user, require_claim, done="nicht mehr offen")
         form = task_form(platform, uow, row)
         fields = {f.name for f in form.fields} if form is not None else set()
-        _refuse_unexpected(data, fields)
+        refuse_unexpected(data, fields)
         uow.execute(update(human_task).where(human_task.c.id == row["id"]).values(draft=dict(data or {})))
         uow.commit()
 
@@ -101,7 +102,7 @@ def _check_worker(row, user, require_claim, done):
         raise Conflict(CLAIM_FIRST)
 
 
-def _refuse_unexpected(data, fields):
+def refuse_unexpected(data, fields):
     """ValidationFailed naming every submitted key that is not a field of the task's form."""
     if data is not None and not isinstance(data, Mapping):
         raise ValidationFailed("Die Formulardaten müssen ein Objekt mit Feldern sein.")
@@ -132,17 +133,17 @@ def task_form(platform, uow, row, definition=None):
     return definition.forms.get(row["form_ref"])
 
 
-def complete(platform, task_id, data, user, *, from_html=False, require_claim=False):
+def complete(platform, task_id, data, user, *, from_html=False, require_claim=False, form_fields_only=False):
     """Validate `data` against the task's form and complete it; the case runs to its next wait state.
 
-    A task without a form takes no data (ValidationFailed names the unexpected keys). With
-    `require_claim` the task must be assigned to `user` (checked in the completing transaction).
+    With `require_claim` the task must be assigned to `user` (checked in the completing transaction);
+    with `form_fields_only` a task without a form takes no data (ValidationFailed names the keys).
     """
     with platform.uow() as uow:
         row = get_task_row(uow, task_id)
         _check_worker(row, user, require_claim, done="bereits erledigt")
-        if not row["form_ref"]:
-            _refuse_unexpected(data, set())  # before loading the run: nothing to validate against
+        if form_fields_only and not row["form_ref"]:
+            refuse_unexpected(data, set())
         case_row = get_case_row(uow, case_id=row["case_id"])
         run, definition = open_run(platform, uow, case_row)
         form = task_form(platform, uow, row, definition)
@@ -152,8 +153,9 @@ def complete(platform, task_id, data, user, *, from_html=False, require_claim=Fa
                 platform.workflows.put(case_row["id"], case_row["lock_version"], run.workflow)
                 raise ValidationFailed("Bitte die markierten Felder korrigieren", details={"fields": errors})
         else:
-            _refuse_unexpected(data, set())  # the task has no form (or its form is no longer deployed)
-            clean = {}
+            if form_fields_only:
+                refuse_unexpected(data, set())  # its form is no longer deployed: take nothing
+            clean = dict(data or {})
         with runtime.using_clock(platform.clock):
             run.complete_task(row["id"], clean)
         completed = {"task_id": row["id"], "user": user}
