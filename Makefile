@@ -3,13 +3,14 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 ASSETS := zsa_flow/web/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js
 CHROMIUM := /usr/bin/chromium
 export ZSA_DATABASE_URL ?= sqlite:///instance/zsa.db
 
-.PHONY: install run test bench check lint-models assets browser serve clean
+.PHONY: install run test bench check lint lint-models assets browser serve clean
 
-install: $(STAMP) assets
+install: $(STAMP) $(NODE_STAMP) assets
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -17,16 +18,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,sim]'
 	touch $(STAMP)
 
-# bpmn-js for the case diagram, from the npm registry (package-lock.json pins it).
+# Node packages from the npm registry, pinned in package-lock.json: bpmn-js for the case diagram,
+# bpmnlint + bpmn-moddle + camunda-bpmn-moddle for `make lint-models`.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	touch $(NODE_STAMP)
+
 assets: $(ASSETS)
 
-$(ASSETS): package.json
-	@if [ -f package.json ]; then \
-	  npm ci --silent --no-audit --no-fund && \
-	  mkdir -p zsa_flow/web/static/vendor/bpmn-js && \
-	  cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js zsa_flow/web/static/vendor/bpmn-js/ && \
-	  cp -r node_modules/bpmn-js/dist/assets/* zsa_flow/web/static/vendor/bpmn-js/ ; \
-	fi
+$(ASSETS): $(NODE_STAMP)
+	mkdir -p zsa_flow/web/static/vendor/bpmn-js
+	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js zsa_flow/web/static/vendor/bpmn-js/
+	cp -r node_modules/bpmn-js/dist/assets/* zsa_flow/web/static/vendor/bpmn-js/
 
 # Debian's chromium for the Playwright browser tests (no browser download).
 browser:
@@ -46,9 +49,17 @@ bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.inbox
 
+# The process library: zsa-flow's own checks, then the BPMN files as Camunda Modeler sees them.
 check: install
 	$(BIN)/zsa-flow check processes forms
-	../shared/tools/bpmn-lint/bpmn-lint $$(find processes -name '*.bpmn' | sort)
+	$(MAKE) --no-print-directory lint-models
+
+lint-models: $(NODE_STAMP)
+	node tools/bpmn-lint/bpmn-lint.mjs $$(find processes -name '*.bpmn' | sort)
+
+# Python code: ruff with the rules of pyproject.toml.
+lint: $(STAMP)
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) node_modules instance zsa_flow/web/static/vendor test-artifacts

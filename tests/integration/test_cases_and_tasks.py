@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from zsa_flow.errors import Conflict, NotFound, ValidationFailed
-from zsa_flow.services.history import GENESIS, event_hash
+from zsa_flow.services.history import GENESIS, event_hash, verify_rows
 
 
 @pytest.fixture
@@ -85,11 +85,15 @@ def test_decision_table_result_and_history_with_hash_chain(lib):
     assert decision["data"]["matched_rules"] == ["Rule_1"] and decision["data"]["result"] == 144
     assert events[4]["data"]["to"] == ["Steuer"]
     assert events[0]["actor"] == "portal" and events[2]["actor"] == "anna"
+    assert verify_rows(number, events) == []
     prev = GENESIS
-    for e in events:
-        assert e["prev_hash"] == prev
-        assert e["hash"] == event_hash(prev, number, e["seq"], e["type"], e["element_id"], e["actor"], e["at"], e["data"])
+    for e in events:  # version 2 hashes every column, the element name and the version's content hash too
+        assert e["prev_hash"] == prev and e["chain_version"] == 2 and len(e["definition_hash"]) == 64
+        assert e["hash"] == event_hash(2, prev, number, e)
         prev = e["hash"]
+    edited = [dict(e) for e in events]
+    edited[3]["element_name"] = "Anders benannt"
+    assert verify_rows(number, edited) == [(4, "Inhalt geändert (Hash stimmt nicht)")]
 
 
 def test_claim_rules(lib):

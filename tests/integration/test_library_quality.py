@@ -11,7 +11,7 @@ from zsa_flow.library.check import check_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 MODELS = sorted((ROOT / "processes").rglob("*.bpmn"))
-BPMN_LINT = ROOT.parent / "shared" / "tools" / "bpmn-lint" / "bpmn-lint"
+BPMN_LINT = ROOT / "tools" / "bpmn-lint" / "bpmn-lint.mjs"
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "camunda": "http://camunda.org/schema/1.0/bpmn"}
 
 
@@ -33,10 +33,52 @@ def test_zsa_flow_check_finds_no_error():
     assert [str(p) for p in problems if p.is_error] == []
 
 
-@pytest.mark.skipif(not BPMN_LINT.exists() or not shutil.which("npm"), reason="bpmn-lint (../shared/tools) or npm missing")
+@pytest.mark.skipif(not shutil.which("node"), reason="node missing")
 def test_camunda_modeler_linter_accepts_every_model():
-    result = subprocess.run([str(BPMN_LINT), *map(str, MODELS)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(["node", str(BPMN_LINT), *map(str, MODELS)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+BROKEN_MODEL = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC"
+    xmlns:di="http://www.omg.org/spec/DD/20100524/DI" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
+    id="Definitions_kaputt" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:process id="kaputt" isExecutable="true">
+    <bpmn:startEvent id="Start" name="Antrag eingegangen"><bpmn:outgoing>Flow_1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:sequenceFlow id="Flow_1" sourceRef="Start" targetRef="Pruefen" />
+    <bpmn:userTask id="Pruefen" name="Antrag prüfen" camunda:frobnicate="ja">
+      <bpmn:incoming>Flow_1</bpmn:incoming><bpmn:outgoing>Flow_2</bpmn:outgoing>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="Flow_2" sourceRef="Pruefen" targetRef="Ende" />
+    <bpmn:endEvent id="Ende" name="Erledigt"><bpmn:incoming>Flow_2</bpmn:incoming></bpmn:endEvent>
+  </bpmn:process>
+  <bpmndi:BPMNDiagram id="Diagram_1">
+    <bpmndi:BPMNPlane id="Plane_1" bpmnElement="kaputt">
+      <bpmndi:BPMNShape id="Start_di" bpmnElement="Start"><dc:Bounds x="100" y="100" width="36" height="36" />
+      </bpmndi:BPMNShape>
+      <bpmndi:BPMNShape id="Pruefen_di" bpmnElement="Pruefen"><dc:Bounds x="200" y="80" width="100" height="80" />
+      </bpmndi:BPMNShape>
+      <bpmndi:BPMNEdge id="Flow_1_di" bpmnElement="Flow_1"><di:waypoint x="136" y="118" /><di:waypoint x="200" y="118" />
+      </bpmndi:BPMNEdge>
+      <bpmndi:BPMNEdge id="Flow_2_di" bpmnElement="Flow_2"><di:waypoint x="300" y="118" /><di:waypoint x="360" y="118" />
+      </bpmndi:BPMNEdge>
+    </bpmndi:BPMNPlane>
+  </bpmndi:BPMNDiagram>
+</bpmn:definitions>
+"""
+
+
+@pytest.mark.skipif(not shutil.which("node"), reason="node missing")
+def test_camunda_modeler_linter_names_file_line_and_element_of_each_problem(tmp_path):
+    model = tmp_path / "kaputt.bpmn"
+    model.write_text(BROKEN_MODEL, encoding="utf-8")
+    result = subprocess.run(["node", str(BPMN_LINT), str(model)], capture_output=True, text=True, timeout=600)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert f"{model}:9: Pruefen: Fehler: unknown attribute <camunda:frobnicate> (Camunda-Import)" in lines
+    assert f"{model}:13: Ende: Fehler: Element is missing bpmndi (no-bpmndi)" in lines
+    assert lines[-1].startswith("bpmn-lint: 2 Fehler")
 
 
 def test_whole_library_deploys(zsa):

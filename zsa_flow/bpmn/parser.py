@@ -4,9 +4,12 @@ Extension points used (see SpiffWorkflow's BpmnParser docstring): OVERRIDE_PARSE
 BPMN tags to (parser, spec) pairs. We copy the Camunda mapping and replace a few entries; the base
 class is never mutated.
 """
+import os
 import re
 
+import SpiffWorkflow.bpmn.parser as _spiff_parser
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.parser.TaskParser import TaskParser
 from SpiffWorkflow.bpmn.specs.defaults import (
     BoundaryEvent,
@@ -185,9 +188,35 @@ class ZsaParser(CamundaParser):
     }
 
 
+BPMN_XSD = os.path.join(os.path.dirname(_spiff_parser.__file__), "schema", "BPMN20.xsd")
+
+
+class EngineParseError(Exception):
+    """The engine refuses a model: file, line, element id and message as plain values."""
+
+    def __init__(self, file_name, line_number, element_id, message):
+        super().__init__(message)
+        self.file_name, self.line_number, self.element_id, self.message = file_name, line_number, element_id, message
+
+
+def parse_process(files, process_id, subprocesses=True):
+    """Parse `(path, xml root)` pairs and return (spec, subprocess specs) of `process_id`.
+
+    Raises EngineParseError for what the engine rejects (other errors propagate)."""
+    parser = ZsaParser()
+    try:
+        for path, root in files:
+            parser.add_bpmn_xml(root, filename=path)
+        spec = parser.get_spec(process_id)
+        return spec, (parser.get_subprocess_specs(process_id) if subprocesses else {})
+    except ValidationException as exc:
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        raise EngineParseError(exc.file_name, exc.line_number, exc.id, message) from None
+
+
 def is_human(spec) -> bool:
     """A task a person completes (it gets a row in the task list)."""
     return getattr(spec, "human", None) is not None
 
 
-__all__ = ["ZsaParser", "is_human", "is_iso_literal", "TaskParser"]
+__all__ = ["BPMN_XSD", "EngineParseError", "ZsaParser", "is_human", "is_iso_literal", "parse_process", "TaskParser"]

@@ -2,14 +2,13 @@
 
 SpiffWorkflow's serializer embeds the whole process spec in every serialized workflow. A case's
 spec is fixed by its process version, so we store only the run state and hand the parsed spec
-back in when restoring. Format changes need a new FORMAT and a migration (see SpiffWorkflow's own
-serializer versioning).
+back in when restoring. The stored format and its migrations are zsa_flow/engine/state.py.
 """
-import json
 from copy import deepcopy
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.workflow import VERSION as SERIALIZER_VERSION
 from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.bpmn.serializer.config import DEFAULT_CONFIG
@@ -18,8 +17,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import DurationTimerEventD
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
 from .specs import ClockedDuration, ClockedTimeDate
-
-FORMAT = "zsa-state-1"
 
 
 class StateConverter(BpmnWorkflowConverter):
@@ -52,23 +49,18 @@ _CONFIG[ClockedDuration] = DEFAULT_CONFIG[DurationTimerEventDefinition]
 _REGISTRY = BpmnWorkflowSerializer.configure(_CONFIG)
 
 
-def dump_state(workflow) -> bytes:
-    """Serialize a workflow's run state (tasks, data, subprocesses) to compact JSON bytes."""
+def dump_dict(workflow) -> dict:
+    """A workflow's run state (tasks, data, subprocesses) as a JSON-compatible dict."""
     _REGISTRY._encoder_mode = False
-    dct = _REGISTRY.convert(workflow)
-    return json.dumps(dct, separators=(",", ":"), default=_json_default).encode()
+    return _REGISTRY.convert(workflow)
 
 
-def load_state(blob: bytes, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
-    """Rebuild a workflow from `dump_state` output and its (cached) parsed spec."""
-    dct = json.loads(blob)
+def restore_dict(dct, spec, subprocess_specs, script_engine) -> BpmnWorkflow:
+    """Rebuild a workflow from `dump_dict` output and its (cached) parsed spec."""
     dct["_specs"] = (spec, subprocess_specs)
     workflow = _REGISTRY.restore(dct)
     workflow._BpmnWorkflow__script_engine = script_engine
     return workflow
 
 
-def _json_default(value):
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+__all__ = ["SERIALIZER_VERSION", "dump_dict", "restore_dict"]

@@ -26,6 +26,7 @@ class Definition:
     spec: object
     subprocess_specs: dict
     script_engine: object
+    content_hash: str | None = None  # of the whole bundle (BPMN, DMN, forms) as deployed
     forms: dict = field(default_factory=dict)  # form id -> Form, as deployed with this version
     form_shas: dict = field(default_factory=dict)  # form id -> sha256 of its file
     start_form: str | None = None
@@ -65,12 +66,24 @@ def build_definition(row, contents: dict) -> Definition:
         spec=spec,
         subprocess_specs=subprocess_specs,
         script_engine=engine,
+        content_hash=row.get("content_hash"),
         forms=forms,
         form_shas=form_shas,
         start_form=row["start_form"],
         message_starts=list(row["message_starts"] or []),
         properties=dict(row["properties"] or {}),
     )
+
+
+def definition_from_bundle(info, bundle, definition_id=0, version=0) -> Definition:
+    """A runnable Definition straight from a library's files, without a database (deploy checks,
+    simulation, tests). `info`: the library's process info; `bundle`: its files."""
+    row = {"id": definition_id, "process_id": info.process_id, "version": version, "name": info.name,
+           "case_prefix": info.properties.get("zsa:case-prefix") or info.process_id[:4].upper(),
+           "files": [{"path": f.path, "kind": f.kind, "sha256": f.sha256} for f in bundle],
+           "start_form": info.start_form, "message_starts": info.message_starts, "properties": info.properties,
+           "content_hash": None}
+    return build_definition(row, {f.sha256: f.content for f in bundle})
 
 
 def make_script_engine():

@@ -1,113 +1,184 @@
-"""One engine run on one case: drive the workflow, record what happened, report its effects.
+"""One case on the engine: create or restore it, drive it, and report the effects as plain values.
 
-The runner knows nothing about the database. The service layer loads the workflow, calls one
-of the `CaseRun` operations and persists `run.effects` in the same transaction.
+The runner knows nothing about the database. Production (services/runs.py) restores a case, calls
+one operation and persists `run.effects`; replay restores nothing but re-creates the case and feeds
+the recorded inputs with the SINGLE_STEP strategy; the simulation keeps cases in memory on its own
+clock with the SIMULATION strategy. See docs/architecture.md, "Engine contract".
 """
 from copy import deepcopy
-from dataclasses import dataclass, field
+from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent
 from SpiffWorkflow.bpmn.specs.mixins.events.end_event import EndEvent
+from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.inclusive_gateway import InclusiveGateway
 from SpiffWorkflow.bpmn.specs.mixins.script_task import ScriptTask
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
+from ..bpmn import runtime
 from ..bpmn.parser import is_human
 from ..bpmn.specs import DecisionTask
+from ..clock import SystemClock
 from ..errors import Conflict, NotFound
+from . import state as stored_state
+from .effects import ClosedTask, Effects, SentMessage, TimerSet
 from .prune import prune_history
+from .strategies import RUN_TO_WAIT
+from .task_meta import opened_task
 
 RUNNING, COMPLETED, CANCELLED, INCIDENT = "running", "completed", "cancelled", "incident"
-
-
-@dataclass
-class Effects:
-    """What one run changed, for the service layer to persist."""
-
-    events: list = field(default_factory=list)  # dicts: type, element_id, element_name, data
-    outbox: list = field(default_factory=list)  # dicts: name, payload
-    incident: str | None = None
+_MAX_ROUNDS = 1000  # automatic steps per operation before we call it a loop without a wait state
 
 
 class CaseRun:
-    """Operations on one loaded workflow. Each leaves `effects` describing what happened."""
+    """One case's workflow with the operations a caller may apply. Each operation returns the
+    Effects collected since the last hand-over (its own, plus those of any `step()` before it);
+    `take_effects()` hands over what single steps collected."""
 
-    def __init__(self, workflow):
+    def __init__(self, workflow, definition, clock=None, strategy=RUN_TO_WAIT):
         self.workflow = workflow
+        self.definition = definition
+        self.clock = clock or SystemClock()
+        self.strategy = strategy
         self.effects = Effects()
         self._before = {}
-        # What the stored rows mirror before this run, so only differences are written.
-        self.open_before = {str(t.id): (t.task_spec.bpmn_id, t.task_spec.bpmn_name) for t in self.human_tasks()}
-        self.timers_before = {str(t.id): due for t, due in self.waiting_timers()}
+        self._queue = []  # SINGLE_STEP: the current pass of ready automatic tasks
+        self._completed_task = None  # the task a person just completed (closed as completed)
+        self.incident = None  # the message of the error that stopped the case, until a retry
+        self._open = self._open_tasks()
+        self._timers = self._timer_dues()
+
+    @classmethod
+    def new(cls, definition, clock=None, strategy=RUN_TO_WAIT):
+        """A new, not yet started case of a deployed version."""
+        workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=definition.script_engine)
+        return cls(workflow, definition, clock, strategy)
+
+    @classmethod
+    def restore(cls, definition, stored, clock=None, strategy=RUN_TO_WAIT):
+        """A case from its stored state (`engine.state.StoredState`), migrated if it is older."""
+        return cls(stored_state.load(stored, definition), definition, clock, strategy)
+
+    def stored_state(self):
+        """The case's state for storage (current format)."""
+        return stored_state.dump(self.workflow)
+
+    def take_effects(self) -> Effects:
+        """The effects collected so far; collecting starts afresh."""
+        effects, self.effects = self.effects, Effects()
+        return effects
 
     # -- operations -------------------------------------------------------------------------
 
     def start(self, data: dict, message: str | None = None):
         """Start the case: via its none start event, or by the message that starts it."""
-        if message is None:
-            self._cancel_message_starts()
-            for task in self.workflow.get_tasks(state=TaskState.READY):
-                task.data.update(deepcopy(data))
-            self._steps()
-        else:
-            self._open_start_events()
-            self._cancel_none_starts()
-            self._send_message(message, data)
+        with runtime.using_clock(self.clock):
+            if message is None:
+                self._cancel_message_starts()
+                for task in self.workflow.get_tasks(state=TaskState.READY):
+                    task.data.update(deepcopy(data))
+                self._advance()
+            else:
+                self._open_start_events()
+                self._cancel_none_starts()
+                self._send_message(message, data)
+        return self.take_effects()
 
     def complete_task(self, task_id, data: dict):
         """Complete a human task with validated form data and run on to the next wait state."""
-        task = self._ready_human_task(task_id)
-        task.data.update(deepcopy(data))
-        task.run()
-        self._record(task, "task_completed", {"data": data})
-        self._steps()
+        with runtime.using_clock(self.clock):
+            task = self._ready_human_task(task_id)
+            task.data.update(deepcopy(data))
+            task.run()
+            self._record(task, "task_completed", {"data": data})
+            self._completed_task = str(task.id)
+            self._advance()
+        return self.take_effects()
 
     def deliver_message(self, name: str, payload: dict):
         """Deliver a message to a waiting receive task or message catch event."""
-        self._send_message(name, payload)
+        with runtime.using_clock(self.clock):
+            self._send_message(name, payload)
+        return self.take_effects()
 
     def fire_due_timers(self):
         """Let every timer whose due time (engine clock) has passed fire, then run on."""
-        self._steps()
+        with runtime.using_clock(self.clock):
+            self._advance()
+        return self.take_effects()
 
     def retry(self, data: dict | None = None):
         """Put tasks in ERROR back to READY, optionally with corrected data, and run again."""
-        errored = self.workflow.get_tasks(state=TaskState.ERROR)
-        for task in errored:
-            if data:
-                task.data.update(deepcopy(data))
-            task._set_state(TaskState.READY)
-        self.effects.events.append({"type": "retried", "data": {"tasks": len(errored), "data": data or {}}})
-        self._steps()
+        with runtime.using_clock(self.clock):
+            errored = self.workflow.get_tasks(state=TaskState.ERROR)
+            for task in errored:
+                if data:
+                    task.data.update(deepcopy(data))
+                task._set_state(TaskState.READY)
+            self.incident = None
+            self.effects.events.append({"type": "retried", "data": {"tasks": len(errored), "data": data or {}}})
+            self._advance()
+        return self.take_effects()
+
+    def step(self) -> bool:
+        """SINGLE_STEP: run the next automatic step; False when the case waits or is in incident."""
+        with runtime.using_clock(self.clock):
+            if self.incident:
+                return False
+            task = self._next_automatic()
+            if task is None:
+                self._settle()
+                return False
+            try:
+                self._will_complete(task)
+                task.run()
+                self._did_complete(task)
+                if task.workflow is not self.workflow:  # a step inside a subprocess
+                    parent = self.workflow.get_task_from_id(task.workflow.parent_task_id)
+                    parent.task_spec._update(parent)
+            except Exception as exc:  # engine, DMN or model errors: the case goes into an incident
+                self._raise_incident(exc)
+            self._collect_messages()
+            self._settle()
+        return True
+
+    def run_to_wait(self):
+        """SINGLE_STEP: step until the case waits; returns the number of steps."""
+        count = 0
+        while self.step():
+            count += 1
+        return count
 
     # -- queries ------------------------------------------------------------------------------
 
     def state(self) -> str:
         """running | completed | incident."""
-        if self.effects.incident or self.workflow.get_next_task(state=TaskState.ERROR):
+        if self.incident or self.workflow.get_next_task(state=TaskState.ERROR):
             return INCIDENT
         return COMPLETED if self._really_completed() else RUNNING
 
-    def human_tasks(self):
-        """READY tasks a person must complete."""
-        return [t for t in self.workflow.get_tasks(state=TaskState.READY) if is_human(t.task_spec)]
+    def open_tasks(self):
+        """The human tasks ready now, with their metadata evaluated at the engine clock's now."""
+        with runtime.using_clock(self.clock):
+            now = self.clock.now()
+            return [opened_task(t, self.definition.form_shas, now) for t in self._human_tasks()]
 
     def waiting_timers(self):
-        """(task, due ISO string) for every timer event the case waits on."""
-        result = []
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
-            definition = getattr(task.task_spec, "event_definition", None)
-            # an event-based gateway waits with a MultipleEventDefinition holding its timer
-            inner = getattr(definition, "event_definitions", None) or []
-            if isinstance(definition, TimerEventDefinition) or any(isinstance(d, TimerEventDefinition) for d in inner):
-                due = task._get_internal_data("event_value")
-                if isinstance(due, str):
-                    result.append((task, due))
-        return result
+        """TimerSet for every timer the case waits on."""
+        return [TimerSet(tid, element, name, TimerEventDefinition.get_datetime(due))
+                for tid, (element, name, due) in self._timer_dues().items()]
+
+    def waiting_messages(self):
+        """Names of the messages the case waits for (receive tasks, catch events, event gateways)."""
+        names = []
+        for pending in self.workflow.waiting_events():
+            if pending.event_type == "MessageEventDefinition" or pending.event_type.endswith("MessageEventDefinition"):
+                names.append(pending.name)
+        return names
 
     def case_data(self) -> dict:
         """The data a person sees for the case: the latest data on the active path."""
@@ -121,32 +192,72 @@ class CaseRun:
             merged = dict(self.workflow.last_task.data)
         return merged
 
-    # -- internals ----------------------------------------------------------------------------
+    def active_elements(self):
+        """(active element ids, element ids in error) for the diagram."""
+        active, incident = set(), set()
+        states = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+        for task in self.workflow.get_tasks(state=states):
+            bpmn_id = getattr(task.task_spec, "bpmn_id", None)
+            if not bpmn_id:
+                continue
+            if task.state == TaskState.ERROR:
+                incident.add(bpmn_id)
+            elif task.state == TaskState.WAITING and isinstance(task.task_spec, CatchingEvent):
+                active.add(bpmn_id)
+            elif task.state in (TaskState.READY, TaskState.STARTED) and task.task_spec.manual:
+                active.add(bpmn_id)
+        return active, incident
 
-    def _really_completed(self) -> bool:
-        # SpiffWorkflow's is_completed() stops looking at depth 1000; we prune history so the
-        # tree stays shallow, and double-check that no unfinished task exists anywhere.
-        return not any(not t.has_state(TaskState.FINISHED_MASK) for t in self.workflow.tasks.values())
+    # -- internals: driving ---------------------------------------------------------------------
 
-    def _ready_human_task(self, task_id):
-        from uuid import UUID
+    def _advance(self):
+        if self.strategy.run_to_wait:
+            self._steps()
+        self._settle()
 
+    def _steps(self):
         try:
-            task = self.workflow.get_task_from_id(UUID(str(task_id)))
-        except Exception:
-            task = None
-        if task is None or not is_human(task.task_spec):
-            raise NotFound(f"Aufgabe {task_id} gibt es in diesem Vorgang nicht")
-        if task.state != TaskState.READY:
-            raise Conflict(f"Aufgabe '{task.task_spec.bpmn_name}' ist nicht mehr offen")
-        return task
+            # do_engine_steps refreshes timers only at its end; a timer that came due is READY
+            # then but not yet run, so go round until nothing automatic is left to do.
+            for _ in range(_MAX_ROUNDS):
+                self.workflow.refresh_timers()
+                self.workflow.do_engine_steps(will_complete_task=self._will_complete,
+                                              did_complete_task=self._did_complete)
+                if not any(not t.task_spec.manual for t in self.workflow.get_tasks(state=TaskState.READY)):
+                    break
+        except Exception as exc:  # engine, DMN or model errors: the case goes into an incident
+            self._raise_incident(exc)
+        self._collect_messages()
+        prune_history(self.workflow)
+
+    def _next_automatic(self):
+        """The next ready automatic task in do_engine_steps' order (pass by pass), or None."""
+        for _ in range(2):
+            while self._queue:
+                task = self._queue.pop(0)
+                if task.state == TaskState.READY and not task.task_spec.manual:
+                    return task
+            self._queue = self._ready_automatic()
+            if not self._queue:
+                self.workflow.refresh_timers()
+                self._queue = self._ready_automatic()
+            if not self._queue:
+                return None
+        return None
+
+    def _ready_automatic(self):
+        workflows = sorted(self.workflow.get_active_subprocesses(), key=lambda w: w.depth, reverse=True)
+        ready = []
+        for wf in [*workflows, self.workflow]:
+            ready.extend(t for t in wf.get_tasks(state=TaskState.READY) if not t.task_spec.manual)
+        return ready
 
     def _send_message(self, name, payload):
         event = BpmnEvent(MessageEventDefinition(name), payload=deepcopy(payload or {}))
         caught = self.workflow.event_manager.catch(event, internal=False)
         if caught == 0:
             raise Conflict(f"Der Vorgang wartet nicht auf die Nachricht '{name}'")
-        self._steps()
+        self._advance()
 
     def _open_start_events(self):
         # Run only the engine's own start scaffolding so the start events exist and wait;
@@ -172,25 +283,78 @@ class CaseRun:
                     type(getattr(spec, "event_definition", None)).__name__ == "NoneEventDefinition":
                 task.cancel()
 
-    def _steps(self):
+    def _ready_human_task(self, task_id):
         try:
-            # do_engine_steps refreshes timers only at its end; a timer that came due is READY
-            # then but not yet run, so go round until nothing automatic is left to do.
-            for _ in range(1000):
-                self.workflow.refresh_timers()
-                self.workflow.do_engine_steps(
-                    will_complete_task=self._will_complete, did_complete_task=self._did_complete
-                )
-                if not any(not t.task_spec.manual for t in self.workflow.get_tasks(state=TaskState.READY)):
-                    break
-        except Exception as exc:  # engine, DMN or model errors: the case goes into an incident
-            self._raise_incident(exc)
+            task = self.workflow.get_task_from_id(UUID(str(task_id)))
+        except Exception:
+            task = None
+        if task is None or not is_human(task.task_spec):
+            raise NotFound(f"Aufgabe {task_id} gibt es in diesem Vorgang nicht")
+        if task.state != TaskState.READY:
+            raise Conflict(f"Aufgabe '{task.task_spec.bpmn_name}' ist nicht mehr offen")
+        return task
+
+    def _really_completed(self) -> bool:
+        # SpiffWorkflow's is_completed() stops looking at depth 1000; we prune history so the
+        # tree stays shallow, and double-check that no unfinished task exists anywhere.
+        return not any(not t.has_state(TaskState.FINISHED_MASK) for t in self.workflow.tasks.values())
+
+    # -- internals: what changed ------------------------------------------------------------
+
+    def _human_tasks(self):
+        return [t for t in self.workflow.get_tasks(state=TaskState.READY) if is_human(t.task_spec)]
+
+    def _open_tasks(self):
+        return {str(t.id): (t.task_spec.bpmn_id, t.task_spec.bpmn_name) for t in self._human_tasks()}
+
+    def _timer_dues(self):
+        """timer task id -> (element id, name, due ISO string) for every timer the case waits on."""
+        result = {}
+        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            # an event-based gateway waits with a MultipleEventDefinition holding its timer
+            inner = getattr(definition, "event_definitions", None) or []
+            if isinstance(definition, TimerEventDefinition) or any(isinstance(d, TimerEventDefinition) for d in inner):
+                due = task._get_internal_data("event_value")
+                if isinstance(due, str):
+                    result[str(task.id)] = (task.task_spec.bpmn_id, task.task_spec.bpmn_name, due)
+        return result
+
+    def _settle(self):
+        """Turn the difference of open tasks and timers since the last settle into effects."""
+        completed, self._completed_task = self._completed_task, None
+        now_open = self._open_tasks()
+        for task_id, (element_id, name) in self._open.items():
+            if task_id in now_open:
+                continue
+            self.effects.tasks_closed.append(ClosedTask(task_id, element_id, name, completed=task_id == completed))
+            if task_id != completed:
+                self.effects.events.append({"type": "task_cancelled", "element_id": element_id,
+                                            "element_name": name, "data": {"task_id": task_id}})
+        now = self.clock.now()
+        for task in self._human_tasks():
+            if str(task.id) in self._open:
+                continue
+            opened = opened_task(task, self.definition.form_shas, now)
+            self.effects.tasks_opened.append(opened)
+            self.effects.events.append({
+                "type": "task_created", "element_id": opened.element_id, "element_name": opened.name,
+                "data": {"task_id": opened.task_id, "candidate_groups": opened.candidate_groups,
+                         "assignee": opened.assignee, "due": opened.due_at.isoformat() if opened.due_at else None}})
+        self._open = now_open
+        timers = self._timer_dues()
+        for timer_id, (_element, _name, due) in self._timers.items():
+            if timers.get(timer_id, (None, None, None))[2] != due:
+                self.effects.timers_cleared.append(timer_id)
+        for timer_id, (element_id, name, due) in timers.items():
+            if self._timers.get(timer_id, (None, None, None))[2] != due:
+                self.effects.timers_set.append(TimerSet(timer_id, element_id, name,
+                                                        TimerEventDefinition.get_datetime(due)))
+        self._timers = timers
+
+    def _collect_messages(self):
         for event in self.workflow.get_events():
-            self.effects.outbox.append({"name": event.event_definition.name, "payload": event.payload})
-            self.effects.events.append(
-                {"type": "message_sent", "element_id": None, "data": {"message": event.event_definition.name}}
-            )
-        prune_history(self.workflow)
+            self.effects.messages.append(SentMessage(event.event_definition.name, event.payload))
 
     def _raise_incident(self, exc):
         task = getattr(exc, "task", None)
@@ -199,46 +363,57 @@ class CaseRun:
         notes = getattr(exc, "__notes__", None) or []
         if notes:
             message += " (" + "; ".join(str(n) for n in notes) + ")"
-        self.effects.incident = message
-        self.effects.events.append(
-            {
-                "type": "incident_raised",
-                "element_id": getattr(task.task_spec, "bpmn_id", None) if task is not None else None,
-                "element_name": getattr(task.task_spec, "bpmn_name", None) if task is not None else None,
-                "data": {"message": message},
-            }
-        )
+        self.incident = self.effects.incident = message
+        self.effects.events.append({
+            "type": "incident_raised",
+            "element_id": getattr(task.task_spec, "bpmn_id", None) if task is not None else None,
+            "element_name": getattr(task.task_spec, "bpmn_name", None) if task is not None else None,
+            "data": {"message": message},
+        })
 
     def _will_complete(self, task):
-        if isinstance(task.task_spec, ScriptTask):
+        if self.strategy.record_data_changes and isinstance(task.task_spec, ScriptTask):
             self._before[task.id] = deepcopy(task.data)
 
     def _did_complete(self, task):
         spec = task.task_spec
         if isinstance(spec, ScriptTask):
-            before = self._before.pop(task.id, {})
-            changed = {k: v for k, v in task.data.items() if k not in before or before[k] != v}
+            changed = {}
+            if self.strategy.record_data_changes:
+                before = self._before.pop(task.id, {})
+                changed = {k: v for k, v in task.data.items() if k not in before or before[k] != v}
             self._record(task, "script_executed", {"changed": changed})
         elif isinstance(spec, DecisionTask):
             self._record(task, "decision_evaluated", task.internal_data.pop("zsa_decision", {}))
         elif isinstance(spec, (ExclusiveGateway, InclusiveGateway)):
-            taken = [_element_of(c) for c in task.children
-                     if c.has_state(TaskState.DEFINITE_MASK | TaskState.FINISHED_MASK) and not c.has_state(TaskState.CANCELLED)]
-            self._record(task, "gateway_taken", {"to": taken})
+            if len(spec.outputs) > 1:
+                taken = [_element_of(c) for c in task.children
+                         if c.has_state(TaskState.DEFINITE_MASK | TaskState.FINISHED_MASK)
+                         and not c.has_state(TaskState.CANCELLED)]
+                self._record(task, "gateway_taken", {"to": taken})
+            else:  # a merge decides nothing
+                self._record(task, "gateway_passed", {})
         elif isinstance(spec, CatchingEvent):
-            definition = spec.event_definition
-            for seen in task.internal_data.get("seen_events", []):  # event-based gateway
-                if isinstance(seen.event_definition, TimerEventDefinition):
-                    self._record(task, "timer_fired", {"due": task._get_internal_data("event_value")})
-                else:
-                    self._record(task, "message_received", {"message": seen.event_definition.name,
-                                                            "payload": seen.payload})
-            if isinstance(definition, TimerEventDefinition):
-                self._record(task, "timer_fired", {"due": task._get_internal_data("event_value")})
-            elif isinstance(definition, MessageEventDefinition):
-                self._record(task, "message_received", {"message": definition.name, "payload": task.internal_data.get(definition.name)})
+            self._record_caught(task, spec)
+        if isinstance(spec, ThrowingEvent) and isinstance(getattr(spec, "event_definition", None),
+                                                          MessageEventDefinition):
+            self._record(task, "message_sent", {"message": spec.event_definition.name})
         if isinstance(spec, EndEvent) and spec.bpmn_id:
             self._record(task, "end_event", {})
+
+    def _record_caught(self, task, spec):
+        definition = spec.event_definition
+        for seen in task.internal_data.get("seen_events", []):  # event-based gateway
+            if isinstance(seen.event_definition, TimerEventDefinition):
+                self._record(task, "timer_fired", {"due": task._get_internal_data("event_value")})
+            else:
+                self._record(task, "message_received", {"message": seen.event_definition.name,
+                                                        "payload": seen.payload})
+        if isinstance(definition, TimerEventDefinition):
+            self._record(task, "timer_fired", {"due": task._get_internal_data("event_value")})
+        elif isinstance(definition, MessageEventDefinition):
+            self._record(task, "message_received", {"message": definition.name,
+                                                    "payload": task.internal_data.get(definition.name)})
 
     def _record(self, task, type_, data):
         spec = task.task_spec

@@ -1,5 +1,4 @@
 """Structural checks of one BPMN file: BPMN 2.0 XSD, diagram coverage, modelling warnings."""
-import os
 import threading
 from collections import Counter
 
@@ -27,10 +26,9 @@ def bpmn_schema() -> etree.XMLSchema:
     global _schema
     with _schema_lock:
         if _schema is None:
-            import SpiffWorkflow.bpmn.parser as spiff_parser
+            from ..bpmn.parser import BPMN_XSD
 
-            path = os.path.join(os.path.dirname(spiff_parser.__file__), "schema", "BPMN20.xsd")
-            _schema = etree.XMLSchema(etree.parse(path))
+            _schema = etree.XMLSchema(etree.parse(BPMN_XSD))
         return _schema
 
 

@@ -1,7 +1,6 @@
 """Library-wide checks: ids are unique, references resolve, and the engine parses every process."""
 from dataclasses import dataclass, field
 
-from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from ..bpmn.parser import form_ref_from_key
 from ..errors import ModelError
@@ -153,7 +152,7 @@ def _local_refs(report, node, ids):
 
 def check_engine(index: LibraryIndex, problems: list):
     """Parse every executable process with its bundle the way deployment does (ZsaParser)."""
-    from ..bpmn.parser import ZsaParser
+    from ..bpmn.parser import EngineParseError, parse_process
 
     broken = {p.file for p in problems if p.is_error}
     for pid, info in sorted(index.library.processes.items()):
@@ -164,14 +163,9 @@ def check_engine(index: LibraryIndex, problems: list):
             complete = True
         except ModelError:  # a missing reference, reported by check_references
             bundle, complete = [info.file], False
-        parser = ZsaParser()
         try:
-            for f in bundle:
-                parser.add_bpmn_xml(parse_xml(f.content, f.path).getroot(), filename=f.path)
-            parser.get_spec(pid)
-            if complete:
-                parser.get_subprocess_specs(pid)
-        except ValidationException as exc:
+            parse_process([(f.path, parse_xml(f.content, f.path).getroot()) for f in bundle], pid, complete)
+        except EngineParseError as exc:
             problems.append(_from_validation(exc, index, info.file.path))
         except ModelError as exc:
             problems.append(from_model_error(exc, info.file.path))
@@ -184,11 +178,10 @@ def check_engine(index: LibraryIndex, problems: list):
 
 def _from_validation(exc, index, default_path):
     path = exc.file_name if exc.file_name in index.bpmn else default_path
-    element_id = exc.id or NO_ELEMENT
+    element_id = exc.element_id or NO_ELEMENT
     line = exc.line_number if isinstance(exc.line_number, int) and exc.line_number else _line_of_id(
         index, path, element_id)
-    message = " ".join(str(exc).split()) or type(exc).__name__
-    return Problem(path, line, element_id, f"SpiffWorkflow: {message}")
+    return Problem(path, line, element_id, f"SpiffWorkflow: {exc.message}")
 
 
 def _line_of_id(index, path, element_id):

@@ -65,16 +65,11 @@ def _deploy_form(uow, form_id_, f, now):
 
 def _validate(platform, library):
     """Refuse to deploy what cannot run: every executable process must parse with its bundle."""
-    from ..engine.definitions import build_definition
+    from ..engine.definitions import definition_from_bundle
 
     for pid, info in library.processes.items():
-        if not info.executable:
-            continue
-        bundle = library.bundle(pid)
-        row = {"id": 0, "process_id": pid, "version": 0, "name": info.name, "case_prefix": "X",
-               "files": [{"path": f.path, "kind": f.kind, "sha256": f.sha256} for f in bundle],
-               "start_form": info.start_form, "message_starts": info.message_starts, "properties": info.properties}
-        build_definition(row, {f.sha256: f.content for f in bundle})
+        if info.executable:
+            definition_from_bundle(info, library.bundle(pid))
     if not any(i.executable for i in library.processes.values()):
         raise ModelError("Keine ausführbaren Prozesse gefunden (isExecutable=\"true\")")
 

@@ -2,6 +2,13 @@
 
 The chain head (last seq and hash) sits on the case row, so appending needs no lookup and two
 writers appending to the same case cannot both succeed (optimistic check on `last_seq`).
+
+Chain versions (stored per row in `chain_version`, so old chains keep verifying):
+- 1 (zsa-flow 0.1): sha256 over [prev_hash, case number, seq, type, element_id, actor, at, data].
+- 2: sha256 over ["zsa-chain-2", prev_hash, case number, seq, type, element_id, element_name, actor,
+  at, definition_hash, data] — every stored column of the row (the row id and case id are
+  storage keys; the case number stands for the case) plus the content hash of the process
+  version in force when the event was written.
 """
 import hashlib
 import json
@@ -12,6 +19,7 @@ from ..errors import Conflict
 from ..storage.tables import event, vorgang
 
 GENESIS = "0" * 64
+CHAIN_VERSION = 2
 
 _ADVANCE_HEAD = (
     update(vorgang)
@@ -25,28 +33,50 @@ def canonical(value) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
-def event_hash(prev_hash, case_number, seq, type_, element_id, actor, at_iso, data) -> str:
-    """The hash of one history row, chained to the previous row of the same case."""
-    body = canonical([prev_hash, case_number, seq, type_, element_id, actor, at_iso, data])
-    return hashlib.sha256(body.encode()).hexdigest()
+def event_hash(version, prev_hash, case_number, row) -> str:
+    """The hash of one history row (`row`: the event's stored columns), chained to its predecessor."""
+    if version == 1:
+        body = [prev_hash, case_number, row["seq"], row["type"], row["element_id"], row["actor"], row["at"],
+                row["data"]]
+    elif version == 2:
+        body = ["zsa-chain-2", prev_hash, case_number, row["seq"], row["type"], row["element_id"],
+                row["element_name"], row["actor"], row["at"], row["definition_hash"], row["data"]]
+    else:
+        raise ValueError(f"unknown chain version {version}")
+    return hashlib.sha256(canonical(body).encode()).hexdigest()
 
 
 def chain(case_row, events, actor, at):
-    """Event rows chained after the case's head; returns (rows, new_seq, new_hash)."""
+    """Event rows chained after the case's head; returns (rows, new_seq, new_hash).
+
+    `case_row` carries `definition_hash`, the content hash of the process version in force."""
     seq, prev = case_row["last_seq"], case_row["last_hash"]
     rows, at_iso = [], at.isoformat()
     for item in events:
         seq += 1
-        data = json.loads(canonical(item.get("data") or {}))
-        who = item.get("actor") or actor
-        digest = event_hash(prev, case_row["number"], seq, item["type"], item.get("element_id"), who, at_iso, data)
-        rows.append({
-            "case_id": case_row["id"], "seq": seq, "type": item["type"], "element_id": item.get("element_id"),
-            "element_name": item.get("element_name"), "actor": who, "at": at, "data": data,
-            "prev_hash": prev, "hash": digest,
-        })
+        row = {"seq": seq, "type": item["type"], "element_id": item.get("element_id"),
+               "element_name": item.get("element_name"), "actor": item.get("actor") or actor, "at": at_iso,
+               "definition_hash": case_row["definition_hash"], "data": json.loads(canonical(item.get("data") or {}))}
+        digest = event_hash(CHAIN_VERSION, prev, case_row["number"], row)
+        rows.append(dict(row, case_id=case_row["id"], at=at, prev_hash=prev, hash=digest,
+                         chain_version=CHAIN_VERSION))
         prev = digest
     return rows, seq, prev
+
+
+def verify_rows(case_number, rows):
+    """Recompute a case's chain from its stored rows (oldest first, `at` as ISO text);
+    return (position, problem) findings — empty when the chain is intact."""
+    findings, prev, expected_seq = [], GENESIS, 1
+    for row in rows:
+        if row["seq"] != expected_seq:
+            findings.append((row["seq"], f"Lücke oder Umstellung: Position {expected_seq} erwartet"))
+        if row["prev_hash"] != prev:
+            findings.append((row["seq"], "Verkettung unterbrochen (prev_hash passt nicht zum Vorgänger)"))
+        if event_hash(row["chain_version"], row["prev_hash"], case_number, row) != row["hash"]:
+            findings.append((row["seq"], "Inhalt geändert (Hash stimmt nicht)"))
+        prev, expected_seq = row["hash"], row["seq"] + 1
+    return findings
 
 
 def insert_events(uow, rows):

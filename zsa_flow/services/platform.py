@@ -5,7 +5,7 @@ from ..engine.definitions import DefinitionCache, build_definition
 from ..storage.db import make_engine
 from ..storage.migrate import ensure_migrated
 from ..storage.uow import UnitOfWork
-from . import cases, deployments, inbox, queries, tasks
+from . import cases, deployments, inbox, queries, tasks, timers
 
 
 class Platform:
@@ -61,7 +61,7 @@ class Platform:
         return cases.deliver_message(self, number, name, data, **kwargs)
 
     def tick(self):
-        return cases.tick(self)
+        return timers.tick(self)
 
     def retry(self, number, actor="system", data=None):
         return cases.retry(self, number, actor, data)

@@ -172,4 +172,5 @@ def list_events(platform, number):
         return [{
             "seq": e.seq, "type": e.type, "element_id": e.element_id, "element_name": e.element_name,
             "actor": e.actor, "at": _iso(e.at), "data": e.data, "hash": e.hash, "prev_hash": e.prev_hash,
+            "chain_version": e.chain_version, "definition_hash": e.definition_hash,
         } for e in uow.execute(select(event).where(event.c.case_id == row["id"]).order_by(event.c.seq))]

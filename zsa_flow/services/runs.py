@@ -6,20 +6,20 @@ and only what changed is written (the rows mirror the workflow state before the 
 import json
 from datetime import datetime
 
-from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from ..bpmn import runtime
-from ..bpmn.serializer import FORMAT, dump_state, load_state
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
+from ..engine.state import StoredState
 from ..errors import Conflict, NotFound
-from ..storage.tables import human_task, outbox, task_candidate, timer, vorgang, workflow_state
+from ..storage.tables import human_task, outbox, process_definition, task_candidate, timer, vorgang, workflow_state
 from .history import chain, insert_events
-from .task_meta import task_row_values
 
-_CASE_BY_ID = select(vorgang).where(vorgang.c.id == bindparam("b_id"))
-_CASE_BY_NUMBER = select(vorgang).where(vorgang.c.number == bindparam("b_number"))
-_STATE = select(workflow_state.c.state).where(workflow_state.c.case_id == bindparam("b_id"))
+# The case row carries the content hash of the process version in force: every event hashes it.
+_CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
+    process_definition, process_definition.c.id == vorgang.c.definition_id)
+_CASE_BY_ID = _CASE.where(vorgang.c.id == bindparam("b_id"))
+_CASE_BY_NUMBER = _CASE.where(vorgang.c.number == bindparam("b_number"))
+_STATE = select(workflow_state.c.format, workflow_state.c.state).where(workflow_state.c.case_id == bindparam("b_id"))
 _SAVE_CASE = (
     update(vorgang)
     .where(vorgang.c.id == bindparam("b_id"), vorgang.c.lock_version == bindparam("b_version"),
@@ -51,18 +51,18 @@ def open_run(platform, uow, case_row):
     """A CaseRun on the case's workflow (from the in-process cache when it is current)."""
     definition = platform.definition(uow, case_row["definition_id"])
     workflow = platform.workflows.take(case_row["id"], case_row["lock_version"])
-    if workflow is None:
-        blob = uow.execute(_STATE, {"b_id": case_row["id"]}).scalar_one()
-        workflow = load_state(blob, definition.spec, definition.subprocess_specs, definition.script_engine)
-    return CaseRun(workflow), definition
+    if workflow is not None:
+        return CaseRun(workflow, definition, platform.clock), definition
+    row = uow.execute(_STATE, {"b_id": case_row["id"]}).one()
+    return CaseRun.restore(definition, StoredState(row.format, row.state), platform.clock), definition
 
 
-def save_run(platform, uow, case_row, definition, run: CaseRun, actor, now, events_before=(), completed=None):
-    """Persist the run: case row (optimistic lock), state, open tasks, timers, history, outbox."""
+def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, now, events_before=(),
+             completed=None):
+    """Persist an operation's effects: case row (optimistic lock), state, tasks, timers, history, outbox."""
     state = run.state()
     data = run.case_data()  # task data is JSON by construction (the script engine enforces it)
-    new_tasks, closed, task_events = _task_changes(run, definition, now, completed)
-    events = list(events_before) + run.effects.events + task_events
+    events = list(events_before) + effects.events
     if state == COMPLETED and case_row["state"] != COMPLETED:
         events.append({"type": "case_completed", "data": {}})
     if state != INCIDENT and case_row["state"] == INCIDENT:
@@ -73,7 +73,7 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, actor, now, even
     title = case_row["title"] or case_title(definition, data)
     result = uow.execute(_SAVE_CASE, {
         "b_id": case_row["id"], "b_version": case_row["lock_version"], "b_seq": case_row["last_seq"],
-        "state": state, "data": data, "incident": run.effects.incident if state == INCIDENT else None,
+        "state": state, "data": data, "incident": (run.incident or case_row["incident"]) if state == INCIDENT else None,
         "new_version": new_version, "now": now,
         "ended_at": case_row["ended_at"] or (now if state == COMPLETED else None),
         "title": title, "new_seq": new_seq, "new_hash": new_hash,
@@ -81,22 +81,15 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, actor, now, even
     if result.rowcount != 1:
         raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden.")
 
-    uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": dump_state(run.workflow), "format": FORMAT})
-    if closed:
-        uow.execute(_CLOSE_TASK, closed)
-    if new_tasks:
-        candidates = [c for t in new_tasks for c in t.pop("_candidates")]
-        uow.execute(insert(human_task), [dict(t, case_id=case_row["id"], case_number=case_row["number"],
-                                              process_id=case_row["process_id"], kommune=case_row["kommune"],
-                                              state="open", created_at=now) for t in new_tasks])
-        if candidates:
-            uow.execute(insert(task_candidate), candidates)
-    _timer_changes(uow, case_row, run)
+    stored = run.stored_state()
+    uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
+    _save_tasks(uow, case_row, effects, now, completed)
+    _save_timers(uow, case_row, effects)
     insert_events(uow, rows)
-    if run.effects.outbox:
+    if effects.messages:
         uow.execute(insert(outbox), [{"case_id": case_row["id"], "name": m["name"],
                                       "payload": _jsonable(m["payload"]), "created_at": now}
-                                     for m in run.effects.outbox])
+                                     for m in effects.outbox])
     workflow = run.workflow
     uow.after_commit.append(lambda: platform.workflows.put(case_row["id"], new_version, workflow))
     return state
@@ -110,50 +103,36 @@ def case_title(definition, data):
     return " ".join(parts)[:300] or None
 
 
-def _task_changes(run, definition, now, completed):
-    """(new task rows, close parameters, events) from the READY human tasks before and after."""
-    ready = {str(t.id): t for t in run.human_tasks()}
-    closed, events, new = [], [], []
-    for task_id, (bpmn_id, name) in run.open_before.items():
-        if task_id in ready:
-            continue
-        if completed and task_id == completed["task_id"]:
-            closed.append({"b_id": task_id, "state": "completed", "completed_at": now, "completed_by": completed["user"]})
-        else:
-            closed.append({"b_id": task_id, "state": "cancelled", "completed_at": now, "completed_by": None})
-            events.append({"type": "task_cancelled", "element_id": bpmn_id, "element_name": name,
-                           "data": {"task_id": task_id}})
-    with runtime.using_clock(_FixedClock(now)):
-        for task_id, task in ready.items():
-            if task_id in run.open_before:
-                continue
-            values = task_row_values(task, definition, now)
-            values["_candidates"] = [dict(c, task_id=task_id) for c in values["_candidates"]]
-            new.append(dict(values, id=task_id))
-            events.append({"type": "task_created", "element_id": task.task_spec.bpmn_id,
-                           "element_name": task.task_spec.bpmn_name,
-                           "data": {"task_id": task_id, "candidate_groups": values["candidate_groups"],
-                                    "assignee": values["assignee"], "due": _iso(values["due_at"])}})
-    return new, closed, events
+def _save_tasks(uow, case_row, effects, now, completed):
+    """Close the task rows of closed tasks and insert rows (with candidates) for opened ones."""
+    user = completed["user"] if completed else None
+    closed = [{"b_id": t.task_id, "state": "completed" if t.completed else "cancelled", "completed_at": now,
+               "completed_by": user if t.completed else None} for t in effects.tasks_closed]
+    if closed:
+        uow.execute(_CLOSE_TASK, closed)
+    if not effects.tasks_opened:
+        return
+    uow.execute(insert(human_task), [{
+        "id": t.task_id, "case_id": case_row["id"], "case_number": case_row["number"],
+        "process_id": case_row["process_id"], "kommune": case_row["kommune"], "state": "open", "created_at": now,
+        "task_def": t.element_id, "name": t.name, "candidate_groups": t.candidate_groups,
+        "candidate_users": t.candidate_users, "assignee": t.assignee, "form_ref": t.form_ref,
+        "form_sha256": t.form_sha256, "priority": t.priority, "due_at": t.due_at, "follow_up_at": t.follow_up_at,
+    } for t in effects.tasks_opened])
+    candidates = [{"task_id": t.task_id, "kind": kind, "value": value}
+                  for t in effects.tasks_opened
+                  for kind, values in (("group", t.candidate_groups), ("user", t.candidate_users))
+                  for value in dict.fromkeys(values)]
+    if candidates:
+        uow.execute(insert(task_candidate), candidates)
 
 
-def _timer_changes(uow, case_row, run):
-    after = {str(t.id): (t.task_spec.bpmn_id, due) for t, due in run.waiting_timers()}
-    gone = [{"b_id": tid} for tid, due in run.timers_before.items() if tid not in after or after[tid][1] != due]
-    if gone:
-        uow.execute(_DROP_TIMER, gone)
-    added = [{"id": tid, "case_id": case_row["id"], "element_id": element, "due_at": TimerEventDefinition.get_datetime(due)}
-             for tid, (element, due) in after.items() if run.timers_before.get(tid) != due]
-    if added:
-        uow.execute(insert(timer), added)
-
-
-class _FixedClock:
-    def __init__(self, now):
-        self._now = now
-
-    def now(self):
-        return self._now
+def _save_timers(uow, case_row, effects):
+    if effects.timers_cleared:
+        uow.execute(_DROP_TIMER, [{"b_id": tid} for tid in effects.timers_cleared])
+    if effects.timers_set:
+        uow.execute(insert(timer), [{"id": t.timer_id, "case_id": case_row["id"], "element_id": t.element_id,
+                                     "due_at": t.due_at} for t in effects.timers_set])
 
 
 def _iso(value):

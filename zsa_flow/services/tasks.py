@@ -8,7 +8,6 @@ from collections.abc import Mapping
 
 from sqlalchemy import bindparam, select, update
 
-from ..bpmn import runtime
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..forms import parse_form
 from ..forms.messages import UNKNOWN
@@ -156,9 +155,9 @@ def complete(platform, task_id, data, user, *, from_html=False, require_claim=Fa
             if form_fields_only:
                 refuse_unexpected(data, set())  # its form is no longer deployed: take nothing
             clean = dict(data or {})
-        with runtime.using_clock(platform.clock):
-            run.complete_task(row["id"], clean)
+        effects = run.complete_task(row["id"], clean)
         completed = {"task_id": row["id"], "user": user}
-        state = save_run(platform, uow, case_row, definition, run, user, platform.clock.now(), completed=completed)
+        state = save_run(platform, uow, case_row, definition, run, effects, user, platform.clock.now(),
+                         completed=completed)
         uow.commit()
     return state

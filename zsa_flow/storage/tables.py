@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Table,
     Text,
@@ -201,6 +202,8 @@ event = Table(
     Column("data", JSON, nullable=False, default=dict),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    Column("chain_version", SmallInteger, nullable=False, server_default="1"),
+    Column("definition_hash", String(64)),  # content hash of the process version in force
     UniqueConstraint("case_id", "seq", name="uq_event_case_seq"),
 )
 

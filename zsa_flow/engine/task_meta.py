@@ -1,33 +1,33 @@
-"""Turn a READY human task and its Camunda metadata into task-list row values."""
+"""Evaluate a READY human task's Camunda metadata: candidates, assignee, due/follow-up, priority, form."""
 from datetime import datetime, time, timezone
 
+from SpiffWorkflow.bpmn.specs.defaults import ManualTask
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
 from ..bpmn.parser import is_iso_literal
+from .effects import OpenedTask
 
 DEFAULT_PRIORITY = 50
 
 
-def task_row_values(task, definition, now):
-    """Values for a human_task row: candidates, assignee, due/follow-up, priority, form."""
+def opened_task(task, form_shas, now) -> OpenedTask:
+    """The task as the task list needs it, its expressions evaluated at `now` (engine clock)."""
     meta = task.task_spec.human
-    groups = list(meta.candidate_groups)
-    users = list(meta.candidate_users)
     form_ref = meta.form_ref
-    return {
-        "task_def": task.task_spec.bpmn_id,
-        "name": task.task_spec.bpmn_name or task.task_spec.bpmn_id,
-        "candidate_groups": groups,
-        "candidate_users": users,
-        "assignee": _evaluate_text(task, meta.assignee) if meta.assignee else None,
-        "form_ref": form_ref,
-        "form_sha256": definition.form_shas.get(form_ref) if form_ref else None,
-        "priority": _priority(task, meta.priority),
-        "due_at": _safe_date(task, meta.due_date, now),
-        "follow_up_at": _safe_date(task, meta.follow_up_date, now),
-        "_candidates": [{"kind": "group", "value": g} for g in dict.fromkeys(groups)]
-        + [{"kind": "user", "value": u} for u in dict.fromkeys(users)],
-    }
+    return OpenedTask(
+        task_id=str(task.id),
+        element_id=task.task_spec.bpmn_id,
+        name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+        candidate_groups=list(meta.candidate_groups),
+        candidate_users=list(meta.candidate_users),
+        assignee=_evaluate_text(task, meta.assignee) if meta.assignee else None,
+        form_ref=form_ref,
+        form_sha256=form_shas.get(form_ref) if form_ref else None,
+        priority=_priority(task, meta.priority),
+        due_at=_safe_date(task, meta.due_date, now),
+        follow_up_at=_safe_date(task, meta.follow_up_date, now),
+        manual=isinstance(task.task_spec, ManualTask),
+    )
 
 
 def _safe_date(task, text, now):
