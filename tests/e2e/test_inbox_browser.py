@@ -168,7 +168,8 @@ def test_form_less_manual_task_leaves_no_control_fields_in_the_record(server, br
 
     users.add_account(zsa, "bea", "Bea Bürgerbüro", ["kommune"], groups=["buergerbuero"], kommunen=[MAGDEBURG],
                       password=PASSWORD)
-    number = zsa.start_case("hundehaltung_asis_magdeburg", MAGDEBURG, dict(AS_IS_APPLICATION), actor="bea")
+    number = zsa.start_case("hundehaltung_asis_magdeburg", MAGDEBURG, dict(AS_IS_APPLICATION), actor="bea",
+                            as_is_variant=True)
     task = zsa.tasks(case=number)[0]
     assert task["form"] is None and task["candidate_groups"] == ["buergerbuero"]
     data_before = zsa.case(number)["data"]

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from webauth import add_user, api_post, login, make_app
-from zsa_flow.errors import Conflict, Forbidden, ValidationFailed
+from zsa_flow.errors import ZsaError, Conflict, Forbidden, ValidationFailed
 from zsa_flow.services import actions, users
 from zsa_flow.services.actions import UnknownActor
 
@@ -26,7 +26,8 @@ def lib(zsa, tmp_path):
         .replace('processRef="antrag"', 'processRef="antrag_asis"')
         .replace('value="TEST"', 'value="ASIS"')
         .replace('<camunda:property name="zsa:service" value="test" />',
-                 '<camunda:property name="zsa:service" value="test" /><camunda:property name="zsa:variant" value="as-is" />'))
+                 '<camunda:property name="zsa:service" value="test" /><camunda:property name="zsa:variant" value="as-is" />'
+                 f'<camunda:property name="zsa:kommune" value="{MD}" />'))
     zsa.deploy([str(root)])
     add_user(zsa, "anna", ["zsa-sachbearbeitung"], ["zsa-team"], [MD])
     add_user(zsa, "mia", ["kommune"], ["ordnungsamt"], [MD])
@@ -104,14 +105,16 @@ def test_unknown_and_disabled_actors_are_refused(lib):
     assert [c["number"] for c in lib.cases()] == [number]
 
 
-def test_as_is_variants_are_not_started_as_cases(lib):
-    with pytest.raises(ValidationFailed, match="Ist-Ablauf"):
+def test_as_is_variants_start_only_when_asked_for_explicitly(lib):
+    with pytest.raises(ZsaError, match="Ist-Variante") as refused:
         actions.start_case(lib, "anna", "antrag_asis", MD, {"antragsteller_name": "Erika"})
+    assert refused.value.status == 409
     client = make_app(lib).test_client()
     login(client, "anna")
     response = api_post(client, "/api/v1/cases", {"process": "antrag_asis", "kommune": MD, "data": {}})
-    assert response.status_code == 422 and not lib.cases()
-    assert lib.start_case("antrag_asis", MD, {"antragsteller_name": "Sim"}).startswith("ASIS-")  # simulation
+    assert response.status_code == 409 and response.json["error"] == "as_is_variant" and not lib.cases()
+    number = actions.start_case(lib, "anna", "antrag_asis", MD, {"antragsteller_name": "Erika"}, as_is_variant=True)
+    assert number.startswith("ASIS-")
 
 
 def test_notes_through_the_api(lib):
