@@ -131,6 +131,7 @@ def test_diff_versions_and_deployment_record_from_the_cli(cli, zsa, test_library
 
     from zsa_flow.storage.tables import deployment
 
+    users.add_account(zsa, "pia", "Pia", ["prozessverantwortung"], kommunen=["15003000"], password="Pia-Passwort-2026")
     cli("deploy", *test_library, "--user", "pia")
     changed = tmp_path / "antrag.bpmn"
     changed.write_text((Path(test_library[0]) / "antrag.bpmn").read_text(encoding="utf-8")
