@@ -16,6 +16,7 @@ from sqlalchemy import select
 from ..clock import FakeClock
 from ..engine.definitions import build_definition
 from ..engine.diagram import DONE_EVENTS, start_events
+from ..engine.prune import prune_history
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..engine.strategies import SINGLE_STEP
 from ..errors import ZsaError
@@ -147,10 +148,12 @@ class Replay:
         except ZsaError as exc:
             raise Divergence(f"Eingabe '{rc.label(recorded['type'])}' nicht möglich: {exc.message}") from None
         while self.run.step():
+            prune_history(self.run.workflow)  # harmless: only finished, linear history goes
             snap = self._snapshot()
             generated.extend((e, snap) for e in self.run.take_effects().events)
         snap = self._snapshot()
         generated.extend((e, snap) for e in self.run.take_effects().events)
+        prune_history(self.run.workflow)  # as production does after every operation
         self._match(generated)
 
     def _match(self, generated):

@@ -104,9 +104,10 @@ def compare(recorded, replayed, task_ids) -> str | None:
         if recorded["type"] == "task_created":
             task_ids[recorded_id] = replayed_id
         elif task_ids.get(recorded_id) != replayed_id:
-            return "eine andere Aufgabe entfällt als aufgezeichnet"
+            return f"Aufgabe entfallen '{recorded.get('element_name')}': eine andere Aufgabe entfällt als aufgezeichnet"
     if want != got:
-        return f"Daten aufgezeichnet {_short(difference(want, got, 'want'))}, wiederholt {_short(difference(want, got, 'got'))}"
+        what = f"{label(recorded['type'])} '{recorded.get('element_name') or recorded.get('element_id')}'"
+        return f"{what}: Daten aufgezeichnet {_short(difference(want, got, 'want'))}, wiederholt {_short(difference(want, got, 'got'))}"
     return None
 
 
