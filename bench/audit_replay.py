@@ -59,7 +59,8 @@ def typical_wohngeld_case(zsa, clock, kommune="15002000"):
         task = next(t for t in zsa.tasks(case=number) if t["name"] == name)
         zsa.claim(task["id"], user=user)
         zsa.complete(task["id"], data, user=user)
-    clock.set(datetime(2027, 1, 1, 8, tzinfo=timezone.utc))
+    reminder = datetime.fromisoformat(zsa.case(number)["data"]["erinnerung_am"]).replace(hour=8, tzinfo=timezone.utc)
+    clock.set(max(clock.now(), reminder))
     zsa.tick()
     return number
 

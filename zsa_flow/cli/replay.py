@@ -59,3 +59,59 @@ def replay(number, as_json, user):
         print_replay(result)
     if not result["consistent"]:
         sys.exit(1)
+
+
+@main.group()
+def export():
+    """Ereignisprotokolle für Process Mining exportieren (XES, CSV)."""
+
+
+def _export_options(command):
+    options = [
+        click.option("--process", "process_id", required=True, help="Prozess-ID, z. B. wohngeld."),
+        click.option("--version", type=int, help="Nur diese Version (Standard: alle)."),
+        click.option("--kommune", help="Nur Vorgänge dieser Kommune (AGS)."),
+        click.option("--from", "day_from", help="Vorgänge begonnen ab diesem Tag (TT.MM.JJJJ oder JJJJ-MM-TT)."),
+        click.option("--to", "day_to", help="Vorgänge begonnen bis einschließlich diesem Tag."),
+        click.option("--output", "-o", type=click.Path(dir_okay=False), help="Zieldatei (Standard: Standardausgabe)."),
+        click.option("--pseudonymise", is_flag=True,
+                     help="Vorgangsnummern und Benutzernamen durch Schlüssel-Hashes ersetzen (ZSA_PSEUDONYM_KEY)."),
+        click.option("--include-running", is_flag=True, help="Auch laufende, gestörte und abgebrochene Vorgänge."),
+        click.option("--user", default="system", help="Wer exportiert (wird im Zugriffsprotokoll vermerkt)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _export(kind, process_id, version, kommune, day_from, day_to, output, pseudonymise, include_running, user):
+    from ..services import export as ex
+    from ..services.replay import note_access
+
+    platform = _platform()
+    header, cases = ex.export_rows(platform, process_id, version, kommune, ex.parse_day(day_from, "--from"),
+                                   ex.parse_day(day_to, "--to"), include_running, pseudonymise)
+    note_access(platform, user, f"export {kind}", process_id=process_id)
+    if kind == "xes":
+        out = open(output, "wb") if output else sys.stdout.buffer
+        counts = ex.write_xes(out, header, cases)
+    else:
+        out = open(output, "w", newline="", encoding="utf-8") if output else sys.stdout
+        counts = ex.write_csv(out, header, cases)
+    if output:
+        out.close()
+        click.echo(f"{counts[0]} Vorgänge, {counts[1]} Ereignisse nach {output} geschrieben", err=True)
+
+
+@export.command("xes")
+@_export_options
+def export_xes(**options):
+    """IEEE-1849-XES-Protokoll abgeschlossener Vorgänge eines Prozesses."""
+    _export("xes", **options)
+
+
+@export.command("csv")
+@_export_options
+def export_csv(**options):
+    """Dasselbe als CSV (eine Zeile je Ereignis)."""
+    _export("csv", **options)
