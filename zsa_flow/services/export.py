@@ -84,10 +84,11 @@ def parse_day(value, what):
 
 
 def export_rows(platform, process_id, version=None, kommune=None, day_from=None, day_to=None,
-                include_running=False, pseudonymise=False):
+                include_running=False, pseudonymise=False, kommunen=None):
     """(header dict, iterator of (case dict, [event dicts])): the log's content, streamed.
 
-    Cases are selected by their start day (`day_from` <= created < `day_to` + 1 day, UTC)."""
+    Cases are selected by their start day (`day_from` <= created < `day_to` + 1 day, UTC);
+    `kommunen` (None: all) limits them to a person's Kommunen."""
     names = Pseudonymiser(pseudonym_key() if pseudonymise else None)
     with platform.uow(readonly=True) as uow:
         row = definition_row(uow, process_id, version)  # NotFound for unknown processes/versions
@@ -102,11 +103,14 @@ def export_rows(platform, process_id, version=None, kommune=None, day_from=None,
                     kinds.update(graph.kinds)
     header = {"process_id": process_id, "version": row["version"] if version else None}
     return header, _stream(platform, process_id, version and row["id"], kommune, day_from, day_to,
-                           include_running, names, kinds)
+                           include_running, names, kinds, kommunen)
 
 
-def _stream(platform, process_id, definition_id, kommune, day_from, day_to, include_running, names, kinds):
+def _stream(platform, process_id, definition_id, kommune, day_from, day_to, include_running, names, kinds,
+            kommunen):
     cond = [vorgang.c.process_id == process_id]
+    if kommunen is not None:
+        cond.append(vorgang.c.kommune.in_(list(kommunen)))
     if definition_id:
         cond.append(vorgang.c.definition_id == definition_id)
     if kommune:

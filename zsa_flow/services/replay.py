@@ -23,6 +23,7 @@ from ..errors import ZsaError
 from ..storage.tables import event, process_definition
 from . import replay_compare as rc
 from .deployments import load_contents
+from .case_diagram import process_xml
 from .history import verify_rows
 from .runs import get_case_row
 
@@ -68,8 +69,9 @@ def changed_files(row, contents):
     return found
 
 
-def replay_case(platform, number, snapshots=True):
-    """Replay one case; see the module docstring for the result."""
+def replay_case(platform, number, snapshots=True, with_xml=False):
+    """Replay one case; see the module docstring for the result (`with_xml`: plus the BPMN XML of
+    the case's process for the browser's diagram)."""
     started = time.perf_counter()
     case_row, row, contents, events, changed, definition = load_case(platform, number)
     chain = verify_rows(number, events)
@@ -95,6 +97,7 @@ def replay_case(platform, number, snapshots=True):
         "trail": replay.trail, "snapshots": replay.snapshots if snapshots else [],
         "final": {"state": replay.final_state(), "data": replay.final_data()},
         "ms": round((time.perf_counter() - started) * 1000, 1),
+        **({"xml": process_xml(row, contents)} if with_xml else {}),
     }
 
 
