@@ -33,7 +33,9 @@
       th.scope = "row";
       th.textContent = key;
       var td = document.createElement("td");
-      td.textContent = key in now ? text(now[key]) : "(entfernt)";
+      var shown = key in now ? text(now[key]) : "(entfernt)";
+      if (shown.length > 240) { td.title = shown; shown = shown.slice(0, 239) + "…"; }
+      td.textContent = shown;
       row.appendChild(th);
       row.appendChild(td);
       body.appendChild(row);
