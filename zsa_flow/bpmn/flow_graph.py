@@ -72,7 +72,7 @@ def model_paths(graph: FlowGraph, max_visits=2, limit=10000):
         counts[node] = counts.get(node, 0) + 1
         for boundary, interrupting in graph.boundaries.get(node, []):
             if interrupting:  # the activity is left through the boundary event
-                walk_from(boundary, path, counts)
+                walk(boundary, path, counts)
         path.append(node)
         targets = graph.outgoing.get(node, [])
         if graph.kinds.get(node) == "endEvent" or not targets:
@@ -81,9 +81,6 @@ def model_paths(graph: FlowGraph, max_visits=2, limit=10000):
             walk(target, path, counts)
         path.pop()
         counts[node] -= 1
-
-    def walk_from(boundary, path, counts):
-        walk(boundary, path, counts)
 
     for start in graph.starts:
         walk(start, [], {})

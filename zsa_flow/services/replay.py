@@ -10,6 +10,7 @@ Inputs are fed by `INPUTS[event type]` (one small function each); a future `case
 """
 import hashlib
 import time
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -288,8 +289,6 @@ INPUTS = {
 
 
 def _parse(value):
-    from datetime import datetime
-
     return datetime.fromisoformat(value)
 
 

@@ -60,11 +60,7 @@ def shown_change(event) -> dict:
     """The data a trail line shows for a recorded event (what the step brought in or changed)."""
     data = event.get("data") or {}
     kind = event["type"]
-    if kind == "case_started":
-        return data.get("data") or {}
-    if kind in ("task_completed",):
-        return data.get("data") or {}
-    if kind == "retried":
+    if kind in ("case_started", "task_completed", "retried"):
         return data.get("data") or {}
     if kind == "script_executed":
         return data.get("changed") or {}
