@@ -94,6 +94,10 @@
       li.classList.toggle("zsa-replay-now", i === step - 1);
       li.classList.toggle("zsa-replay-later", i > step - 1);
     });
+    var list = document.getElementById("zsa-replay-steps"), current = this.items[step - 1];
+    if (current) {  // keep the current step in view inside the list, without moving the page
+      list.scrollTop = Math.max(0, current.offsetTop - list.clientHeight / 2);
+    }
     var data = document.getElementById("zsa-replay-data");
     data.textContent = "";
     data.appendChild(dataTable(snap.data || {}, step > 1 ? (before.data || {}) : {}));
