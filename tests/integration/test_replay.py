@@ -137,3 +137,17 @@ def test_cli_prints_the_trail_and_the_verdict(zsa, wohngeld, db_url, monkeypatch
     out = runner.invoke(main, ["replay", wohngeld])
     assert out.exit_code == 1
     assert "replay diverges" in out.output and "wahrscheinliche Ursache: bearbeitetes Ereignis" in out.output
+
+
+def test_service_events_of_any_kind_only_enter_the_trail(zsa, wohngeld):
+    """Access records, notes and the like (types the engine does not know) never disturb a replay."""
+    from zsa_flow.services.history import append_events
+    from zsa_flow.services.runs import get_case_row
+
+    with zsa.uow() as uow:
+        append_events(uow, get_case_row(uow, number=wohngeld), [{"type": "case_viewed", "data": {"what": "replay"}}],
+                      "paula", zsa.clock.now())
+        uow.commit()
+    result = replay_case(zsa, wohngeld)
+    assert result["consistent"], result["divergence"]
+    assert result["trail"][-1]["type"] == "case_viewed" and result["trail"][-1]["actor"] == "paula"

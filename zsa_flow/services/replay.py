@@ -127,9 +127,11 @@ class Replay:
                     raise Divergence(f"Die bereitgestellte Version lässt sich nicht laden: {getattr(exc, 'message', exc)}")
             while self.pos < len(self.events):
                 recorded = self.events[self.pos]
-                if recorded["type"] in rc.TRAIL_ONLY:
+                if rc.trail_only(recorded["type"]):
                     self._service_event(recorded)
                     continue
+                if recorded["type"] in rc.NOT_REPLAYED_YET:
+                    raise Divergence(rc.NOT_REPLAYED_YET[recorded["type"]])
                 feed = INPUTS.get(recorded["type"])
                 if feed is None or self.run is None and recorded["type"] != "case_started":
                     raise Divergence(f"Aufgezeichnet ist {rc.label(recorded['type'])} "
@@ -165,7 +167,7 @@ class Replay:
         ordered = [g for g in generated if g[0]["type"] not in rc.SETTLE_EVENTS]
         settled = [g for g in generated if g[0]["type"] in rc.SETTLE_EVENTS]
         for _ in range(len(generated)):
-            if self.pos >= len(self.events) or self.events[self.pos]["type"] in rc.TRAIL_ONLY | {"case_started"}:
+            if self.pos >= len(self.events) or self.events[self.pos]["type"] not in rc.ENGINE_EVENTS:
                 missing = (ordered or settled)[0][0]
                 raise Divergence(f"Die Wiederholung ergibt {rc.label(missing['type'])} "
                                  f"'{missing.get('element_name') or missing.get('element_id')}', "

@@ -11,11 +11,22 @@ from .history import canonical
 
 LOCAL_TZ = ZoneInfo("Europe/Berlin")
 
-# Recorded events that the service layer writes around engine runs: they change nothing in the
-# engine and appear in the trail only (case_completed / incident_resolved are checked against the
-# replayed state).
-TRAIL_ONLY = frozenset({"task_claimed", "task_unclaimed", "task_assigned", "note_added", "case_completed",
-                        "incident_resolved", "case_cancelled", "record_accessed"})
+# Events the engine writes (engine/runner.py); replay regenerates and compares them. Every other
+# recorded type is written by the service layer around engine runs (claims, assignments, notes,
+# case_completed, incident_resolved, case_cancelled, access records, ...): it changes nothing in
+# the engine and appears in the trail only (case_completed / incident_resolved are checked
+# against the replayed state). Inputs among both are fed to the engine (services/replay.INPUTS).
+ENGINE_EVENTS = frozenset({"task_created", "task_completed", "task_cancelled", "script_executed",
+                           "decision_evaluated", "gateway_taken", "gateway_passed", "timer_fired",
+                           "message_received", "message_sent", "end_event", "incident_raised", "retried"})
+NOT_REPLAYED_YET = {"case_migrated": "Die Migration auf eine andere Version wird noch nicht wiederholt"}
+
+
+def trail_only(event_type) -> bool:
+    """A recorded event the engine neither produces nor consumes."""
+    return event_type not in ENGINE_EVENTS and event_type != "case_started" and event_type not in NOT_REPLAYED_YET
+
+
 # Engine events written at the end of an operation in production (RUN_TO_WAIT settles once), but
 # after each step in SINGLE_STEP: within one operation they are matched by type and element.
 SETTLE_EVENTS = frozenset({"task_created", "task_cancelled"})
