@@ -22,6 +22,7 @@ READ_ALL_TASKS = frozenset({"zsa-teamleitung", "pruefung", "prozessverantwortung
 SEE_CASES = CASEWORK | READ_ALL_TASKS | {"schnittstelle"}
 START = CASEWORK | {"schnittstelle"}
 RETRY = frozenset({"zsa-teamleitung", "prozessverantwortung"})
+AUDIT = frozenset({"pruefung", "prozessverantwortung"})  # replay and conformance of their Kommunen' cases
 
 SYSTEM = "system"  # the operator's actor for CLI commands (no account; see SystemScope)
 
@@ -68,6 +69,17 @@ class Scope:
     @property
     def sees_cases(self) -> bool:
         return bool(self.roles & SEE_CASES)
+
+    @property
+    def can_audit(self) -> bool:
+        """Replay cases and read conformance reports: auditors, and process owners (who answer for
+        the models and must see where cases depart from them)."""
+        return bool(self.roles & AUDIT)
+
+    @property
+    def can_export_logs(self) -> bool:
+        """Export event logs (XES/CSV): auditors only, since the file leaves the system."""
+        return "pruefung" in self.roles
 
     @property
     def sees_all_tasks(self) -> bool:

@@ -28,6 +28,7 @@ NAV = [
     ("Neuer Vorgang", "inbox.new_case", lambda s: s.can_start_cases),
     ("Prozesse", "console.index", lambda s: s.can_deploy),
     ("Verwaltung", "admin.index", lambda s: s.can_manage_accounts or s.can_deploy),
+    ("Prüfung", "pruefung.index", lambda s: s.can_audit),
 ]
 
 
