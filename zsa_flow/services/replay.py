@@ -5,8 +5,10 @@ feeding the recorded external inputs in order, and check every engine decision a
 `--json` show it): the numbered trail, per-step snapshots (data, visited and active elements),
 the chain check, the deployed files' content check and the first divergence with its likely cause.
 
-Inputs are fed by `INPUTS[event type]` (one small function each); a future `case_migrated`
-(migration to another version) adds one entry that swaps `Replay.definition` and restores the run.
+Inputs are fed by `INPUTS[event type]` (one small function each). A case that was migrated to
+another version starts on the version recorded in `case_started` and moves at `case_migrated` with
+the engine's own migration (the target checked against the recorded content hash);
+`case_migration_undone` restores the state before that migration, as the undo did.
 """
 import hashlib
 import time
@@ -16,6 +18,7 @@ from sqlalchemy import select
 
 from ..clock import FakeClock
 from ..engine.definitions import build_definition
+from ..engine.migration import migrate as migrate_run
 from ..engine.diagram import DONE_EVENTS, start_events
 from ..engine.prune import prune_history
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
@@ -79,7 +82,8 @@ def replay_case(platform, number, snapshots=True, with_xml=False):
     truncated = None
     if events and (events[-1]["seq"] != case_row["last_seq"] or events[-1]["hash"] != case_row["last_hash"]):
         truncated = f"der Vorgang verweist auf Ereignis {case_row['last_seq']}, das letzte vorhandene ist {events[-1]['seq']}"
-    replay = Replay(row, contents, definition, events, snapshots)
+    replay = Replay(row, contents, definition, events, snapshots,
+                    load_version=lambda version: _load_version(platform, row["process_id"], version))
     replay.run_all()
     if replay.divergence is None:
         replay.check_final(case_row)
@@ -105,8 +109,10 @@ def replay_case(platform, number, snapshots=True, with_xml=False):
 class Replay:
     """Drives one SINGLE_STEP run against the recorded events (oldest first)."""
 
-    def __init__(self, row, contents, definition, events, snapshots=True):
+    def __init__(self, row, contents, definition, events, snapshots=True, load_version=None):
         self.row, self.contents, self.definition, self.events = row, contents, definition, events
+        self.load_version = load_version  # version -> (row, Definition); for migrated cases
+        self.before_migration = []  # (definition, stored state) before each replayed migration
         self.keep_snapshots = snapshots
         self.run, self.clock = None, None
         self.pos = 0
@@ -249,9 +255,12 @@ def _start(replay, recorded):
     data = recorded.get("data") or {}
     if replay.run is not None:
         raise Divergence("Der Vorgang wurde ein zweites Mal begonnen")
+    migrated = any(e["type"] == "case_migrated" for e in replay.events)
     if data.get("version") not in (None, replay.row["version"]):
-        raise Divergence(f"Aufgezeichnet ist Version {data.get('version')}, der Vorgang steht auf "
-                         f"Version {replay.row['version']}")
+        if not migrated or replay.load_version is None:
+            raise Divergence(f"Aufgezeichnet ist Version {data.get('version')}, der Vorgang steht auf "
+                             f"Version {replay.row['version']}")
+        replay.definition = _version_definition(replay, data["version"], None)
     replay.run = CaseRun.new(replay.definition, replay.clock, SINGLE_STEP)
     effects = replay.run.start(data.get("data") or {}, message=data.get("message"))
     replay.visited.extend(sorted(start_events(replay.definition, data.get("message"))))
@@ -281,7 +290,55 @@ def _retry(replay, recorded):
     return replay.run.retry((recorded.get("data") or {}).get("data") or None)
 
 
+def _migrated(replay, recorded):
+    data = recorded.get("data") or {}
+    target = _version_definition(replay, data.get("to_version"), data.get("to_hash"))
+    replay.before_migration.append((replay.definition, replay.run.stored_state()))
+    checked, effects = migrate_run(replay.run, target, data.get("mapping") or {})
+    if not checked.migratable:
+        raise Divergence(f"Aufgezeichnet ist die Migration auf Version {data.get('to_version')}, in der "
+                         f"Wiederholung ist sie nicht möglich: {checked.reason()}")
+    replay.definition = target
+    replay._add(recorded, replay._snapshot())
+    return effects
+
+
+def _migration_undone(replay, recorded):
+    if not replay.before_migration:
+        raise Divergence("Aufgezeichnet ist das Rückgängigmachen einer Migration, die es nicht gab")
+    definition, stored = replay.before_migration.pop()
+    replay.definition = definition
+    replay.run = CaseRun.restore(definition, stored, replay.clock, SINGLE_STEP)
+    replay._add(recorded, replay._snapshot())
+    return replay.run.take_effects()
+
+
+def _version_definition(replay, version, expected_hash):
+    try:
+        row, definition = replay.load_version(int(version))
+    except (ZsaError, TypeError, ValueError) as exc:
+        raise Divergence(f"Version {version} lässt sich nicht laden: {getattr(exc, 'message', exc)}") from None
+    if expected_hash and row["content_hash"] != expected_hash:
+        raise Divergence(f"Version {version} hat nicht mehr den aufgezeichneten Inhalt (Hash weicht ab)")
+    return definition
+
+
+def _load_version(platform, process_id, version):
+    """A deployed version's row and Definition, its files checked against their SHA-256."""
+    from .deployments import definition_row
+
+    with platform.uow(readonly=True) as uow:
+        row = dict(definition_row(uow, process_id, version))
+        contents = load_contents(uow, row)
+        changed = changed_files(row, contents)
+        if changed:
+            raise ZsaError(f"bereitgestellte Datei geändert: {changed[0][0]}")
+        return row, platform.definition(uow, row["id"])
+
+
 INPUTS = {
+    "case_migrated": _migrated,
+    "case_migration_undone": _migration_undone,
     "case_started": _start,
     "task_completed": _complete,
     "message_received": _message,

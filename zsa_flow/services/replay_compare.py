@@ -19,12 +19,15 @@ LOCAL_TZ = ZoneInfo("Europe/Berlin")
 ENGINE_EVENTS = frozenset({"task_created", "task_completed", "task_cancelled", "script_executed",
                            "decision_evaluated", "gateway_taken", "gateway_passed", "timer_fired",
                            "message_received", "message_sent", "end_event", "incident_raised", "retried"})
-NOT_REPLAYED_YET = {"case_migrated": "Die Migration auf eine andere Version wird noch nicht wiederholt"}
+NOT_REPLAYED_YET = {}  # recorded input types the replay cannot feed yet: type -> reason
+# Inputs recorded outside the engine that change what runs: the case moved to another version.
+VERSION_INPUTS = {"case_migrated", "case_migration_undone"}
 
 
 def trail_only(event_type) -> bool:
     """A recorded event the engine neither produces nor consumes."""
-    return event_type not in ENGINE_EVENTS and event_type != "case_started" and event_type not in NOT_REPLAYED_YET
+    return (event_type not in ENGINE_EVENTS and event_type != "case_started" and event_type not in NOT_REPLAYED_YET
+            and event_type not in VERSION_INPUTS)
 
 
 # Engine events written at the end of an operation in production (RUN_TO_WAIT settles once), but
@@ -42,6 +45,7 @@ LABELS = {
     "incident_raised": "Störung aufgetreten", "incident_resolved": "Störung behoben", "retried": "Erneut ausgeführt",
     "case_completed": "Vorgang abgeschlossen", "case_cancelled": "Vorgang abgebrochen",
     "note_added": "Notiz hinzugefügt", "case_migrated": "Vorgang migriert",
+    "case_migration_undone": "Migration rückgängig gemacht",
 }
 
 CAUSE_FILE = "bereitgestellte Datei geändert"
