@@ -45,8 +45,8 @@ def test_erasure_after_the_retention_period_removes_personal_data_and_keeps_veri
     running = lib.start_case("antrag", "15003000", {"antragsteller_name": "Bleibt Lesbar"})
     task = lib.tasks(case=number)[0]
     lib.claim(task["id"], "anna")
-    lib.save_draft(task["id"], {"bemerkung": f"Rückruf {NAME}"}, "anna")
-    inbox.add_note(lib, number, f"Frau {NAME} hat angerufen", "anna", ANNA)
+    lib.save_draft(task["id"], {"transponder_nr": f"Rückruf {NAME}"}, "anna")
+    inbox.add_note(lib, number, f"Frau {NAME} hat angerufen", "anna")
     lib.cancel(number, "Antrag zurückgenommen", "anna")
     assert lib.events(number)[0]["data"]["data"]["antragsteller_name"] == f"Wilhelmine {NAME}"
     assert NAME not in str(stored_events(lib, number))  # the event data is stored encrypted

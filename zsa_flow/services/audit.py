@@ -13,7 +13,9 @@ from .history import append_audit_log, append_events
 from .runs import get_case_row
 
 AUDITOR = "pruefung"
-CASE_TYPES = {"viewed": "case_viewed", "replayed": "case_replayed", "exported": "case_exported"}
+# `what` (first word; the rest, e.g. "xes" in "export xes", is kept as the format) -> event type suffix
+KINDS = {"viewed": "viewed", "view": "viewed", "replayed": "replayed", "replay": "replayed",
+         "exported": "exported", "export": "exported", "conformance": "conformance_checked"}
 ATTEMPTS = 5
 
 
@@ -23,15 +25,19 @@ def is_auditor(scope_or_roles) -> bool:
 
 
 def record_access(platform, actor, what, case_number=None, process_id=None, details=None):
-    """Record that `actor` viewed/replayed/exported (`what`) a case or a process.
+    """Record that `actor` viewed/replayed/exported/checked the conformance of (`what`: "viewed",
+    "replay", "export xes", "conformance", ...) a case or a process.
 
-    With `case_number` the event enters that case's chain (`case_viewed`, ...); otherwise the
-    audit log chain gets a `process_<what>` entry (e.g. `process_exported`) naming `process_id`.
-    `details` (filters, format) must not hold personal data. Retries when a case moves on
-    at the same moment."""
-    if what not in CASE_TYPES:
+    With `case_number` the event enters that case's chain (`case_viewed`, `case_replayed`, ...);
+    otherwise the audit log chain gets a `process_<kind>` entry (e.g. `process_exported`) naming
+    `process_id`. `details` (filters, format) must not hold personal data. Retries when a case
+    moves on at the same moment."""
+    word, _, rest = what.partition(" ")
+    if word not in KINDS:
         raise ValueError(f"unknown access kind {what!r}")
-    data = dict(details or {})
+    kind, data = KINDS[word], dict(details or {})
+    if rest:
+        data["format"] = rest
     if process_id is not None:
         data["process_id"] = process_id
     for attempt in range(ATTEMPTS):
@@ -40,9 +46,9 @@ def record_access(platform, actor, what, case_number=None, process_id=None, deta
                 now = platform.clock.now()
                 if case_number is not None:
                     row = get_case_row(uow, number=case_number)
-                    append_events(uow, row, [{"type": CASE_TYPES[what], "data": data}], actor, now)
+                    append_events(uow, row, [{"type": f"case_{kind}", "data": data}], actor, now)
                 else:
-                    append_audit_log(uow, [{"type": f"process_{what}", "element_id": process_id, "data": data}],
+                    append_audit_log(uow, [{"type": f"process_{kind}", "element_id": process_id, "data": data}],
                                      actor, now)
                 uow.commit()
                 return

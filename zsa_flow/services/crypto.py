@@ -6,6 +6,7 @@ the file named by ZSA_DATA_KEY_FILE, else `data_key` next to the SQLite database
 ./instance for PostgreSQL), generated on first use like the web secret. Without the master key
 the stored data cannot be read — back it up together with the database, but not in it.
 """
+import json
 import logging
 import os
 import secrets
@@ -20,6 +21,7 @@ from ..storage.tables import case_key
 
 log = logging.getLogger(__name__)
 NONCE = 12
+ERASED = {"gelöscht": True}  # what reading shows for the encrypted data of an erased case
 _KEY_OF_CASE = select(case_key.c.wrapped_key).where(case_key.c.case_id == bindparam("b_case"))
 
 
@@ -124,3 +126,24 @@ def _load_master(url: str) -> bytes:
     if len(key) != 32:
         raise DataKeyError(f"Hauptschlüssel {path} ist ungültig (erwartet: 64 Hexadezimalzeichen)")
     return key
+
+
+class EventData:
+    """Readable `data` of event rows streamed case after case (export, conformance, replay):
+    chain-v3 rows are decrypted with their case's key, unwrapped once per case; rows written
+    before version 3 carry their data in clear; an erased case reads {"gelöscht": true}.
+    Call with the row's case id, case number, seq, stored data, ciphertext and the case's
+    `case_key.wrapped_key`."""
+
+    def __init__(self, keys: DataKeys):
+        self.keys, self.case_id, self.cipher = keys, object(), None
+
+    def __call__(self, case_id, number, seq, data, ciphertext, wrapped_key):
+        if ciphertext is None:
+            return data
+        if case_id != self.case_id:
+            self.case_id = case_id
+            self.cipher = CaseCipher(self.keys.unwrap(case_id, wrapped_key)) if wrapped_key is not None else None
+        if self.cipher is None:
+            return dict(ERASED)
+        return json.loads(self.cipher.decrypt(number, seq, bytes(ciphertext)))

@@ -28,12 +28,11 @@ from sqlalchemy import bindparam, select, update
 
 from ..errors import Conflict
 from ..storage.tables import audit_head, event, vorgang
-from .crypto import case_cipher
+from .crypto import ERASED, case_cipher
 
 GENESIS = "0" * 64
 CHAIN_VERSION = 3
 AUDIT_LOG = "PRUEFPROTOKOLL"  # the chain name of the audit log (rows without a case)
-ERASED = {"gelöscht": True}  # what reading shows for the data of an erased case
 _APPEND_LOCK = 0x7A5A0001  # pg_advisory_xact_lock key serializing event appends
 
 _ADVANCE_HEAD = (
@@ -159,11 +158,12 @@ def append_audit_log(uow, events, actor, at):
     insert_events(uow, rows)
 
 
-def readable_data(row, number, cipher, erased):
-    """An event's data for reading: decrypted (chain v3), {"gelöscht": true} after erasure."""
-    blob = row.ciphertext
+def readable_data(row, number, cipher, erased=False):
+    """An event's data for reading (`row`: a stored event row or its mapping): decrypted
+    (chain v3), {"gelöscht": true} after erasure (`cipher` None)."""
+    blob = row["ciphertext"]
     if blob is None:
-        return row.data
+        return row["data"]
     if erased or cipher is None:
         return dict(ERASED)
-    return json.loads(cipher.decrypt(number, row.seq, blob))
+    return json.loads(cipher.decrypt(number, row["seq"], blob))

@@ -181,7 +181,7 @@ def event_dicts(uow, case_row):
     erased = cipher is None
     return [{
         "seq": e.seq, "type": e.type, "element_id": e.element_id, "element_name": e.element_name,
-        "actor": e.actor, "at": _iso(e.at), "data": readable_data(e, case_row["number"], cipher, erased),
+        "actor": e.actor, "at": _iso(e.at), "data": readable_data(e._mapping, case_row["number"], cipher, erased),
         "hash": e.hash, "prev_hash": e.prev_hash, "chain_version": e.chain_version,
         "definition_hash": e.definition_hash,
     } for e in uow.execute(select(event).where(event.c.case_id == case_row["id"]).order_by(event.c.seq))]
