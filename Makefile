@@ -15,7 +15,7 @@ install: $(STAMP) $(NODE_STAMP) assets
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,sim]'
+	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 # Node packages from the npm registry, pinned in package-lock.json: bpmn-js for the case diagram,

@@ -70,6 +70,7 @@ def _register_all():
     from . import engine  # noqa: F401  (deploy, start, tasks, ... )
     from . import users  # noqa: F401  (users add/list/disable/password/token, demo seed)
     from . import check  # noqa: F401  (check)
+    from . import simulate  # noqa: F401  (simulate, compare)
 
 
 _register_all()
