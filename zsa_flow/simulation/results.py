@@ -99,6 +99,8 @@ def variant_result(scenario, variant, raws):
         "utilisation": {p: _r(busy.get(p, 0.0) / capacity[p]) for p in sorted(capacity) if capacity[p] > 0},
         "cost_per_case": _r(cost_hours / measured, 2) if measured else None,
         "within_service_level": _r(sum(1 for d in done if d <= scenario.service_level_h) / measured) if measured else None,
+        "cases_in_system_mean": _r(_mean([r.case_hours / scenario.period_h for r in raws])),
+        "arrival_rate_per_hour": _r(_mean([sum(1 for c in r.cases) / scenario.period_h for r in raws])),
         "backlog_daily_mean": [_r(v, 1) for v in _daily_mean([r.backlog for r in raws])],
         "tasks": {e: {"queue_wait_hours": {"mean": _r(_mean(w))}, "count": len(w)} for e, w in sorted(tasks.items())},
         "by_kommune": by_kommune,

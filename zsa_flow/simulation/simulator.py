@@ -71,6 +71,7 @@ class Raw:
     busy: dict = field(default_factory=dict)  # pool -> working hours spent in the period
     capacity: dict = field(default_factory=dict)  # pool -> available working hours in the period
     backlog: list = field(default_factory=list)  # open cases at the start of each day
+    case_hours: float = 0.0  # integral of open cases over the measured period (Little's L × period)
     task_events: int = 0  # human task start and end events
     started: int = 0
     incidents: list = field(default_factory=list)
@@ -92,6 +93,7 @@ class Simulation:
         self.raw = Raw()
         self.pools = {}
         self.open_cases = 0
+        self._last_change = 0.0
         self.by_message = {}
         for element in model.elements.values():
             if element.message:
@@ -139,7 +141,7 @@ class Simulation:
         case.app = self.generator(case.facts, case.rng, kommune, self._now().date())
         case.run = CaseRun.new(self.definition, self.clock, SIMULATION)
         self.raw.started += 1
-        self.open_cases += 1
+        self._count_open(+1)
         if case.measured:
             self.raw.cases.append(case.record)
         model = self.model
@@ -302,12 +304,21 @@ class Simulation:
     def _finish(self, case):
         if case.record.done is None:
             case.record.done = self.env.now
-            self.open_cases -= 1
+            self._count_open(-1)
             case.open.clear()
             case.waits.clear()
             case.timers.clear()
 
+    def _count_open(self, change):
+        start, stop = self.s.warmup_h, self.s.warmup_h + self.s.period_h
+        low, high = max(self._last_change, start), min(self.env.now, stop)
+        if high > low:
+            self.raw.case_hours += self.open_cases * (high - low)
+        self._last_change = self.env.now
+        self.open_cases += change
+
     def _capacity(self):
+        self._count_open(0)
         start, stop = self.s.warmup_h, self.s.warmup_h + self.s.period_h
         hours = _working_hours(self.cal, start, stop)
         for (pool, _kommune), (_res, _slow, _name, persons) in self.pools.items():
