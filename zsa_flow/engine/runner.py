@@ -323,7 +323,8 @@ class CaseRun:
     def _settle(self):
         """Turn the difference of open tasks and timers since the last settle into effects."""
         completed, self._completed_task = self._completed_task, None
-        now_open = self._open_tasks()
+        human = self._human_tasks()  # one walk of the task tree for both the closed and the opened tasks
+        now_open = {str(t.id): (t.task_spec.bpmn_id, t.task_spec.bpmn_name) for t in human}
         for task_id, (element_id, name) in self._open.items():
             if task_id in now_open:
                 continue
@@ -332,7 +333,7 @@ class CaseRun:
                 self.effects.events.append({"type": "task_cancelled", "element_id": element_id,
                                             "element_name": name, "data": {"task_id": task_id}})
         now = self.clock.now()
-        for task in self._human_tasks():
+        for task in human:
             if str(task.id) in self._open:
                 continue
             opened = opened_task(task, self.definition.form_shas, now)

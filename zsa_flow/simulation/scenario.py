@@ -215,7 +215,7 @@ def _override(model, properties, where, fail):
 
 def _arrivals(raw, model, role, kommunen, where, fail):
     value = raw.get("arrivals")
-    count = raw.get("kommunen", kommunen)
+    count = raw.get("kommunen", kommunen if role == "to-be" else None)  # an as-is variant is one Gemeinde
     if isinstance(value, dict):
         arrivals = {}
         for kommune, per_year in value.items():

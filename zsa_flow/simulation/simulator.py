@@ -92,6 +92,7 @@ class Simulation:
         self.clock = FakeClock(self.t0)
         self.raw = Raw()
         self.pools = {}
+        self.trace = None
         self.open_cases = 0
         self._last_change = 0.0
         self.by_message = {}
@@ -163,7 +164,11 @@ class Simulation:
 
     def _op(self, case, operation, *args):
         self.clock.set(self._now())
-        self._after(case, operation(*args))
+        effects = operation(*args)
+        if self.trace is not None:  # bench/simulate.py replays the same operations on the bare engine
+            self.trace.append((id(case), self.clock.now(), operation.__name__, args,
+                               [t.task_id for t in effects.tasks_opened]))
+        self._after(case, effects)
 
     # -- people -----------------------------------------------------------------------------
 
@@ -238,14 +243,12 @@ class Simulation:
             self.env.process(self._work(case, opened, elements[opened.element_id]))
         for timer_id in effects.timers_cleared:
             case.timers.pop(timer_id, None)
-        follow_up = False
         for timer in effects.timers_set:
             element = elements.get(timer.element_id)
             if element is not None and element.wait is not None:
                 at = self.env.now + element.wait.sample(case.rng)
             elif element is not None and element.timer == "timeDate":
                 case.timers[timer.timer_id] = None  # a follow-up, not part of handling the case
-                follow_up = True
                 continue
             else:
                 at = max(self.env.now, (timer.due_at - self.t0).total_seconds() / 3600)
@@ -253,10 +256,8 @@ class Simulation:
             case.timers[timer.timer_id] = (case.serial, timer.due_at)
             self._later(at - self.env.now, self._fire, case, timer.timer_id, case.serial)
         self._await_messages(case)
-        if case.run.state() == "completed" or (not case.open and not case.waits and
-                                                 all(v is None for v in case.timers.values()) and
-                                                 (follow_up or not case.timers)):
-            self._finish(case)
+        if not case.open and not case.waits and all(v is None for v in case.timers.values()):
+            self._finish(case)  # completed, or only a follow-up date timer is left
 
     def _await_messages(self, case):
         names = case.run.waiting_messages() if self.by_message else []
@@ -289,7 +290,11 @@ class Simulation:
             return
         now = self._now()
         self.clock.set(max(now, entry[1]))  # the executable due time may lie after the sampled one
-        self._after(case, case.run.fire_due_timers())
+        effects = case.run.fire_due_timers()
+        if self.trace is not None:
+            self.trace.append((id(case), self.clock.now(), "fire_due_timers", (),
+                               [t.task_id for t in effects.tasks_opened]))
+        self._after(case, effects)
 
     def _deliver(self, case, element_id, serial):
         if case.waits.get(element_id) != serial or case.record.done is not None:
