@@ -98,6 +98,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kommunen", type=int, default=25)
     parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--skip-prosimos", action="store_true", help="only zsa-flow and the bare engine")
     args = parser.parse_args(argv)
     sc = scenario(args.kommunen, args.days)
     raw, seconds, trace, definition = run_zsa_flow(sc)
@@ -109,7 +110,8 @@ def main(argv=None):
     print(f"bare engine  {bare_seconds:8.2f} s CPU  {events / bare_seconds:10.0f} events/s  "
           f"{bare_seconds / cases * 1000:6.2f} ms/Fall")
     variant = sc.variants[0]
-    prosimos, why = run_prosimos(variant.info.file.path, sc, cases, variant.staff)
+    prosimos, why = (None, "--skip-prosimos") if args.skip_prosimos else \
+        run_prosimos(variant.info.file.path, sc, cases, variant.staff)
     if prosimos:
         p_rate = prosimos["events"] / prosimos["seconds"]
         print(f"Prosimos     {prosimos['seconds']:8.2f} s CPU  {p_rate:10.0f} events/s  "

@@ -78,7 +78,7 @@ class Raw:
 
 
 class _Case:
-    __slots__ = ("run", "record", "facts", "app", "rng", "open", "waits", "timers", "serial", "measured")
+    __slots__ = ("key", "run", "record", "facts", "app", "rng", "open", "waits", "timers", "serial", "measured")
 
 
 class Simulation:
@@ -133,6 +133,7 @@ class Simulation:
 
     def _arrive(self, kommune, index):
         case = _Case()
+        case.key = (kommune, index)
         seed = mix(self.s.seed, self.s.replication, kommune, index)
         case.rng = Random(seed)
         case.facts = CaseFacts(seed, self.decisions)
@@ -166,7 +167,7 @@ class Simulation:
         self.clock.set(self._now())
         effects = operation(*args)
         if self.trace is not None:  # bench/simulate.py replays the same operations on the bare engine
-            self.trace.append((id(case), self.clock.now(), operation.__name__, args,
+            self.trace.append((case.key, self.clock.now(), operation.__name__, args,
                                [t.task_id for t in effects.tasks_opened]))
         self._after(case, effects)
 
@@ -292,7 +293,7 @@ class Simulation:
         self.clock.set(max(now, entry[1]))  # the executable due time may lie after the sampled one
         effects = case.run.fire_due_timers()
         if self.trace is not None:
-            self.trace.append((id(case), self.clock.now(), "fire_due_timers", (),
+            self.trace.append((case.key, self.clock.now(), "fire_due_timers", (),
                                [t.task_id for t in effects.tasks_opened]))
         self._after(case, effects)
 
