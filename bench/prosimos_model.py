@@ -23,21 +23,23 @@ LAYOUT = [
 
 
 def _dist(dist, scale=3600.0):
-    """A zsa distribution (hours) as Prosimos distribution name and parameters (seconds)."""
+    """A zsa distribution (hours) as a Prosimos (pix-framework) distribution in seconds:
+    fix [value], expon [mean, min, max], uniform [min, max], norm [mean, sd, min, max],
+    lognorm [mean, variance, min, max]; Prosimos has no triangular, so a bounded normal with the
+    triangle's mean and standard deviation stands in for it."""
     p = [v * scale for v in dist.params]
     if dist.kind == "fixed":
         return "fix", [p[0]]
     if dist.kind == "exponential":
-        return "expon", [p[0], 0, p[0] * 20]
+        return "expon", [p[0], 0, p[0] * 50]
     if dist.kind == "uniform":
         return "uniform", [p[0], p[1]]
     if dist.kind == "triangular":
         low, mode, high = p
-        mean = (low + mode + high) / 3
         var = (low ** 2 + mode ** 2 + high ** 2 - low * mode - low * high - mode * high) / 18
-        return "norm", [mean, var ** 0.5, low, high]
+        return "norm", [(low + mode + high) / 3, var ** 0.5, low, high]
     mean, sd = p
-    return "lognorm", [mean, sd ** 2, 0, mean * 20]
+    return "lognorm", [mean, sd ** 2, 0, mean * 50]
 
 
 def _params(values):
