@@ -48,6 +48,7 @@ test: install browser
 bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.inbox
+	$(BIN)/python -m bench.simulate
 
 # The process library: zsa-flow's own checks, then the BPMN files as Camunda Modeler sees them.
 check: install
