@@ -15,7 +15,7 @@ install: $(STAMP) $(NODE_STAMP) assets
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,sim]'
+	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
 # Node packages from the npm registry, pinned in package-lock.json: bpmn-js for the case diagram,
@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python -m bench.audit
 	@if [ -d ../shared/dmn-tck ]; then $(BIN)/python -m bench.tck ../shared/dmn-tck; fi
 	$(BIN)/python -m bench.audit_replay
+	$(BIN)/python -m bench.simulate
 
 # The process library: zsa-flow's own checks, then the BPMN files as Camunda Modeler sees them.
 check: install

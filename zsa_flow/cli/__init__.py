@@ -74,6 +74,7 @@ def _register_all():
     from . import versions  # noqa: F401  (versions, diff, suspend, resume)
     from . import audit  # noqa: F401  (audit verify/checkpoint/keygen/erase/conformance)
     from . import replay  # noqa: F401  (replay, export xes/csv)
+    from . import simulate  # noqa: F401  (simulate, compare)
 
 
 _register_all()
