@@ -3,6 +3,7 @@ from sqlalchemy import and_, bindparam, exists, func, or_, select
 
 from ..errors import NotFound
 from ..storage.tables import event, human_task, process_definition, task_candidate, timer, vorgang
+from .data_limits import summary
 from .runs import get_case_row
 
 
@@ -52,7 +53,7 @@ def get_case(platform, number):
 
 
 def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=None, search=None, limit=100, offset=0):
-    """Cases, newest first, filtered."""
+    """Cases, newest first, filtered; `data` is a summary (a few short values, see data_limits.summary)."""
     q = CASES
     if kommune:
         q = q.where(vorgang.c.kommune == kommune)
@@ -67,7 +68,7 @@ def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=Non
         q = q.where(or_(vorgang.c.number.ilike(like), vorgang.c.title.ilike(like), vorgang.c.business_key == search))
     with platform.uow(readonly=True) as uow:
         rows = uow.execute(q.order_by(vorgang.c.id.desc()).limit(limit).offset(offset)).mappings().all()
-        return [case_dict(r) for r in rows]
+        return [{**case_dict(r), "data": summary(r["data"])} for r in rows]
 
 
 def task_dict(row):

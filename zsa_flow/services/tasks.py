@@ -4,6 +4,7 @@ from sqlalchemy import bindparam, select, update
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..forms import parse_form
 from ..storage.tables import artifact, form_definition, human_task
+from .data_limits import check_input
 from .history import append_events
 from .runs import get_case_row, open_run, save_run
 
@@ -72,6 +73,7 @@ def _set_assignee(platform, task_id, assignee, actor, expect_free, event_type, e
 
 def save_draft(platform, task_id, data, user):
     """Keep unfinished form input on the task without completing it."""
+    check_input(data, "Entwurfsdaten")
     with platform.uow() as uow:
         row = get_task_row(uow, task_id)
         if row["state"] != "open":
@@ -103,6 +105,7 @@ def task_form(platform, uow, row, definition=None):
 
 def complete(platform, task_id, data, user, *, from_html=False):
     """Validate `data` against the task's form and complete it; the case runs to its next wait state."""
+    check_input(data, "Formulardaten")
     with platform.uow() as uow:
         row = get_task_row(uow, task_id)
         if row["state"] != "open":
