@@ -53,7 +53,11 @@ class IsolatedEnvironment(SandboxEnvironment):
         try:
             reply = pool().run(parts, self.time_limit + GRACE, 2 * case_bytes + 65536)
         except WorkerFailed as failure:
-            raise ScriptError(failure.message, error_type=failure.error_type) from None
+            message = failure.message
+            if failure.timed_out:
+                message = (f"Zeitlimit von {self.time_limit:g} s überschritten – das Skript wurde abgebrochen "
+                           "(Endlosschleife oder zu aufwendige Rechnung?)")
+            raise ScriptError(message, error_type=failure.error_type) from None
         if not reply.get("ok"):
             raise ScriptError(reply.get("message") or "Skript fehlgeschlagen", reply.get("line"),
                               reply.get("error_type") or "ScriptError")

@@ -26,9 +26,9 @@ STARTUP_SECONDS = 30.0
 class WorkerFailed(Exception):
     """The worker missed its deadline or broke; `message` is user-facing (German)."""
 
-    def __init__(self, message, error_type="SandboxViolation"):
+    def __init__(self, message, error_type="SandboxViolation", timed_out=False):
         super().__init__(message)
-        self.message, self.error_type = message, error_type
+        self.message, self.error_type, self.timed_out = message, error_type, timed_out
 
 
 def _env():
@@ -84,7 +84,7 @@ class _Worker:
             tail = self._read_exact_frame(deadline, 1024)
         except TimeoutError:
             raise WorkerFailed(f"Zeitlimit von {wall_limit:g} s überschritten – das Skript wurde "
-                               "abgebrochen (Endlosschleife oder zu aufwendige Rechnung?)") from None
+                               "abgebrochen (Endlosschleife oder zu aufwendige Rechnung?)", timed_out=True) from None
         if body is None or tail is None:
             raise WorkerFailed("Skript-Prozess wurde beendet (Speicher- oder Rechenzeitgrenze "
                                "überschritten?)", "MemoryError")
