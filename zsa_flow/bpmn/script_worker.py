@@ -65,15 +65,19 @@ def write_all(write, data):
         view = view[write(view):]
 
 
-def lock_down(memory_bytes):
-    """Close every descriptor but the channel and set the OS limits (irreversible)."""
-    os.closerange(3, 65536)
+def lock_down(memory_bytes, cpu_seconds=CPU_PER_REQUEST, keep=()):
+    """Close every descriptor but stdin/stdout/stderr and set the OS limits (irreversible). A script
+    worker calls it once before its first request; a whole simulation job may call it in its own child
+    process (after `rules.functions.preload()`), and its scripts then run in-process."""
+    fds = [2] + sorted(fd for fd in keep if fd > 2) + [65536]
+    for low, high in zip(fds, fds[1:]):
+        os.closerange(low + 1, high)
     used = int(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]))
     limits = [(resource.RLIMIT_AS, memory_bytes), (resource.RLIMIT_NOFILE, 3), (resource.RLIMIT_FSIZE, 0),
               (resource.RLIMIT_NPROC, 0), (resource.RLIMIT_CORE, 0)]
     for kind, value in limits:
         resource.setrlimit(kind, (value, value))
-    resource.setrlimit(resource.RLIMIT_CPU, (used + CPU_PER_REQUEST, used + CPU_RETIRE + CPU_PER_REQUEST))
+    resource.setrlimit(resource.RLIMIT_CPU, (used + cpu_seconds, used + CPU_RETIRE + cpu_seconds))
     _LIMITED.append(memory_bytes)
 
 
