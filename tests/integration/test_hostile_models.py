@@ -14,17 +14,28 @@ from zsa_flow.forms import parse_form
 from zsa_flow.library.check import check_paths
 
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
-ZSA_FLOW = str(Path(sys.executable).parent / "zsa-flow")
+
+
+# The CLI in a fresh interpreter that reports its own peak RSS (VmHWM of its memory map: unlike
+# rusage's maxrss it does not inherit the RSS of the process that started it).
+_CLI_WITH_PEAK = """
+import atexit, sys
+def peak():
+    line = next(l for l in open("/proc/self/status") if l.startswith("VmHWM"))
+    sys.stderr.write("PEAK_KB " + line.split()[1] + "\\n")
+atexit.register(peak)
+from zsa_flow.cli import main
+sys.argv = ["zsa-flow", *sys.argv[1:]]
+main()
+"""
 
 
 def _zsa_flow(db_url, *args):
-    """Run the real CLI; (exit code, stdout + stderr, peak RSS of the process in MB)."""
-    proc = subprocess.Popen([ZSA_FLOW, *args], env=dict(os.environ, ZSA_DATABASE_URL=db_url),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    output = proc.stdout.read()
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, output, usage.ru_maxrss / 1024
+    """Run the real CLI; (exit code, its output, its peak RSS in MB)."""
+    result = subprocess.run([sys.executable, "-c", _CLI_WITH_PEAK, *args], capture_output=True, text=True,
+                            env=dict(os.environ, ZSA_DATABASE_URL=db_url))
+    output, _, peak = (result.stdout + result.stderr).rpartition("PEAK_KB ")
+    return result.returncode, output, int(peak.split()[0]) / 1024
 
 
 def _deep_form(depth):
