@@ -11,6 +11,7 @@ it without code changes:
 | `ZSA_SCRIPT_WORKERS` | 2 | idle script worker processes kept; up to twice as many run at once |
 | `ZSA_SCRIPT_MEMORY_MB` | 512 | address space of one script worker (RLIMIT_AS) |
 """
+import json
 import os
 
 __all__ = ["max_case_bytes", "max_value_bytes", "script_isolation", "script_workers", "script_memory_bytes",
@@ -63,6 +64,11 @@ def oversized(data: dict) -> dict:
     """{field: German message} for every top-level value over the value limit, or
     {"": message} when the whole data is over the case limit; empty when `data` is within both."""
     value_limit, case_limit = max_value_bytes(), max_case_bytes()
+    try:  # fast path: data whose whole JSON fits the value limit has no value over it either
+        if len(_ENCODER.encode(data or {}).encode("utf-8", "surrogatepass")) <= min(value_limit, case_limit):
+            return {}
+    except (TypeError, ValueError, RecursionError):
+        pass  # values JSON cannot write (Decimal, date): measured by the codec below
     problems = {}
     for key, value in (data or {}).items():
         if isinstance(value, (str, list, dict)) and json_size(value, value_limit) is None:
@@ -70,3 +76,6 @@ def oversized(data: dict) -> dict:
     if not problems and json_size(data or {}, case_limit) is None:
         problems[""] = f"Daten sind zu groß (über {json_bytes(case_limit)} insgesamt)"
     return problems
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
