@@ -1,35 +1,17 @@
 """Migration commands: move running cases to another process version, or undo a migration."""
-import json
-
 import click
 
-from ..errors import ValidationFailed, ZsaError
+from ..errors import ValidationFailed
+from ..services.migration import STATUS_LABELS as STATUS
+from ..services.migration import read_mapping_text
 from . import echo_json, main
 
-STATUS = {"migrated": "migriert", "migratable": "migrierbar", "not_migratable": "nicht migrierbar",
-          "failed": "fehlgeschlagen", "skipped": "übersprungen"}
-
-
 def read_mapping(path):
-    """A mapping file: JSON or YAML object `{alte-element-id: neue-element-id}`."""
+    """A mapping file: JSON or YAML `{alte-element-id: neue-element-id}`."""
     if path is None:
         return {}
     with open(path, encoding="utf-8") as f:
-        text = f.read()
-    try:
-        mapping = json.loads(text)
-    except json.JSONDecodeError:
-        try:
-            import yaml
-        except ImportError:
-            raise ZsaError(f"{path}: kein gültiges JSON") from None
-        try:
-            mapping = yaml.safe_load(text)
-        except yaml.YAMLError as exc:
-            raise ZsaError(f"{path}: weder JSON noch YAML ({' '.join(str(exc).split())})") from None
-    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
-        raise ZsaError(f"{path}: erwartet wird eine Zuordnung alte-element-id: neue-element-id")
-    return mapping
+        return read_mapping_text(f.read(), source=path)
 
 
 @main.command()

@@ -8,12 +8,14 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..engine.migration import migrate as migrate_run
 from ..engine.migration import plan as plan_run
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import Conflict, NotFound, ValidationFailed, ZsaError
 from ..storage.tables import case_migration, human_task, timer, vorgang, workflow_state
 from .deployments import definition_row
 from .history import append_events
 from .runs import get_case_row, open_run, replace_candidates, save_run
 
+STATUS_LABELS = {"migrated": "migriert", "migratable": "migrierbar", "not_migratable": "nicht migrierbar",
+                 "failed": "fehlgeschlagen", "skipped": "übersprungen"}
 _TASK_COLUMNS = ("id", "task_def", "name", "candidate_groups", "candidate_users", "form_ref", "form_sha256",
                  "state", "completed_at")
 _OPEN_TASKS = select(*[human_task.c[c] for c in _TASK_COLUMNS]).where(
@@ -130,3 +132,23 @@ def undo_migration(platform, number, actor="system"):
             "migration": last["id"], "definition_id": last["from_definition_id"]}}], actor, now)
         platform.workflows.take(case_id, case_row["lock_version"])
         uow.commit()
+
+
+def read_mapping_text(text, source="Zuordnung"):
+    """A mapping of renamed element ids, `{alte-id: neue-id}`, as JSON or YAML text ('' = none)."""
+    import json
+
+    if not text or not text.strip():
+        return {}
+    try:
+        mapping = json.loads(text)
+    except json.JSONDecodeError:
+        import yaml
+
+        try:
+            mapping = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ZsaError(f"{source}: weder JSON noch YAML ({' '.join(str(exc).split())})") from None
+    if not isinstance(mapping, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in mapping.items()):
+        raise ValidationFailed(f"{source}: erwartet wird eine Zuordnung alte-element-id: neue-element-id")
+    return mapping

@@ -80,8 +80,28 @@ process_definition = Table(
     Column("message_starts", JSON, nullable=False, default=list),  # message names that start a case
     Column("deployed_at", UtcDateTime(), nullable=False),
     Column("deployed_by", String(100)),
+    Column("deployment_id", Integer),  # the deployment that created this version (NULL before 0.2)
+    Column("suspended_at", UtcDateTime()),  # set: no new cases of this version (running ones go on)
+    Column("suspended_by", String(100)),
     UniqueConstraint("process_id", "version", name="uq_process_version"),
     UniqueConstraint("process_id", "content_hash", name="uq_process_hash"),
+)
+
+# Every deployment (CLI, console upload, Camunda Modeler via /engine-rest): who, when, from where,
+# which files (path and sha256) and which process versions and decisions it created or confirmed.
+deployment = Table(
+    "deployment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300)),
+    Column("source", String(100)),
+    Column("tenant_id", String(64)),
+    Column("deployed_by", String(100), nullable=False),
+    Column("deployed_at", UtcDateTime(), nullable=False),
+    Column("files", JSON, nullable=False, default=list),  # [{"path", "kind", "sha256"}]
+    Column("processes", JSON, nullable=False, default=list),  # [{"process_id", "version", "created", "name"}]
+    Column("decisions", JSON, nullable=False, default=list),  # [{"decision_id", "name", "version", "file"}]
+    Index("ix_deployment_at", "deployed_at"),
 )
 
 # Every deployed version of a Camunda Form, for formRefBinding="latest".

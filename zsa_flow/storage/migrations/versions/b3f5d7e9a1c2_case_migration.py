@@ -1,7 +1,7 @@
 """case_migration: a case's state before each migration to another process version
 
 Revision ID: b3f5d7e9a1c2
-Revises: a8e1c0d2b4f6
+Revises: 9d2e4f6a8b1c
 Create Date: 2026-11-29 12:50:00.000000
 """
 from alembic import op
@@ -10,7 +10,7 @@ import zsa_flow.storage.tables
 
 
 revision = 'b3f5d7e9a1c2'
-down_revision = 'a8e1c0d2b4f6'
+down_revision = '9d2e4f6a8b1c'
 branch_labels = None
 depends_on = None
 
