@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from zsa_flow.errors import Conflict, ModelError
+from zsa_flow.errors import Conflict
 
 TEMPLATE = (Path(__file__).resolve().parent.parent / "fixtures" / "engine" / "script.bpmn").read_text()
 DEFAULT = TEMPLATE.split("<bpmn:script>")[1].split("</bpmn:script>")[0]
@@ -57,27 +57,14 @@ ESCAPES = [
 
 
 @pytest.mark.parametrize("body", ESCAPES)
-def test_escapes_the_policy_forbids_are_refused_at_deploy_and_run_nothing(zsa, tmp_path, body):
+def test_escapes_from_the_sandbox_become_incidents_and_run_nothing(zsa, tmp_path, body):
     marker = tmp_path / "pwned"
-    with pytest.raises(ModelError, match="Rechnen"):
-        _deploy_script(zsa, tmp_path, body.format(marker=marker))
-    assert zsa.processes() == [] and not marker.exists()
-
-
-RUNTIME_REFUSALS = [  # pass the static policy, stopped by the runtime guards in the worker
-    "ergebnis = rasse.encode()",
-    "ergebnis = {}.fromkeys(range(3))",
-    "ergebnis = (faktor).to_bytes(2, 'big')",
-]
-
-
-@pytest.mark.parametrize("body", RUNTIME_REFUSALS)
-def test_what_only_the_runtime_guards_refuse_becomes_an_incident(zsa, tmp_path, body):
-    _deploy_script(zsa, tmp_path, body)
+    _deploy_script(zsa, tmp_path, body.format(marker=marker))
     number = zsa.start_case("skript", "15003000", {"faktor": 1, "rasse": "Pudel"})
     case = zsa.case(number)
     assert case["state"] == "incident", case
-    assert "Rechnen" in case["incident"] and "ist nicht erlaubt" in case["incident"]
+    assert "Rechnen" in case["incident"]
+    assert not marker.exists()
 
 
 def test_endless_loop_is_stopped(zsa, tmp_path):

@@ -200,30 +200,14 @@ def _deploy_form(uow, form_id_, f, now):
 
 
 def _validate(platform, library):
-    """Refuse to deploy what cannot run: every script, condition and timer/due-date expression must
-    pass the sandbox policy (as `zsa-flow check` reports it), every executable process must parse."""
+    """Refuse to deploy what cannot run: every executable process must parse with its bundle."""
     from ..engine.definitions import definition_from_bundle
 
-    _check_expressions(library)
     for pid, info in library.processes.items():
         if info.executable:
             definition_from_bundle(info, library.bundle(pid))
     if not any(i.executable for i in library.processes.values()):
         raise ModelError("Keine ausführbaren Prozesse gefunden (isExecutable=\"true\")")
-
-
-def _check_expressions(library):
-    from ..library.check_expr import check_expressions
-    from ..xmlsafe import parse_xml
-
-    problems = []
-    for f in library.files:
-        if f.kind == "bpmn":
-            check_expressions(f.path, parse_xml(f.content, f.path).getroot(), problems)
-    errors = sorted((p for p in problems if p.is_error), key=lambda p: (p.file, p.line))
-    if errors:
-        more = f" (und {len(errors) - 1} weitere – `zsa-flow check` zeigt alle)" if len(errors) > 1 else ""
-        raise ModelError(f"{errors[0]}{more}", details={"problems": [str(p) for p in errors[:50]]})
 
 
 def list_processes(platform):
