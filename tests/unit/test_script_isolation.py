@@ -88,3 +88,13 @@ def test_codec_refuses_shared_references_by_their_serialized_size_without_buildi
     assert _rss_mb() - before < 20
     tricky = {"$t": "decimal", "v": "1", "liste": (1, 2), 3: "x"}
     assert script_codec.loads(script_codec.dumps(tricky, 1000)) == tricky
+
+
+def test_only_plain_comparisons_stay_in_the_server():
+    from zsa_flow.bpmn.script_isolated import comparison_only
+
+    for source in ("betrag < 10", "fertig == True", "not (art in ('a', 'b') or antrag['x'] is None)"):
+        assert comparison_only(source), source
+    for source in ("round(1, -2 * 10**7) > 0", "betrag * 2 < 10", "[x for x in y] == []", "len(x) > 1",
+                   "x.upper() == 'A'", "x[1:] == y", "x == '" + "a" * 2000 + "'"):
+        assert not comparison_only(source), source
