@@ -98,3 +98,12 @@ def test_only_plain_comparisons_stay_in_the_server():
     for source in ("round(1, -2 * 10**7) > 0", "betrag * 2 < 10", "[x for x in y] == []", "len(x) > 1",
                    "x.upper() == 'A'", "x[1:] == y", "x == '" + "a" * 2000 + "'"):
         assert not comparison_only(source), source
+
+
+def test_an_idle_worker_that_died_is_replaced_before_it_gets_a_script(env):
+    env.evaluate("1 + 1", {})
+    worker = pool()._idle[-1]
+    worker.proc.kill()
+    worker.proc.wait()
+    assert env.evaluate("2 + 2", {}) == 4
+    assert worker not in pool()._idle

@@ -127,6 +127,11 @@ class WorkerPool:
 
     def _acquire(self):
         with self._cond:
+            dead = [w for w in self._idle if w.proc.poll() is not None]  # e.g. ended by the OOM killer
+            for worker in dead:
+                self._idle.remove(worker)
+                self._live -= 1
+                worker.kill()  # closes its pipes; it has exited already
             while not self._idle and self._live >= self.max:
                 if not self._cond.wait(timeout=STARTUP_SECONDS):
                     raise WorkerFailed("alle Skript-Prozesse sind belegt – bitte später erneut versuchen",
