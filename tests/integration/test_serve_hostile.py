@@ -3,6 +3,7 @@
 with its message, no request waits a second, and the server's memory stays where it was."""
 import json
 import os
+import re
 import subprocess
 import threading
 import time
@@ -74,7 +75,7 @@ def test_hostile_scripts_on_a_live_server_neither_stall_it_nor_grow_it(tmp_path)
         prober.stop.set()
         prober.join()
         for number, payload in zip(numbers, SCRIPTS):
-            assert payload["message"] in platform.case(number)["incident"], (payload["name"], platform.case(number))
+            assert re.search(payload["message"], platform.case(number)["incident"]), (payload["name"], platform.case(number))
         print(f"\n{len(SCRIPTS)} feindliche Skripte begrenzt; Server-RSS-Spitze {rss_before:.0f} -> {rss_after:.0f} MB; "
               f"längste Antwort auf GET /login {prober.longest:.2f} s ({prober.count} Anfragen)")
         assert prober.longest < 1.0

@@ -3,6 +3,7 @@ tests/fixtures/hostile/scripts.json ends in a ScriptError with a clear German me
 that hit a limit is replaced, and the server process never holds the payload's memory."""
 import json
 import os
+import re
 import resource
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -38,7 +39,7 @@ def test_hostile_script_is_bounded_with_a_clear_message(env, payload):
     context = {"kommune": "15003000"}
     with pytest.raises(ScriptError) as caught:
         env.execute(payload["script"], context)
-    assert payload["message"] in caught.value.message, caught.value.message
+    assert re.search(payload["message"], caught.value.message), caught.value.message
     assert context == {"kommune": "15003000"}  # nothing written back
     assert _rss_mb() - before < 50  # the payload never reached this process's memory
     assert env.evaluate("1 + 1", {}) == 2  # a fresh or surviving worker answers the next request
