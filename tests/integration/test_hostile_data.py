@@ -42,10 +42,11 @@ def test_hostile_script_puts_its_case_into_an_incident_with_a_clear_message(zsa,
 
 def test_script_results_adding_up_over_the_case_limit_are_not_stored(zsa, clock, tmp_path):
     script = "\n".join(f"feld_{i} = 'x' * 250000" for i in range(5))  # each value within 256 KB, 1.25 MB in all
+    # refused in the worker (the case data it would hand back is over the limit)
     _deploy_timer_script(zsa, tmp_path, script)
     number = zsa.start_case("feindlich", MD, {"name": "A"})
     case = _run_script_after_timer(zsa, clock, number)
-    assert case["state"] == "incident" and "Falldaten wären zu groß" in case["incident"]
+    assert case["state"] == "incident" and "Falldaten wären nach dem Skript zu groß" in case["incident"]
     assert case["data"] == {"name": "A", "kommune": MD}  # nothing of the run was stored
     assert [e["type"] for e in zsa.events(number)][-1] == "incident_raised"
 
@@ -104,13 +105,28 @@ def test_case_lists_return_summaries_and_the_case_its_full_data(zsa, test_librar
     assert full["k0"] == long_text
 
 
-def test_a_run_that_creates_an_oversized_new_case_is_refused(zsa, tmp_path, monkeypatch):
-    template = (Path(__file__).resolve().parents[1] / "fixtures" / "engine" / "script.bpmn").read_text()
-    default = template.split("<bpmn:script>")[1].split("</bpmn:script>")[0]
-    path = tmp_path / "skript.bpmn"
-    path.write_text(template.replace(default, "\n".join(f"f{i} = 'x' * 250000" for i in range(5))))
-    zsa.deploy([str(path)])
-    with pytest.raises(ZsaError) as refused:
-        zsa.start_case("skript", MD, {"faktor": 1, "rasse": "Pudel"})
-    assert refused.value.status == 422 and "zu groß" in refused.value.message
+def test_decision_results_adding_up_over_the_case_limit_are_not_stored(zsa, monkeypatch):
+    # each result within the value limit, the case over its limit: the service's last check before saving
+    monkeypatch.setenv("ZSA_MAX_VALUE_BYTES", str(600_000))
+    monkeypatch.setenv("ZSA_MAX_CASE_BYTES", str(400_000))
+    zsa.deploy([str(HOSTILE / "huge_decision.bpmn"), str(HOSTILE / "huge_decision.dmn")])
+    with pytest.raises(ZsaError) as refused:  # a new case: not created at all
+        zsa.start_case("riesige_entscheidung", MD, {})
+    assert refused.value.status == 422 and "Falldaten wären zu groß" in refused.value.message
     assert zsa.cases() == []
+
+
+def test_a_run_over_the_case_limit_keeps_the_case_as_it_was_and_does_not_repeat_itself(zsa, monkeypatch):
+    zsa.deploy([str(HOSTILE / "huge_decision.bpmn"), str(HOSTILE / "huge_decision.dmn")])
+    number = zsa.start_case("riesige_entscheidung", MD, {})  # the 500 KB text is over the value limit
+    assert zsa.case(number)["state"] == "incident"
+    monkeypatch.setenv("ZSA_MAX_VALUE_BYTES", str(600_000))
+    monkeypatch.setenv("ZSA_MAX_CASE_BYTES", str(400_000))
+    events = len(zsa.events(number))
+    for _ in range(2):  # the retry now gets the text, the case data would be over the case limit
+        zsa.retry(number)
+        case = zsa.case(number)
+        assert case["state"] == "incident" and case["incident"].startswith("Falldaten wären zu groß: Grenze 600.000 Bytes je Wert, 400.000 Bytes")
+        assert "text" not in case["data"] and zsa.tasks(case=number) == []
+    types = [e["type"] for e in zsa.events(number)][events:]
+    assert types == ["incident_raised"]  # the second, identical refusal wrote nothing

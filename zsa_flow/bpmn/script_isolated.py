@@ -65,7 +65,7 @@ class IsolatedEnvironment(SandboxEnvironment):
     def _call(self, op, source, context, external_context):
         case_bytes = limits.max_case_bytes()
         header = {"op": op, "source": source, "now": runtime.now().isoformat(), "time_limit": self.time_limit,
-                  "case_bytes": 2 * case_bytes}
+                  "case_bytes": case_bytes, "value_bytes": limits.max_value_bytes()}
         data = {k: v for k, v in context.items() if not k.startswith("_")}
         try:
             parts = [script_codec.dumps(header, 4 * case_bytes), script_codec.dumps(data, 2 * case_bytes),
@@ -77,7 +77,7 @@ class IsolatedEnvironment(SandboxEnvironment):
             raise ScriptError(f"Falldaten können nicht an das Skript übergeben werden: {error}",
                               error_type="DataError") from None
         try:
-            reply = pool().run(parts, self.time_limit + GRACE, 2 * case_bytes + 65536)
+            reply = pool().run(parts, self.time_limit + GRACE, case_bytes + 65536)
         except WorkerFailed as failure:
             message = failure.message
             if failure.timed_out:

@@ -12,7 +12,8 @@ The server enforces the wall-clock deadline (it kills and replaces a worker stuc
 and the parent's death ends the worker: the channel reaches EOF and the worker exits.
 
 A request is three frames: header `{"op": "eval"|"exec", "source", "now", "time_limit",
-"value_bytes", "case_bytes"}`, the task data, the external context. The reply is one frame:
+"value_bytes", "case_bytes"}` (the server's limits at the time of the request), the task data, the
+external context. The reply is two frames:
 `{"ok": true, "value"|"context", "cpu"}` or `{"ok": false, "message", "line", "error_type", "cpu"}`.
 """
 import os
@@ -125,9 +126,10 @@ def main():
         soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
         if cpu + CPU_PER_REQUEST > soft:  # each request gets at least CPU_PER_REQUEST seconds
             resource.setrlimit(resource.RLIMIT_CPU, (min(int(cpu) + 2 * CPU_PER_REQUEST, hard), hard))
-        retire = False
+        retire, request = False, {}
         try:
             request = script_codec.loads(parts[0])
+            os.environ["ZSA_MAX_VALUE_BYTES"] = str(request["value_bytes"])  # the server's limit now
             context, external = script_codec.loads(parts[1]), script_codec.loads(parts[2])
             env = SandboxEnvironment(functions, request["time_limit"])
             with runtime.using_clock(_FixedClock(datetime.fromisoformat(request["now"]))):
@@ -136,14 +138,15 @@ def main():
                 else:
                     env.execute(request["source"], context, external)
                     reply = {"ok": True, "context": context}
-            body = script_codec.dumps(reply, request["case_bytes"])
+            body = script_codec.dumps(reply, request["case_bytes"] + 64)  # the case data plus the envelope
         except ScriptError as error:
             reply = {"ok": False, "message": error.message, "line": error.line, "error_type": error.error_type}
             retire = error.error_type == "MemoryError"
         except script_codec.TooLarge as error:
             from ..limits import json_bytes
-            reply = {"ok": False, "message": f"Ergebnis ist zu groß (über {json_bytes(error.limit)})",
-                     "line": None, "error_type": "DataError"}
+            what = "Falldaten wären nach dem Skript" if request.get("op") == "exec" else "Ergebnis wäre"
+            reply = {"ok": False, "message": f"{what} zu groß (über {json_bytes(error.limit - 64)}) – "
+                     "nicht übernommen", "line": None, "error_type": "DataError"}
         except MemoryError:
             reply = {"ok": False, "message": "Speichergrenze des Skript-Prozesses überschritten",
                      "line": None, "error_type": "MemoryError"}

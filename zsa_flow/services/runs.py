@@ -103,7 +103,10 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
 
 def _save_oversized(uow, case_row, message, actor, now, events_before):
     """The run produced case data over the limits: keep the case as it was before the run (data, state,
-    tasks, timers) and put it into an incident with the message; nothing of the run is stored."""
+    tasks, timers) and put it into an incident with the message; nothing of the run is stored. A case
+    already in this incident (a timer that fires again) is left as it is."""
+    if case_row["state"] == INCIDENT and case_row["incident"] == message:
+        return INCIDENT
     events = list(events_before) + [{"type": "incident_raised", "element_id": None, "element_name": None,
                                      "data": {"message": message}}]
     rows, new_seq, new_hash = chain(case_row, events, actor, now)
