@@ -86,12 +86,18 @@ def definition_from_bundle(info, bundle, definition_id=0, version=0) -> Definiti
     return build_definition(row, {f.sha256: f.content for f in bundle})
 
 
-def make_script_engine():
-    """The sandboxed script engine with exactly the functions the domain rules expose."""
+def make_script_engine(isolated=None):
+    """The sandboxed script engine with exactly the functions the domain rules expose. Scripts and
+    expressions run in limited worker processes unless `isolated` is False, ZSA_SCRIPT_ISOLATION=0,
+    or this process is itself a limited worker (`script_worker.lock_down` was applied)."""
     from ..bpmn.script_engine import ZsaScriptEngine
+    from ..bpmn.script_worker import is_limited_process
+    from ..limits import script_isolation
     from ..rules.functions import SCRIPT_FUNCTIONS
 
-    return ZsaScriptEngine(functions={**SCRIPT_FUNCTIONS, "heute": heute})
+    if isolated is None:
+        isolated = script_isolation() and not is_limited_process()
+    return ZsaScriptEngine(functions={**SCRIPT_FUNCTIONS, "heute": heute}, isolated=isolated)
 
 
 def heute() -> str:

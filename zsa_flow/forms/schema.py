@@ -8,6 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..errors import ModelError
+from ..jsonsafe import check_json
 from .feel import Condition
 from .model import INPUT_TYPES, OPTION_TYPES, Component, Field, Form, options_from
 
@@ -21,6 +22,7 @@ KEY_RE = re.compile(r"^[^\W\d][\w-]*(\.[^\W\d][\w-]*)*$")
 SUBTYPES = ("date", "time", "datetime")
 TIME_FORMATS = ("utc_offset", "utc_normalized", "no_timezone")
 VALIDATION_TYPES = ("email", "phone", "custom", "", None)
+_ID_OR_KEY = re.compile(r'"(id|key)"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")')
 
 
 def parse_form(data, filename="<form>"):
@@ -38,6 +40,7 @@ def parse_form(data, filename="<form>"):
         except UnicodeDecodeError as exc:
             line = bytes(data)[: exc.start].count(b"\n") + 1
             raise _error(filename, line, None, "file is not valid UTF-8") from None
+    check_json(text, filename, MAX_FORM_BYTES)  # size and depth before json.loads recurses
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -63,14 +66,23 @@ class _Builder:
         self.filename, self.text = filename, text
         self.fields, self.warnings = [], []
         self.seen = {}  # field name -> component label for duplicate detection
+        self.prefixes = {}  # "a" and "a.b" of a field "a.b.c" -> "a.b.c" (conflicting keys, linear time)
+        self.lines = None  # ("id"|"key", value) -> line, built on the first lookup
 
     def line_of(self, comp):
+        if self.lines is None:  # one pass over the text, however many components report
+            self.lines, line, last = {}, 1, 0
+            for match in _ID_OR_KEY.finditer(self.text):
+                line += self.text.count("\n", last, match.start())
+                last = match.start()
+                try:
+                    self.lines.setdefault((match[1], json.loads(match[2])), line)
+                except ValueError:
+                    continue
         for attr in ("id", "key"):
             value = comp.get(attr) if isinstance(comp, dict) else None
-            if isinstance(value, str):
-                match = re.search(r'"%s"\s*:\s*%s' % (attr, re.escape(json.dumps(value))), self.text)
-                if match:
-                    return self.text.count("\n", 0, match.start()) + 1
+            if isinstance(value, str) and (attr, value) in self.lines:
+                return self.lines[(attr, value)]
         return 1
 
     def fail(self, comp, message):
@@ -241,11 +253,17 @@ class _Builder:
         return f
 
     def register(self, comp, name):
-        for other in self.seen:
-            if other == name:
-                self.fail(comp, f"duplicate key '{name}' (also used by {self.seen[other]})")
-            if other.startswith(name + ".") or name.startswith(other + "."):
-                self.fail(comp, f"key '{name}' conflicts with key '{other}' of {self.seen[other]}")
+        if name in self.seen:
+            self.fail(comp, f"duplicate key '{name}' (also used by {self.seen[name]})")
+        other = self.prefixes.get(name)  # a key below this one: "a.b" after "a.b.c"
+        parts = name.split(".")
+        for i in range(1, len(parts)):  # a key above this one: "a.b.c" after "a.b"
+            if other is None and ".".join(parts[:i]) in self.seen:
+                other = ".".join(parts[:i])
+        if other is not None:
+            self.fail(comp, f"key '{name}' conflicts with key '{other}' of {self.seen[other]}")
+        for i in range(1, len(parts)):
+            self.prefixes.setdefault(".".join(parts[:i]), name)
         self.seen[name] = comp.get("id") or name
 
     def options(self, comp, f):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 from ..bpmn.parser import form_ref_from_key
 from ..errors import ModelError
-from ..xmlsafe import parse_xml
+from ..jsonsafe import check_file_size, check_json
+from ..xmlsafe import MAX_MODEL_BYTES, parse_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -109,7 +110,18 @@ def find_model_files(paths, on_problem=_raise) -> list:
 
 def collect_files(paths) -> list:
     """Every .bpmn/.dmn/.form below the given files or directories, read, in a stable order."""
-    return [LibraryFile(str(p), KINDS[p.suffix], p.read_bytes()) for p in find_model_files(paths)]
+    files = []
+    for p in find_model_files(paths):
+        check_file_size(p, max_bytes(KINDS[p.suffix]))  # before reading: a 200 MB file is never loaded
+        files.append(LibraryFile(str(p), KINDS[p.suffix], p.read_bytes()))
+    return files
+
+
+def max_bytes(kind: str) -> int:
+    """The size limit of a model file of `kind` (bpmn, dmn, form)."""
+    from ..forms import MAX_FORM_BYTES
+
+    return MAX_FORM_BYTES if kind == "form" else MAX_MODEL_BYTES
 
 
 def kind_of(name: str) -> str | None:
@@ -158,7 +170,9 @@ def _unique(index, key, value, f, what):
 def form_id(f: LibraryFile) -> str:
     """The `id` of a Camunda Form file (what camunda:formRef refers to)."""
     try:
-        doc = json.loads(f.content)
+        text = f.content.decode("utf-8-sig")
+        check_json(text, f.path, max_bytes("form"))
+        doc = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", 1)
         raise ModelError(f"{f.path}:{line}: kein gültiges JSON: {exc}") from None

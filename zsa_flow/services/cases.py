@@ -8,6 +8,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..engine.runner import CaseRun
 from ..errors import Conflict, NotFound, ValidationFailed, ZsaError
 from ..storage.tables import case_number_seq, human_task, kommune as kommune_table, process_definition, timer, vorgang, workflow_state
+from .data_limits import check_input
 from .deployments import definition_row
 from .history import GENESIS, append_events
 from .runs import get_case_row, open_run, save_run
@@ -18,6 +19,7 @@ AGS = re.compile(r"^\d{8}$")
 def start_case(platform, process_id, kommune, data=None, *, version=None, business_key=None,
                actor="system", message=None, as_is_variant=False):
     """Start a case of `process_id` for a Kommune; return its case number."""
+    check_input(data, "Nachrichtendaten" if message else "Startdaten")
     data = dict(data or {})
     with platform.uow() as uow:
         _check_kommune(platform, uow, kommune)
@@ -83,11 +85,13 @@ def deliver_message(platform, number, name, data=None, *, kommune=None, actor="s
             raise ValidationFailed("Für eine Startnachricht ist die Kommune (AGS) anzugeben",
                                    details={"fields": {"kommune": "Pflichtfeld"}})
         return start_case(platform, _process_started_by(platform, name), kommune, data, actor=actor, message=name)
+    check_input(data, "Nachrichtendaten")
     return run_on_case(platform, number, actor, lambda run: run.deliver_message(name, data or {}))
 
 
 def retry(platform, number, actor="system", data=None):
     """Run a case in incident again, optionally with corrected data for the failed step."""
+    check_input(data, "Korrekturdaten")
     with platform.uow(readonly=True) as uow:
         if get_case_row(uow, number=number)["state"] != "incident":
             raise Conflict(f"Vorgang {number} hat keine Störung")

@@ -5,6 +5,7 @@ from ..errors import NotFound
 from ..storage.tables import event, human_task, process_definition, task_candidate, timer, vorgang
 from .crypto import case_cipher
 from .history import readable_data
+from .data_limits import summary
 from .runs import get_case_row
 
 
@@ -54,7 +55,7 @@ def get_case(platform, number):
 
 
 def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=None, search=None, limit=100, offset=0):
-    """Cases, newest first, filtered."""
+    """Cases, newest first, filtered; `data` is a summary (a few short values, see data_limits.summary)."""
     q = CASES
     if kommune:
         q = q.where(vorgang.c.kommune == kommune)
@@ -69,7 +70,7 @@ def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=Non
         q = q.where(or_(vorgang.c.number.ilike(like), vorgang.c.title.ilike(like), vorgang.c.business_key == search))
     with platform.uow(readonly=True) as uow:
         rows = uow.execute(q.order_by(vorgang.c.id.desc()).limit(limit).offset(offset)).mappings().all()
-        return [case_dict(r) for r in rows]
+        return [{**case_dict(r), "data": summary(r["data"])} for r in rows]
 
 
 def task_dict(row):

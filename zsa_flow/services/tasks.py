@@ -12,6 +12,7 @@ from ..errors import Conflict, NotFound, ValidationFailed
 from ..forms import parse_form
 from ..forms.messages import UNKNOWN
 from ..storage.tables import artifact, form_definition, human_task
+from .data_limits import check_input
 from .history import append_events
 from .runs import get_case_row, open_run, save_run
 
@@ -81,6 +82,7 @@ def _set_assignee(platform, task_id, assignee, actor, expect_free, event_type, e
 
 def save_draft(platform, task_id, data, user, *, require_claim=False):
     """Keep unfinished form input (raw values of the form's fields) on the task without completing it."""
+    check_input(data, "Entwurfsdaten")
     with platform.uow() as uow:
         row = get_task_row(uow, task_id)
         _check_worker(row, user, require_claim, done="nicht mehr offen")
@@ -138,6 +140,7 @@ def complete(platform, task_id, data, user, *, from_html=False, require_claim=Fa
     With `require_claim` the task must be assigned to `user` (checked in the completing transaction);
     with `form_fields_only` a task without a form takes no data (ValidationFailed names the keys).
     """
+    check_input(data, "Formulardaten")
     with platform.uow() as uow:
         row = get_task_row(uow, task_id)
         _check_worker(row, user, require_claim, done="bereits erledigt")
