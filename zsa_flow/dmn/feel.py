@@ -31,7 +31,7 @@ FUNCTIONS = {
     "abs": (1, 1), "floor": (1, 1), "ceiling": (1, 1), "decimal": (2, 2),
     "min": (1, None), "max": (1, None), "sum": (1, None), "count": (1, 1),
     "string length": (1, 1), "upper case": (1, 1), "lower case": (1, 1),
-    "contains": (2, 2), "starts with": (2, 2), "ends with": (2, 2),
+    "contains": (2, 2), "starts with": (2, 2), "ends with": (2, 2), "today": (0, 0),
 }
 
 _MULTIWORD_RE = "|".join(w.replace(" ", r"\s+") + r"(?=\s*\()" for w in MULTIWORD_FUNCTIONS)

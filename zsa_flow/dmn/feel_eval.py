@@ -8,6 +8,7 @@ that evaluates to null does not match.
 import datetime as dt
 import decimal
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from .feel import FeelSyntaxError, parse_expression, parse_unary_tests, uses_input
 
@@ -16,6 +17,7 @@ DECIMAL_CONTEXT = decimal.Context(
     traps=[decimal.InvalidOperation, decimal.DivisionByZero, decimal.Overflow],
 )
 MAX_EXPONENT = 1000
+BERLIN = ZoneInfo("Europe/Berlin")
 
 
 class Env:
@@ -283,7 +285,13 @@ def _number_fn(fn):
     return wrapped
 
 
+def _fn_today():
+    """Today's date in Germany (zsa-flow serves Sachsen-Anhalt), as FEEL's today() does locally."""
+    return dt.datetime.now(BERLIN).date()
+
+
 BUILTINS = {
+    "today": _fn_today,
     "date": _fn_date,
     "date and time": _fn_date_and_time,
     "not": lambda v: (not v) if isinstance(v, bool) else None,

@@ -46,6 +46,9 @@ class Field:
     increment: Decimal | None = None
     serialize_to_string: bool = False
     hide: tuple = ()  # own condition and those of enclosing groups
+    format: str | None = None  # `zsa:format` property: "iban" (ISO 13616 checksum)
+    pattern_message: str | None = None  # `zsa:pattern-message`: names the expected format
+    rules: tuple = ()  # `zsa:validate` rules: (Rule, message)
 
     @property
     def name(self):

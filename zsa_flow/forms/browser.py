@@ -1,0 +1,79 @@
+"""What static/zsa-form.js needs to re-evaluate `conditional.hide` in the browser, as the server does.
+
+The form carries, after its fields: a JSON data block (not executed, so the CSP is kept) with the
+fields (name, path, type, option values) and the case data that the conditions name, and the hidden
+input `_zsa_shown` listing the conditional fields shown when the form was drawn. The script keeps
+`_zsa_shown` current; without script, `newly_shown` tells the server that a submission shows fields
+the person has not seen yet, and the page is drawn again instead of losing them.
+"""
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from markupsafe import Markup, escape
+
+from .validate import scope_for
+
+SHOWN_FIELD = "_zsa_shown"
+
+
+def browser_context(form, values, scope):
+    """The data block and the `_zsa_shown` input; empty for a form without conditions."""
+    conditions = [c for c in _conditions(form.components) if c.supported]
+    if not conditions:
+        return Markup("")
+    names = set()
+    for condition in conditions:
+        _names(condition._expression.ast, names)
+    base = scope_for(form, values)
+    payload = {
+        "data": {name: base[name] for name in sorted(names) if name in base},
+        "fields": [{"name": f.name, "path": list(f.path), "type": f.type, "conditional": bool(f.hide),
+                    "options": [o.value for o in f.options] if f.options is not None else None}
+                   for f in form.fields],
+    }
+    text = json.dumps(payload, default=_json_value, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    shown = ",".join(f.name for f in form.fields if f.hide and not f.is_hidden(scope))
+    return Markup(f'<input type="hidden" name="{SHOWN_FIELD}" value="{escape(shown)}">'
+                  f'<script type="application/json" class="zsa-form-context">{text}</script>')
+
+
+def newly_shown(form, submitted, values=None):
+    """Conditional fields the submission shows that were hidden when the form was drawn (no script ran).
+
+    Empty when the submission did not come from a drawn form (no `_zsa_shown`, e.g. the JSON API).
+    """
+    if form is None or not hasattr(submitted, "get") or submitted.get(SHOWN_FIELD) is None:
+        return []
+    seen = set(filter(None, (submitted.get(SHOWN_FIELD) or "").split(",")))
+    scope = scope_for(form, values or {}, submitted)
+    return [f.name for f in form.fields if f.hide and not f.is_hidden(scope) and f.name not in seen]
+
+
+def _conditions(components):
+    for comp in components:
+        if comp.hide is not None:
+            yield comp.hide
+        yield from _conditions(comp.children)
+
+
+def _names(node, out):
+    """Top-level variable names an expression AST reads."""
+    if isinstance(node, tuple) and node:
+        if node[0] == "name":
+            out.add(node[1])
+            return
+        for part in node[1:]:
+            _names(part, out)
+    elif isinstance(node, list):
+        for part in node:
+            _names(part, out)
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return str(value)
