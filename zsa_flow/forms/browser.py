@@ -28,13 +28,13 @@ def browser_context(form, values, scope):
     base = scope_for(form, values)
     payload = {
         "data": {name: base[name] for name in sorted(names) if name in base},
-        "fields": [{"name": f.name, "path": list(f.path), "type": f.type, "conditional": bool(f.hide),
+        "fields": [{"name": f.name, "path": list(f.path), "type": f.type, "conditional": _conditional_input(f, base),
                     "options": [o.value for o in f.options] if f.options is not None else None}
                    for f in form.fields],
     }
     text = json.dumps(payload, default=_json_value, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    shown = ",".join(f.name for f in form.fields if f.hide and not f.is_hidden(scope))
+    shown = ",".join(f.name for f in form.fields if _conditional_input(f, scope) and not f.is_hidden(scope))
     return Markup(f'<input type="hidden" name="{SHOWN_FIELD}" value="{escape(shown)}">'
                   f'<script type="application/json" class="zsa-form-context">{text}</script>')
 
@@ -48,7 +48,13 @@ def newly_shown(form, submitted, values=None):
         return []
     seen = set(filter(None, (submitted.get(SHOWN_FIELD) or "").split(",")))
     scope = scope_for(form, values or {}, submitted)
-    return [f.name for f in form.fields if f.hide and not f.is_hidden(scope) and f.name not in seen]
+    return [f.name for f in form.fields
+            if _conditional_input(f, scope) and not f.is_hidden(scope) and f.name not in seen]
+
+
+def _conditional_input(f, scope):
+    """A field with a hide condition that the person can fill in (not disabled or read-only)."""
+    return bool(f.hide) and not f.disabled and not f.is_readonly(scope)
 
 
 def _conditions(components):

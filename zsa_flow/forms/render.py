@@ -30,6 +30,13 @@ def render_form(form, values, errors, *, readonly=False, submitted=None, summary
     return Markup(_Renderer(form, values, errors, readonly, submitted, summary).render())
 
 
+def field_ids(form):
+    """{field name: id of the element an error link jumps to} (the first option of option groups)."""
+    renderer = _Renderer(form, {}, {}, False, None)
+    return {f.name: renderer.ids[f.name] + ("-1" if f.type in ("radio", "checklist", "taglist") else "")
+            for f in form.fields}
+
+
 def error_summary(items):
     """The GOV.UK/BITV error summary: a heading and one link per problem to its field.
 
@@ -92,16 +99,7 @@ class _Renderer:
         return f.disabled or f.is_readonly(self.scope) or f.is_hidden(self.scope)
 
     def summary(self):
-        labels = {f.name: f for f in self.form.fields}
-        items = []
-        for name, message in self.errors.items():
-            f = labels.get(name)
-            if f is None:
-                items.append((None, name, message))
-                continue
-            target = self.ids[name] + ("-1" if f.type in ("radio", "checklist", "taglist") else "")
-            items.append((target, f.label or f.key, message))
-        return error_summary(items)
+        return self.form.error_summary(self.errors)
 
     # ---------------------------------------------------------------- tree
 

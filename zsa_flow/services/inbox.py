@@ -51,6 +51,9 @@ def task_page(platform, task_id, scope):
         "rechenweg": rechenwege(data),
         "can_act": task["state"] == "open" and scope.can_act_on_task(task),
         "can_assign": task["state"] == "open" and scope.can_assign(task),
+        "assignee_name": users.display_name(platform, task["assignee"]),
+        "assignees": users.eligible_for_task(platform, task) if task["state"] == "open" and scope.can_assign(task)
+        else [],
     }
 
 

@@ -70,17 +70,29 @@ def new_case():
 @bp.post("/vorgaenge/neu")
 @login_required
 def new_case_submit():
-    """Validate the start form and start the case; 422 with the input kept on errors."""
+    """Validate the start form and start the case; 422 with the input kept and every problem listed."""
     scope, platform = current_scope(), get_platform()
     process_id, kommune = request.form.get("_prozess", ""), request.form.get("_kommune", "")
     try:
+        _, form = inbox.start_form(platform, process_id, scope)
+        if form is not None and form.newly_shown(request.form):
+            raise ValidationFailed("Bitte füllen Sie auch die jetzt angezeigten Felder aus.")
         number = inbox.start_case(platform, process_id, kommune, request.form, scope.username, scope)
     except ValidationFailed as exc:
-        option, form = inbox.start_form(platform, process_id, scope)
-        errors = (exc.details or {}).get("fields", {})
-        flash(exc.message, "error")
-        return render_template("inbox/new_case.html", chosen=option, kommune=kommune, kommune_error=errors.get("_kommune"),
-                               form_html=form.render({}, {k: v for k, v in errors.items() if not k.startswith("_")},
-                                                         submitted=request.form) if form else None), 422
+        return _new_case_again(platform, scope, process_id, kommune, exc)
     flash(f"Vorgang {number} angelegt.", "success")
     return redirect(url_for("inbox.case", number=number))
+
+
+def _new_case_again(platform, scope, process_id, kommune, exc):
+    """The new-case page with all problems at once: the Kommune and every field of the start form."""
+    option, form = inbox.start_form(platform, process_id, scope)
+    errors = dict((exc.details or {}).get("fields", {}))
+    kommune_error = errors.pop("_kommune", None) or errors.pop("kommune", None)
+    if form is not None:
+        errors = {**form.validate(request.form, from_html=True)[1], **errors}
+    flash(exc.message, "error")
+    summary = form.error_summary(errors, first=[("zsa-kommune", "Kommune", kommune_error)]) if form else None
+    return render_template("inbox/new_case.html", chosen=option, kommune=kommune, kommune_error=kommune_error,
+                           summary_html=summary,
+                           form_html=form.render({}, errors, submitted=request.form, summary=False) if form else None), 422

@@ -90,6 +90,9 @@ def task_submit(task_id):
             inbox.save_task_draft(platform, task_id, request.form, scope)
             flash("Entwurf gespeichert.", "success")
             return redirect(url_for("inbox.task", task_id=task_id))
+        page = inbox.task_page(platform, task_id, scope)
+        if page["form"] is not None and page["form"].newly_shown(request.form, page["data"]):
+            raise ValidationFailed("Bitte füllen Sie auch die jetzt angezeigten Felder aus.")  # drawn without script
         done = inbox.complete_task(platform, task_id, request.form, scope)
     except ValidationFailed as exc:
         page = inbox.task_page(platform, task_id, scope)
