@@ -99,6 +99,13 @@ def freibetraege(member: dict, nr: int, jahres: Decimal, p: dict, rw) -> Decimal
         cap = Decimal(p["unterhalt"]["hoechstens_y"][member["unterhalt_an"]]) * member["unterhalt_empfaenger"]
         total += rw.add(f"m{nr}.unterhalt", f"{who}: Unterhaltsleistungen (höchstens {inp.euro_str(cap)} €)",
                         min(member["unterhalt_gezahlt_y"], cap), p["unterhalt"]["ref"])
+    if member["alleinerziehend"] and not member["kinder_alleinerziehend"]:
+        rw.add(f"m{nr}.fb_alleinerziehend", f"{who}: kein Freibetrag für Alleinerziehende",
+               "kein Kind im Haushalt angegeben", fb["ref_alleinerziehend"], raw=True)
+    if total == D0 and not member["alleinerziehend"]:
+        rw.add(f"m{nr}.freibetraege", f"{who}: keine Frei- oder Abzugsbeträge",
+               "weder Schwerbehinderung/Pflege noch alleinerziehend, kein Kind mit Einkommen, kein Unterhalt",
+               "§§ 17, 18 WoGG", raw=True)
     return total
 
 
