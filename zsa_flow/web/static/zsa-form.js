@@ -149,7 +149,22 @@
       update();
     });
     var summary = document.getElementById("zsa-error-summary");
-    if (summary) summary.focus();
+    if (summary) {
+      summary.focus();
+      summary.addEventListener("click", focusField);
+    }
+  }
+
+  /* A link of the error summary puts the cursor into its field, with the field's label in view. */
+  function focusField(event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + field.id + "']");
+    var group = field.closest("fieldset");
+    (group && group.querySelector("legend") || label || field).scrollIntoView();
+    field.focus({ preventScroll: true });
   }
 
   if (document.readyState === "loading") {
