@@ -622,7 +622,7 @@ def test_render_markdown_placeholders_and_unsafe_links():
     form = make({"type": "text", "id": "t", "text": "Betrag: **{{ rechenweg.summe }} €** für {{ name }}\n\n"
                  "1. [Klick](javascript:alert(1))\n2. [ok](https://example.org/?a=1&b=\"2\")"})
     html = str(form.render({"rechenweg": {"summe": "691.60"}, "name": "<img src=x onerror=alert(1)>"}, {}))
-    assert "<strong>691.60 €</strong>" in html
+    assert "<strong>691,60 €</strong>" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img" not in html
     assert "javascript:" not in re.findall(r'href="([^"]*)"', html)[0]
     assert re.findall(r'href="([^"]*)"', html) == ["https://example.org/?a=1&amp;b=&#34;2&#34;"]
@@ -669,3 +669,9 @@ def test_render_name_of_grouped_and_select_from_case_data():
     assert "selected" in page.one("option", value="15003000")
     assert form.validate(MultiDict({"antrag.kommune": "15003000"}), from_html=True, context=context) == (
         {"antrag": {"kommune": "15003000"}}, {})
+
+
+def test_form_text_shows_case_values_in_german():
+    form = make({"type": "text", "text": "Steuer {{steuer}} EUR ab {{ab}}, Gewicht {{kg}} kg, Zeichen {{az}}"})
+    html = str(form.render({"steuer": "1234.50", "ab": "2026-04-01", "kg": 12.5, "az": "HUND-2026-000001"}, {}))
+    assert "Steuer 1.234,50 EUR ab 01.04.2026, Gewicht 12,5 kg, Zeichen HUND-2026-000001" in html
