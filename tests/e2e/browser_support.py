@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from inbox_support import PASSWORD, seed_people
+from inbox_support import MAGDEBURG, PASSWORD, seed_people
 from zsa_flow.web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -68,12 +68,19 @@ def shot(page, name):
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def open_task(page, zsa, number, name):
-    """Claim the open task `name` of case `number` (if free) and open it; returns the task id."""
-    task = next(t for t in zsa.tasks(case=number) if t["name"] == name and t["state"] == "open")
-    page.goto(f"/aufgaben/{task['id']}")
-    claim = page.locator("main form[action$='/uebernehmen'] button")
-    if claim.count():
-        claim.click()
-    page.goto(f"/aufgaben/{task['id']}")
-    return task["id"]
+APPLICATION = {  # the paper application, as the ZSA keys it in
+    "halter_vorname": "Erika", "halter_nachname": "Mustermann", "halter_geburtsdatum": "1980-05-01",
+    "halter_strasse": "Breiter Weg 1", "halter_plz": "39104", "halter_ort": "Magdeburg", "hund_name": "Bello",
+    "rasse": "Labrador", "geburtsdatum_hund": "2024-01-01", "anschaffungsdatum": "2026-02-01",
+    "anzahl_hunde_bereits": "0", "versicherung_personen_sach": "1000000", "versicherung_vermoegen": "50000",
+    "transponder_nr": "276098123456789",
+}
+
+
+def fill_application(page, **changes):
+    page.goto("/vorgaenge/neu?prozess=hundehaltung")
+    page.select_option("#zsa-kommune", MAGDEBURG)
+    for name, value in {**APPLICATION, **changes}.items():
+        page.fill(f'[name="{name}"]', value)
+    page.select_option('[name="geschlecht"]', "ruede")
+    page.check('[name="erklaerung"]')

@@ -2,28 +2,11 @@
 assignment by name and keyboard-only work (Playwright with Debian's chromium)."""
 import re
 
-from browser_support import browser, needs_chromium, server, session, shot  # noqa: F401
-from inbox_support import MAGDEBURG
+import browser_support
+from browser_support import fill_application, needs_chromium, session, shot
 
 pytestmark = needs_chromium
-
-APPLICATION = {  # the paper application, as the ZSA keys it in
-    "halter_vorname": "Erika", "halter_nachname": "Mustermann", "halter_geburtsdatum": "1980-05-01",
-    "halter_strasse": "Breiter Weg 1", "halter_plz": "39104", "halter_ort": "Magdeburg", "hund_name": "Bello",
-    "rasse": "Labrador", "geburtsdatum_hund": "2024-01-01", "anschaffungsdatum": "2026-02-01",
-    "anzahl_hunde_bereits": "0", "versicherung_personen_sach": "1000000", "versicherung_vermoegen": "50000",
-    "transponder_nr": "276098123456789",
-}
-
-
-def fill_application(page, **changes):
-    page.goto("/vorgaenge/neu?prozess=hundehaltung")
-    page.select_option("#zsa-kommune", MAGDEBURG)
-    for name, value in {**APPLICATION, **changes}.items():
-        page.fill(f'[name="{name}"]', value)
-    page.select_option('[name="geschlecht"]', "ruede")
-    page.check('[name="erklaerung"]')
-
+server, browser = browser_support.server, browser_support.browser  # the fixtures
 
 def test_exemption_shows_the_proof_field_live_and_keeps_it(server, browser, zsa):
     anna = session(browser, server, "anna")

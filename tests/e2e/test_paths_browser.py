@@ -3,12 +3,13 @@ the Hundehaltung with an exemption and the dangerous-dog branch, and the Wohngel
 on paper up to the payment instruction. Screens are kept in test-artifacts/."""
 import re
 
-from browser_support import browser, needs_chromium, server, session, shot  # noqa: F401
+import browser_support
+from browser_support import fill_application, needs_chromium, session, shot
 from inbox_support import MAGDEBURG, PASSWORD
-from test_forms_browser import fill_application
 from zsa_flow.services import users
 
 pytestmark = needs_chromium
+server, browser = browser_support.server, browser_support.browser  # the fixtures
 
 
 def _work(page, zsa, number, name):
