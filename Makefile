@@ -58,6 +58,8 @@ test: install browser
 bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.inbox
+	$(BIN)/python -m bench.dmn
+	@if [ -d ../shared/dmn-tck ]; then $(BIN)/python -m bench.tck ../shared/dmn-tck; fi
 
 # The process library: zsa-flow's own checks, then the BPMN files as Camunda Modeler sees them.
 check: install

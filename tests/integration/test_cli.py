@@ -1,5 +1,7 @@
 """The `zsa-flow` command line, driven as an operator would (CliRunner, real database)."""
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -100,3 +102,25 @@ def test_unreachable_database_is_one_clear_line(monkeypatch):
     assert result.exit_code == 1
     assert result.stderr.startswith("Fehler: Datenbank nicht erreichbar")
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_diff_versions_and_deployment_record_from_the_cli(cli, zsa, test_library, tmp_path):
+    from sqlalchemy import select
+
+    from zsa_flow.storage.tables import deployment
+
+    cli("deploy", *test_library, "--user", "pia")
+    changed = tmp_path / "antrag.bpmn"
+    changed.write_text((Path(test_library[0]) / "antrag.bpmn").read_text(encoding="utf-8")
+                       .replace(">P14D<", ">P21D<"), encoding="utf-8")
+    assert "antrag: Version 2 (neu)" in cli("deploy", str(changed), "--user", "pia").output
+    out = cli("diff", "antrag", "1", "2").output
+    assert "antrag: Version 1 → 2: 1 Änderungen" in out and "[changed] Frist" in out and "Timer geändert" in out
+    assert json.loads(cli("diff", "antrag", "1", "2", "--json").output)["markers"]["new"]["changed"] == ["Frist"]
+    assert "v2" in cli("versions", "antrag").output
+    with zsa.uow(readonly=True) as uow:
+        records = uow.execute(select(deployment).order_by(deployment.c.id)).mappings().all()
+    assert [(r["deployed_by"], r["source"]) for r in records] == [("pia", "zsa-flow deploy")] * 2
+    assert [p["version"] for p in records[1]["processes"]] == [2]
+    assert records[1]["files"] == [{"path": str(changed), "kind": "bpmn",
+                                    "sha256": hashlib.sha256(changed.read_bytes()).hexdigest()}]

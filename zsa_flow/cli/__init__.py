@@ -70,6 +70,8 @@ def _register_all():
     from . import engine  # noqa: F401  (deploy, start, tasks, ... )
     from . import users  # noqa: F401  (users add/list/disable/password/token, demo seed)
     from . import check  # noqa: F401  (check)
+    from . import migrate  # noqa: F401  (migrate)
+    from . import versions  # noqa: F401  (versions, diff, suspend, resume)
 
 
 _register_all()

@@ -65,10 +65,12 @@ def processes(as_json):
 @click.option("--version", type=int, help="Bestimmte Prozessversion statt der neuesten.")
 @click.option("--business-key")
 @click.option("--user", default="cli")
-def start(process_id, kommune, data, version, business_key, user):
+@click.option("--as-is-variant", is_flag=True,
+              help="Ausdrücklich eine Ist-Variante starten (nur für die Kommune ihres zsa:kommune).")
+def start(process_id, kommune, data, version, business_key, user, as_is_variant):
     """Vorgang starten; gibt die Vorgangsnummer aus."""
     number = _platform().start_case(process_id, kommune, read_json_arg(data) or {}, version=version,
-                                    business_key=business_key, actor=user)
+                                    business_key=business_key, actor=user, as_is_variant=as_is_variant)
     click.echo(number)
 
 

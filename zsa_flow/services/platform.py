@@ -43,8 +43,12 @@ class Platform:
         return self.definitions.get(definition_id, load)
 
     # deployments
-    def deploy(self, paths, actor="system"):
-        return deployments.deploy(self, paths, actor)
+    def deploy(self, paths, actor="system", **kwargs):
+        return deployments.deploy(self, paths, actor, **kwargs)
+
+    def deploy_contents(self, contents, **kwargs):
+        """Deploy `{file name: bytes}` (upload, Camunda Modeler); returns the deployment record."""
+        return deployments.deploy_contents(self, contents, **kwargs)
 
     def processes(self):
         return deployments.list_processes(self)
@@ -73,6 +77,17 @@ class Platform:
 
     def events(self, number):
         return queries.list_events(self, number)
+
+    # migration between versions
+    def migrate(self, process_id, from_version, to_version, **kwargs):
+        from . import migration
+
+        return migration.migrate_cases(self, process_id, from_version, to_version, **kwargs)
+
+    def undo_migration(self, number, actor="system"):
+        from . import migration
+
+        return migration.undo_migration(self, number, actor)
 
     # tasks
     def tasks(self, **filters):

@@ -6,7 +6,8 @@ Kommunen:
   (or that are assigned to them); they see all cases and may start cases.
 - Team leads see and work every task of their Kommunen and assign/reassign tasks.
 - Auditors ("pruefung") see every task and case but never change anything, whatever other roles
-  they hold. Process owners see tasks and cases and may deploy; admins manage accounts.
+  they hold. Process owners see tasks and cases, deploy, suspend and resume process versions and may
+  start trial cases from Camunda Modeler; admins manage accounts.
 - Machine clients ("schnittstelle", the online portal) start cases, deliver messages, read cases.
 
 Views call `require_*` and let the raised NotFound/Forbidden become the response, so a foreign
@@ -50,7 +51,7 @@ class Scope:
 
     @property
     def can_deploy(self) -> bool:
-        return self._writer({"prozessverantwortung", "admin"})
+        return self._writer({"prozessverantwortung"})
 
     @property
     def can_work_tasks(self) -> bool:
@@ -125,6 +126,10 @@ class Scope:
     def can_start(self, process, kommune) -> bool:
         """Start a case (or a message start) of `process` for `kommune`."""
         return self.can_start_cases and kommune in self.kommunen
+
+    def can_start_from_modeler(self, kommune) -> bool:
+        """Camunda Modeler's "Start instance": who may start cases, and process owners trying out a model."""
+        return (self.can_start_cases or self._writer({"prozessverantwortung"})) and kommune in self.kommunen
 
     def can_message(self, case: dict) -> bool:
         """Deliver a message (e.g. documents received) to a waiting case."""

@@ -32,9 +32,10 @@ def create_app(test_config=None, instance_path=None):
     platform = app.config.get("PLATFORM") or Platform.connect(app.config["ZSA_DATABASE_URL"])
     app.extensions["zsa"] = platform
 
-    from . import api
+    from . import api, engine_rest
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(engine_rest.bp)
     _register_optional_blueprints(app)
 
     @app.errorhandler(ZsaError)
@@ -45,6 +46,8 @@ def create_app(test_config=None, instance_path=None):
     def _not_found(exc):
         if request.path.startswith("/api/"):
             return jsonify({"error": "not_found", "message": "Nicht gefunden"}), 404
+        if request.path.startswith("/engine-rest/"):
+            return jsonify({"type": "NotFoundException", "message": f"{request.path} wird nicht angeboten"}), 404
         return exc
 
     return app

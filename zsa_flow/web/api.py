@@ -98,7 +98,8 @@ def start_case():
     _require_start(body.get("process"), body.get("kommune"))
     number = get_platform().start_case(
         body.get("process"), body.get("kommune"), body.get("data") or {},
-        version=body.get("version"), business_key=body.get("business_key"), actor=_actor())
+        version=body.get("version"), business_key=body.get("business_key"), actor=_actor(),
+        as_is_variant=body.get("as_is_variant") is True)
     return jsonify(get_platform().case(number)), 201
 
 

@@ -26,6 +26,7 @@ NAV = [
     ("Aufgaben", "inbox.tasks", lambda s: bool(s.roles & (CASEWORK | READ_ALL_TASKS))),
     ("Vorgänge", "inbox.cases", lambda s: s.sees_cases),
     ("Neuer Vorgang", "inbox.new_case", lambda s: s.can_start_cases),
+    ("Prozesse", "console.index", lambda s: s.can_deploy),
     ("Verwaltung", "admin.index", lambda s: s.can_manage_accounts or s.can_deploy),
 ]
 

@@ -3,11 +3,12 @@
 
 def register(app):
     """Install web security and register the UI blueprints (called by create_app)."""
-    from .. import admin, auth, security
+    from .. import admin, auth, console, security
 
     security.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(console.bp)
     _register_inbox(app)
 
 
