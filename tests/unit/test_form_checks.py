@@ -124,3 +124,9 @@ def test_error_summary_links_every_error_to_its_field():
     html = str(form.error_summary(form.validate({})[1], first=[("zsa-kommune", "Kommune", "Pflichtfeld")]))
     assert "<h2" in html and "Es gibt ein Problem" in html
     assert re.findall(r'href="#([^"]+)"', html) == ["zsa-kommune", "zsa-name", "zsa-art-1"]
+
+
+def test_the_page_after_an_error_summary_stays_html():
+    form = make(field("textfield", "name", validate={"required": True}))
+    html = str(form.render({}, form.validate({})[1]))
+    assert '<p class="zsa-required-note">' in html and "&lt;" not in html

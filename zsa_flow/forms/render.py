@@ -99,7 +99,7 @@ class _Renderer:
         return f.disabled or f.is_readonly(self.scope) or f.is_hidden(self.scope)
 
     def summary(self):
-        return self.form.error_summary(self.errors)
+        return str(self.form.error_summary(self.errors))  # str: what follows is HTML, not text to escape
 
     # ---------------------------------------------------------------- tree
 

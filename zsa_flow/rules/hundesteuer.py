@@ -14,7 +14,7 @@ from . import inputs as inp
 from .daten import monatserster, monatsletzter, plus_monate
 from .decisions import evaluate_first
 from .params import PARAMS_DIR
-from .rechenweg import Rechenweg
+from .rechenweg import Rechenweg, euro_de
 
 DMN_FILE = "hundesteuer.dmn"
 KNOWN = {"ags", "stichtag", "anzahl_hunde_bereits", "gefaehrlich", "befreiung", "befreiung_anerkannt", "ende"}
@@ -123,7 +123,7 @@ def _verguenstigung(rw, d, verg, prozent, jahressatz, satzung, hinweise):
         return
     if prozent:
         rw.add("verguenstigung", f"{verg['art']}: {verg['grundlage']}", f"{prozent} %", satzung, raw=True)
-        rw.add("verguenstigung_betrag", f"abzüglich {verg['art']} ({prozent} % von {inp.euro_str(jahressatz).replace('.', ',')} €)",
+        rw.add("verguenstigung_betrag", f"abzüglich {verg['art']} ({prozent} % von {euro_de(jahressatz)} €)",
                -_cents(jahressatz * prozent / 100), satzung)
         return
     warum = ("nicht für gefährliche Hunde" if d["gefaehrlich"] and _gilt_sonst(d)

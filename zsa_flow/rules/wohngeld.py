@@ -16,7 +16,7 @@ from . import inputs as inp
 from .inputs import invalid
 from .mietstufen import ROMAN_OF, mietstufe_fuer_ags, parse_mietstufe
 from .params import in_force
-from .rechenweg import Rechenweg
+from .rechenweg import Rechenweg, euro_de
 from .wohngeld_einkommen import cents, monatseinkommen_y, parse_mitglied
 
 TOP_FIELDS = {"stichtag", "mietstufe", "ags", "bruttokaltmiete_m", "vermoegen", "haushalt"}
@@ -124,11 +124,6 @@ def _formel(p: dict, m: Decimal, y: Decimal, n_table: int, rw: Rechenweg) -> Dec
         return rw.add("z4", f"z4 = {factor}·z3 (ungerundetes Wohngeld)", (factor * z3).quantize(q, ROUND_HALF_UP), zref)
 
 
-def _de(value: Decimal) -> str:
-    """Money for a German label: 1234.5 -> "1.234,50"."""
-    return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
-
-
 def berechne(antrag: dict) -> WohngeldErgebnis:
     """Compute Wohngeld for one application (see module docstring); raises ValidationFailed."""
     data = _parse(antrag)
@@ -165,13 +160,13 @@ def berechne(antrag: dict) -> WohngeldErgebnis:
     limit = Decimal(p["vermoegen"]["erstes_mitglied"]) + Decimal(p["vermoegen"]["je_weiteres_mitglied"]) * (n - 1)
     minimum = Decimal(p["mindestbetrag"]["wert"])
     if data["vermoegen"] <= limit:
-        rw.add("vermoegen_geprueft", f"Vermögen {_de(data['vermoegen'])} € nicht über der Grenze von {_de(limit)} €: "
+        rw.add("vermoegen_geprueft", f"Vermögen {euro_de(data['vermoegen'])} € nicht über der Grenze von {euro_de(limit)} €: "
                "kein Ausschluss", limit, p["vermoegen"]["ref"])
     if data["vermoegen"] > limit:
         code = "vermoegen"
         grund = (f"Erhebliches Vermögen: {inp.euro_str(data['vermoegen'])} € übersteigt die Grenze von "
                  f"{inp.euro_str(limit)} € ({p['vermoegen']['ref']})")
-        rw.add("vermoegensgrenze", f"Vermögen {_de(data['vermoegen'])} € über der Grenze – kein Anspruch", limit,
+        rw.add("vermoegensgrenze", f"Vermögen {euro_de(data['vermoegen'])} € über der Grenze – kein Anspruch", limit,
                p["vermoegen"]["ref"])
     elif amount == 0:
         code = "kein_betrag"
