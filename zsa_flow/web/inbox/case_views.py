@@ -91,7 +91,7 @@ def _new_case_again(platform, scope, process_id, kommune, exc):
     kommune_error = errors.pop("_kommune", None) or errors.pop("kommune", None)
     if form is not None:
         errors = {**form.validate(request.form, from_html=True)[1], **errors}
-    flash(exc.message, "error")
+    flash("Bitte die markierten Felder korrigieren" if errors and kommune_error else exc.message, "error")
     summary = form.error_summary(errors, first=[("zsa-kommune", "Kommune", kommune_error)]) if form else None
     return render_template("inbox/new_case.html", chosen=option, kommune=kommune, kommune_error=kommune_error,
                            summary_html=summary,
