@@ -114,3 +114,20 @@ def test_a_task_is_claimed_filled_in_and_completed_with_the_keyboard_only(server
     assert done["state"] == "completed"
     assert zsa.case(task["case"])["data"]["bescheid_hinweise"] == "Steuermarke entfällt."
     assert anna.problems == []
+
+
+def test_a_rule_of_the_form_speaks_up_in_the_browser_before_submitting(server, browser, zsa):
+    anna = session(browser, server, "anna")
+    fill_application(anna)
+    anna.fill('[name="geburtsdatum_hund"]', "2999-01-01")
+    message = anna.locator("#zsa-geburtsdatum_hund-rule")
+    assert message.inner_text() == "Das Geburtsdatum des Hundes darf nicht in der Zukunft liegen."
+    assert anna.get_attribute('[name="geburtsdatum_hund"]', "aria-invalid") == "true"
+    assert "zsa-geburtsdatum_hund-rule" in anna.get_attribute('[name="geburtsdatum_hund"]', "aria-describedby")
+    anna.click("text=Vorgang anlegen")  # the server says the same
+    assert "Das Geburtsdatum des Hundes darf nicht in der Zukunft liegen." in anna.inner_text("#zsa-error-summary")
+    anna.fill('[name="geburtsdatum_hund"]', "2024-01-01")
+    assert anna.locator("#zsa-geburtsdatum_hund-rule").count() == 0
+    anna.click("text=Vorgang anlegen")
+    anna.wait_for_url(re.compile(r"/vorgaenge/HUND-\d{4}-\d{6}$"))
+    assert anna.problems == []

@@ -18,13 +18,14 @@ SHOWN_FIELD = "_zsa_shown"
 
 
 def browser_context(form, values, scope):
-    """The data block and the `_zsa_shown` input; empty for a form without conditions."""
+    """The data block (conditions and `zsa:validate` rules) and the `_zsa_shown` input (conditions)."""
     conditions = [c for c in _conditions(form.components) if c.supported]
-    if not conditions:
+    rules = [rule for f in form.fields for rule in f.rules]
+    if not conditions and not rules:
         return Markup("")
     names = set()
-    for condition in conditions:
-        _names(condition._expression.ast, names)
+    for expression in [c._expression for c in conditions] + [rule._expression for rule in rules]:
+        _names(expression.ast, names)
     base = scope_for(form, values)
     payload = {
         "data": {name: base[name] for name in sorted(names) if name in base},
@@ -34,9 +35,11 @@ def browser_context(form, values, scope):
     }
     text = json.dumps(payload, default=_json_value, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    block = Markup(f'<script type="application/json" class="zsa-form-context">{text}</script>')
+    if not conditions:
+        return block
     shown = ",".join(f.name for f in form.fields if _conditional_input(f, scope) and not f.is_hidden(scope))
-    return Markup(f'<input type="hidden" name="{SHOWN_FIELD}" value="{escape(shown)}">'
-                  f'<script type="application/json" class="zsa-form-context">{text}</script>')
+    return Markup(f'<input type="hidden" name="{SHOWN_FIELD}" value="{escape(shown)}">') + block
 
 
 def newly_shown(form, submitted, values=None):

@@ -253,6 +253,8 @@ class _Renderer:
             notes += (f'<p class="zsa-error"{_attrs(id=err_id)}><span class="zsa-sr-only">Fehler: </span>'
                       f"{escape(error)}</p>")
         classes = f"zsa-field zsa-field--{f.type}" + (" zsa-field--invalid" if error else "")
+        if f.rules and f.type not in ("radio", "checklist", "taglist"):  # checked live by static/zsa-form.js
+            extra += _attrs(data_zsa_rule=f.rules[0].source, data_zsa_rule_message=f.rules[0].message)
         value = self.value(f)
         if f.type in ("radio", "checklist", "taglist"):
             if f.multiple and shown_required:

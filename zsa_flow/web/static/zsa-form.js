@@ -65,13 +65,18 @@
     return text;
   }
 
+  /* Like the server: only `true` hides; a condition that cannot be evaluated does not. */
   function holds(expression, data) {
+    return value(expression, data) === true;
+  }
+
+  /* The FEEL value of an expression, or undefined when it cannot be evaluated. */
+  function value(expression, data) {
     try {
       var result = window.feelin.evaluate(String(expression).trim().replace(/^=/, ""), data);
-      var value = result && typeof result === "object" && "warnings" in result ? result.value : result;
-      return value === true;
+      return result && typeof result === "object" && "warnings" in result ? result.value : result;
     } catch (err) {
-      return false; /* like the server: a condition that cannot be evaluated does not hide */
+      return undefined;
     }
   }
 
@@ -116,6 +121,34 @@
     });
   };
 
+  /* `zsa:validate` rules of shown fields: the server's message appears as soon as a value breaks it. */
+  FormState.prototype.checkRules = function () {
+    var data = this.data();
+    var self = this;
+    Array.prototype.forEach.call(this.container.querySelectorAll("[data-zsa-rule]"), function (wrapper) {
+      var input = wrapper.querySelector("input, select, textarea");
+      if (!input || wrapper.querySelector(".zsa-error:not(.zsa-rule-error)")) return; /* the server said it */
+      var id = input.id + "-rule";
+      var note = document.getElementById(id);
+      var broken = !input.disabled && !self.insideHidden(input) && value(wrapper.getAttribute("data-zsa-rule"), data) === false;
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== id; });
+      if (broken && !note) {
+        note = document.createElement("p");
+        note.className = "zsa-error zsa-rule-error";
+        note.id = id;
+        note.textContent = wrapper.getAttribute("data-zsa-rule-message");
+        input.parentNode.insertBefore(note, input);
+      } else if (!broken && note) {
+        note.parentNode.removeChild(note);
+      }
+      if (broken) described.push(id);
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+      if (broken) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    });
+  };
+
   FormState.prototype.update = function () {
     if (!this.context || !window.feelin) return;
     for (var round = 0; round < 10; round++) { /* hiding a field can change what other conditions see */
@@ -145,7 +178,7 @@
       if (!state.form || !state.context) return;
       var update = function () { state.update(); };
       state.form.addEventListener("input", update);
-      state.form.addEventListener("change", update);
+      state.form.addEventListener("change", function () { update(); state.checkRules(); });
       update();
     });
     var summary = document.getElementById("zsa-error-summary");
