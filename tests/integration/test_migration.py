@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from zsa_flow.errors import Conflict
+from zsa_flow.services.replay import replay_case
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -84,6 +85,9 @@ def test_user_task_and_receive_task_with_timer_move_in_bulk(hunde, tmp_path):
     zsa.deliver_message(waiting, "unterlagen_eingegangen",
                         data={"versicherung_personen_sach": 1000000, "versicherung_vermoegen": 50000})
     assert [t["name"] for t in zsa.tasks(case=waiting)] == ["Bescheid entwerfen und prüfen"]
+    # the audit replay starts on version 1 and moves at the recorded migration, as production did
+    for number in (at_task, waiting):
+        assert replay_case(zsa, number)["result"] == "replay consistent"
 
 
 def test_a_case_waiting_at_a_removed_element_stays_and_is_reported(hunde, tmp_path):
@@ -156,6 +160,7 @@ def test_undo_restores_the_previous_version_until_the_case_moves_on(hunde, tmp_p
     [restored] = zsa.tasks(case=number)
     assert restored["id"] == task["id"] and restored["name"] == "Bescheid entwerfen"
     zsa.migrate("hundehaltung", 1, 2)
+    assert replay_case(zsa, number)["result"] == "replay consistent"  # migrated, undone, migrated again
     zsa.claim(task["id"], "anna")
     zsa.complete(task["id"], {"entwurf_geprueft": True}, "anna")
     with pytest.raises(Conflict, match="weitergeführt"):

@@ -72,6 +72,8 @@ def _register_all():
     from . import check  # noqa: F401  (check)
     from . import migrate  # noqa: F401  (migrate)
     from . import versions  # noqa: F401  (versions, diff, suspend, resume)
+    from . import audit  # noqa: F401  (audit conformance; verify, checkpoint, ...)
+    from . import replay  # noqa: F401  (replay, export xes/csv)
 
 
 _register_all()

@@ -1,12 +1,13 @@
 """Case list, case page (data, tasks, notes, history, diagram) and the new-case page."""
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
 
 from ...errors import ValidationFailed
-from ...services import inbox, inbox_queries
+from ...services import actions, inbox, inbox_queries
 from ...services.case_diagram import case_diagram
 from .. import get_platform
 from ..auth import current_scope, login_required
 from .blueprint import bp
+from .submission import form_fields
 
 CASE_PAGE = 50
 
@@ -46,7 +47,7 @@ def case_diagram_json(number):
 def add_note(number):
     """Add a note to the case (caseworkers and clerks; auditors are refused)."""
     try:
-        inbox.add_note(get_platform(), number, request.form.get("text"), current_scope().username, current_scope())
+        actions.add_note(get_platform(), g.user, number, request.form.get("text"))
         flash("Notiz gespeichert.", "success")
     except ValidationFailed as exc:
         flash(exc.message, "error")
@@ -73,26 +74,27 @@ def new_case_submit():
     """Validate the start form and start the case; 422 with the input kept and every problem listed."""
     scope, platform = current_scope(), get_platform()
     process_id, kommune = request.form.get("_prozess", ""), request.form.get("_kommune", "")
+    form = inbox.start_form_of(platform, process_id)
+    fields = form_fields(form, request.form)
     try:
-        _, form = inbox.start_form(platform, process_id, scope)
-        if form is not None and form.newly_shown(request.form):
+        if form is not None and form.newly_shown(request.form):  # drawn without script: show the new fields
             raise ValidationFailed("Bitte füllen Sie auch die jetzt angezeigten Felder aus.")
-        number = inbox.start_case(platform, process_id, kommune, request.form, scope.username, scope)
+        number = actions.start_case(platform, g.user, process_id, kommune, fields, from_html=True)
     except ValidationFailed as exc:
-        return _new_case_again(platform, scope, process_id, kommune, exc)
+        return _new_case_again(platform, scope, process_id, kommune, exc, fields)
     flash(f"Vorgang {number} angelegt.", "success")
     return redirect(url_for("inbox.case", number=number))
 
 
-def _new_case_again(platform, scope, process_id, kommune, exc):
+def _new_case_again(platform, scope, process_id, kommune, exc, fields):
     """The new-case page with all problems at once: the Kommune and every field of the start form."""
     option, form = inbox.start_form(platform, process_id, scope)
     errors = dict((exc.details or {}).get("fields", {}))
     kommune_error = errors.pop("_kommune", None) or errors.pop("kommune", None)
     if form is not None:
-        errors = {**form.validate(request.form, from_html=True)[1], **errors}
+        errors = {**form.validate(fields, from_html=True)[1], **errors}
     flash("Bitte die markierten Felder korrigieren" if errors and kommune_error else exc.message, "error")
     summary = form.error_summary(errors, first=[("zsa-kommune", "Kommune", kommune_error)]) if form else None
     return render_template("inbox/new_case.html", chosen=option, kommune=kommune, kommune_error=kommune_error,
                            summary_html=summary,
-                           form_html=form.render({}, errors, submitted=request.form, summary=False) if form else None), 422
+                           form_html=form.render({}, errors, submitted=fields, summary=False) if form else None), 422
