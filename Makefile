@@ -5,6 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 ASSETS := zsa_flow/web/static/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js
+FEELIN := zsa_flow/web/static/vendor/feelin/feelin.min.js
 CHROMIUM := /usr/bin/chromium
 export ZSA_DATABASE_URL ?= sqlite:///instance/zsa.db
 
@@ -19,17 +20,26 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Node packages from the npm registry, pinned in package-lock.json: bpmn-js for the case diagram,
-# bpmnlint + bpmn-moddle + camunda-bpmn-moddle for `make lint-models`.
+# feelin (+ esbuild to bundle it) for live form conditions, bpmnlint + bpmn-moddle + camunda-bpmn-moddle
+# for `make lint-models`.
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --silent --no-audit --no-fund
 	touch $(NODE_STAMP)
 
-assets: $(ASSETS)
+assets: $(ASSETS) $(FEELIN)
 
 $(ASSETS): $(NODE_STAMP)
 	mkdir -p zsa_flow/web/static/vendor/bpmn-js
 	cp node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js zsa_flow/web/static/vendor/bpmn-js/
 	cp -r node_modules/bpmn-js/dist/assets/* zsa_flow/web/static/vendor/bpmn-js/
+
+# feelin (bpmn-io's FEEL interpreter, as in Camunda's form-js) ships ES modules with bare imports only:
+# esbuild bundles it into one file that sets `window.feelin` for static/zsa-form.js.
+$(FEELIN): $(NODE_STAMP)
+	mkdir -p zsa_flow/web/static/vendor/feelin
+	node_modules/.bin/esbuild node_modules/feelin/dist/index.js --bundle --minify --format=iife \
+		--global-name=feelin --target=es2020 --log-level=warning --outfile=$(FEELIN)
+	cp node_modules/feelin/LICENSE zsa_flow/web/static/vendor/feelin/LICENSE 2>/dev/null || true
 
 # Debian's chromium for the Playwright browser tests (no browser download).
 browser:

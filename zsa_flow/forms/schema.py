@@ -8,8 +8,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..errors import ModelError
+from ..dmn import FeelSyntaxError
 from ..jsonsafe import check_json
-from .feel import Condition
+from .feel import Condition, Rule
 from .model import INPUT_TYPES, OPTION_TYPES, Component, Field, Form, options_from
 
 MAX_FORM_BYTES = 1024 * 1024
@@ -247,10 +248,38 @@ class _Builder:
                     x for x in (date_label, time_label) if isinstance(x, str) and x)
         if ctype in OPTION_TYPES:
             self.options(comp, f)
+        self.properties(comp, f)
         f.default = comp.get("defaultValue")
         self.check_default(comp, f)
         self.fields.append(f)
         return f
+
+    def properties(self, comp, f):
+        """zsa-flow's custom properties (form-js `properties`, "Custom properties" in the Modeler)."""
+        props = comp.get("properties") or {}
+        if not isinstance(props, dict):
+            self.fail(comp, "'properties' must be an object")
+        fmt = props.get("zsa:format")
+        if fmt not in (None, "", "iban"):
+            self.fail(comp, f"unknown zsa:format {fmt!r} (iban)")
+        if fmt and f.type != "textfield":
+            self.fail(comp, "zsa:format applies to text fields only")
+        f.format = fmt or None
+        message = props.get("zsa:pattern-message")
+        if message not in (None, "") and not isinstance(message, str):
+            self.fail(comp, "'zsa:pattern-message' must be a string")
+        f.pattern_message = message or None
+        rule, rule_message = props.get("zsa:validate"), props.get("zsa:validate-message")
+        if rule in (None, ""):
+            if rule_message:
+                self.fail(comp, "'zsa:validate-message' without 'zsa:validate'")
+            return
+        if not isinstance(rule, str) or not isinstance(rule_message, str) or not rule_message.strip():
+            self.fail(comp, "'zsa:validate' needs a FEEL expression and a 'zsa:validate-message'")
+        try:
+            f.rules = (Rule(rule, rule_message.strip()),)
+        except FeelSyntaxError as exc:
+            self.fail(comp, f"zsa:validate {rule!r} is not a valid FEEL expression: {exc}")
 
     def register(self, comp, name):
         if name in self.seen:

@@ -22,7 +22,8 @@ def hundesteuer_berechnen(eingabe: dict | None = None, **felder) -> dict:
     """Hundesteuer berechnen / annual dog tax, first-year amount and instalments.
 
     Either one dict or keywords: ags, stichtag (Beginn der Haltung), anzahl_hunde_bereits,
-    gefaehrlich, befreiung (null | "assistenzhund" | "rettungshund" | "wachhund_aussenbereich"), ende.
+    gefaehrlich, befreiung (null | "keine" | "assistenzhund" | "rettungshund" | "wachhund_aussenbereich"),
+    befreiung_anerkannt (default true: the proof was accepted), ende.
     """
     return hundesteuer.berechne({**(eingabe or {}), **felder})
 

@@ -8,7 +8,7 @@ from sqlalchemy import insert
 
 from ..errors import NotFound, ValidationFailed
 from ..storage.tables import case_note
-from . import inbox_queries
+from . import inbox_queries, users
 from .scope import CASE_NOT_FOUND, TASK_NOT_FOUND
 from .deployments import definition_row
 from .history import append_events
@@ -52,6 +52,9 @@ def task_page(platform, task_id, scope):
         "rechenweg": rechenwege(data),
         "can_act": task["state"] == "open" and scope.can_act_on_task(task),
         "can_assign": task["state"] == "open" and scope.can_assign(task),
+        "assignee_name": users.display_name(platform, task["assignee"]),
+        "assignees": users.eligible_for_task(platform, task) if task["state"] == "open" and scope.can_assign(task)
+        else [],
     }
 
 

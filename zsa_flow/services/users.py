@@ -134,6 +134,26 @@ def get_user(platform, username):
     return _user(row) if row is not None else None
 
 
+def display_name(platform, username):
+    """The name of the account ("Anna Schulz"), or the username itself when there is no such account."""
+    if not username:
+        return None
+    person = get_user(platform, username)
+    return person["name"] if person is not None and person["name"] else username
+
+
+def eligible_for_task(platform, task):
+    """[(username, name)] of the active accounts that may work `task` (its groups or users within its
+    Kommune, team leads of the Kommune), sorted by name: whom a team lead can assign it to."""
+    from .scope import Scope
+
+    with platform.uow(readonly=True) as uow:
+        rows = uow.execute(select(account).where(account.c.active.is_(True))).mappings().all()
+    people = [_user(row) for row in rows]
+    return sorted(((p["username"], p["name"]) for p in people if Scope(p).can_act_on_task(task)),
+                  key=lambda item: (item[1].casefold(), item[0]))
+
+
 def list_accounts(platform):
     with platform.uow(readonly=True) as uow:
         return [_public(r) for r in uow.execute(select(account).order_by(account.c.username)).mappings()]
