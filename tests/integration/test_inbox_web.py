@@ -155,7 +155,8 @@ def test_case_page_timeline_notes_diagram(app, zsa, cases):
     assert response.status_code == 302
     html = _text(anna.get(f"/vorgaenge/{cases['md1']}"))
     assert "Rückruf &lt;script&gt;alert(1)&lt;/script&gt; vereinbart" in html and "<script>alert" not in html
-    assert "Vorgang angelegt" in html and "Aufgabe erstellt" in html and "Notiz hinzugefügt" in html
+    assert "Vorgang angelegt" in html and "Aufgabe <em>Antrag prüfen</em> erstellt" in html
+    assert "Notiz hinzugefügt" in html
     assert "Antrag prüfen" in html and 'data-source="/vorgaenge/' in html
     assert "<script>" not in html.replace('<script src=', '')  # only external scripts (CSP)
     diagram = anna.get(f"/vorgaenge/{cases['md1']}/diagramm.json").get_json()

@@ -2,7 +2,7 @@
 from flask import flash, jsonify, redirect, render_template, request, url_for
 
 from ...errors import ValidationFailed
-from ...services import inbox, inbox_queries
+from ...services import case_display, inbox, inbox_queries
 from ...services.case_diagram import case_diagram
 from .. import get_platform
 from ..auth import current_scope, login_required
@@ -27,9 +27,12 @@ def cases():
 @login_required
 def case(number):
     """The case: data, open tasks, Rechenweg, notes, history timeline and the process diagram."""
-    scope = current_scope()
-    page = inbox.case_page(get_platform(), number, scope)
-    return render_template("inbox/case.html", case=page, can_note=scope.can_work_tasks)
+    scope, platform = current_scope(), get_platform()
+    page = inbox.case_page(platform, number, scope)
+    technical = "pruefung" in scope.roles and request.args.get("ansicht") == "technisch"
+    return render_template("inbox/case.html", case=page, view=case_display.case_view(platform, page, page["events"]),
+                           can_note=scope.can_work_tasks, can_see_technical="pruefung" in scope.roles,
+                           technical=technical)
 
 
 @bp.get("/vorgaenge/<number>/diagramm.json")
