@@ -132,10 +132,19 @@ def auto(value, kind=None) -> str:
 
 
 def init_app(app):
-    """Register the formats as Jinja filters: money, number, de_date, de_datetime, iso_local, display."""
+    """Register the formats as Jinja filters: money, number, de_date, de_datetime, iso_local, display, group_names."""
     app.add_template_filter(money, "money")
     app.add_template_filter(number, "number")
     app.add_template_filter(date, "de_date")
     app.add_template_filter(date_time, "de_datetime")
     app.add_template_filter(iso_local, "iso_local")
     app.add_template_filter(auto, "display")
+    app.add_template_filter(group_names, "group_names")
+
+
+def group_names(groups) -> str:
+    """Candidate group ids -> their display names (data/gruppen.json), comma separated; '–' for none."""
+    from ..services.reference import group_names as names
+
+    known = names()
+    return ", ".join(known.get(g, g) for g in groups or ()) or EMPTY
