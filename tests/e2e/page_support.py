@@ -17,7 +17,7 @@ ARTIFACTS = ROOT / "test-artifacts"
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"  # pinned in package.json, test-only
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
+        "--disable-sync", "--no-first-run", "--lang=de-DE"]
 
 needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                     reason=f"{CHROMIUM} missing: `make browser` installs Debian's chromium")
@@ -56,7 +56,7 @@ def new_page(browser, base, username=None, *, axe=False):
         page.fill("#username", username)
         page.fill("#password", PASSWORD)
         page.click("main button[type=submit]")
-        page.wait_for_url(re.compile(r"/(aufgaben|vorgaenge).*"))
+        page.wait_for_url(re.compile(r"/(aufgaben|vorgaenge|verwaltung).*"))
     return page
 
 
