@@ -186,8 +186,10 @@ def test_new_case_from_start_form(app, zsa):
 def test_rechenweg_found_top_level_and_in_results():
     steps = [{"key": "satz", "label": "Jahressteuer", "value": "120.00", "ref": "§ 4 HStS"}]
     found = rechenwege({"rechenweg": steps, "steuer": {"jahressteuer": "120.00", "rechenweg": steps},
-                        "andere": {"rechenweg": "kein Rechenweg"}})
-    assert [f["title"] for f in found] == ["Rechenweg", "Rechenweg Hundesteuer"]
+                        "andere": {"rechenweg": "kein Rechenweg"}, "wohngeld_ergebnis": {"rechenweg": steps},
+                        "neues_ergebnis": {"rechenweg": steps}})
+    assert [f["title"] for f in found] == ["Rechenweg", "Rechenweg Hundesteuer", "Rechenweg Wohngeld",
+                                           "Rechenweg Neues Ergebnis"]
     assert found[1]["steps"] == [{"label": "Jahressteuer", "value": "120.00", "ref": "§ 4 HStS"}]
 
 

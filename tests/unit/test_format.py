@@ -42,7 +42,7 @@ def test_dates_and_date_times_in_german_local_time():
     ("2026-03-10", None, "10.03.2026"), ("2026-03-10T08:00:00+00:00", None, "10.03.2026, 09:00 Uhr"),
     ("96.00", None, "96,00 €"), (5000000, None, "5.000.000"), (5000000, "money", "5.000.000,00 €"),
     ("39104", "text", "39104"), ("39104", None, "39104"), ("Breiter Weg 1", None, "Breiter Weg 1"),
-    (["a", "b"], None, "a, b"), ("2026-03-10", "text", "2026-03-10"), (12, "number", "12"),
+    (["a", "b"], None, "a, b"), ("0.0637", None, "0,0637"), ("1.5", "text", "1.5"), ("2026-03-10", "text", "2026-03-10"), (12, "number", "12"),
 ])
 def test_auto_picks_the_format_from_value_and_kind(value, kind, shown):
     assert fmt.auto(value, kind) == shown

@@ -4,7 +4,8 @@ Pure functions (no Flask needed) so services, templates and tests format alike:
 `money("500.00") == "500,00 €"`, `number(1000000) == "1.000.000"`, `date("2026-11-29") == "29.11.2026"`,
 `date_time("2026-11-29T13:05:00+00:00") == "29.11.2026, 14:05 Uhr"` (German local time).
 `auto(value)` picks the format from the value itself: booleans, ISO dates and date-times, money
-strings with two decimals (the script-function contract: money leaves the rules as `"691.60"`), numbers.
+strings with two decimals (the script-function contract: money leaves the rules as `"691.60"`), other
+decimal strings (Rechenweg factors) and numbers.
 """
 import re
 from datetime import date as date_type, datetime
@@ -16,6 +17,7 @@ EMPTY = "–"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 MONEY_TEXT = re.compile(r"^-?\d+\.\d{2}$")
+DECIMAL_TEXT = re.compile(r"^-?\d+\.\d+$")
 
 
 def _decimal(value):
@@ -128,6 +130,8 @@ def auto(value, kind=None) -> str:
         return date_time(text)
     if MONEY_TEXT.match(text):
         return money(text)
+    if DECIMAL_TEXT.match(text):  # a factor of a Rechenweg ("0.0637")
+        return number(text)
     return text
 
 
