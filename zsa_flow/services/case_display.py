@@ -109,8 +109,6 @@ def event_words(texts, e):
         if name and after.lower() in name.lower():  # "Frist (14 Tage) abgelaufen" says it already
             return ("", name, "")
         return (before, name, after)
-    if kind == "case_started" and data.get("message"):
-        return ("Vorgang angelegt durch Nachricht", texts.message(data["message"]), "")
     return (PLAIN.get(kind, humanize(kind)), None, "")
 
 

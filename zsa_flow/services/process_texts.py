@@ -5,7 +5,6 @@ Computed once per deployed version (versions never change) from the deployed BPM
 the version's parsed forms; `texts_for(platform, uow, definition_id)` returns the cached `ProcessTexts`.
 """
 import re
-import threading
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -19,9 +18,6 @@ CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 MORE = "Weitere Angaben"
 MONEY_LABEL = re.compile(r"\s*\((EUR|€)\)\s*$")
 HEADING = re.compile(r"^\s*(#{1,3})\s+(.+?)\s*$", re.MULTILINE)
-
-_cache: dict = {}
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -57,17 +53,16 @@ def humanize(key: str) -> str:
 
 
 def texts_for(platform, uow, definition_id) -> ProcessTexts:
-    """The cached texts of a deployed version (built on first use)."""
-    texts = _cache.get(definition_id)
-    if texts is None:
+    """The texts of a deployed version, built on first use and kept in the platform's cache of
+    parsed versions (a version never changes)."""
+    def load():
         row = uow.execute(select(process_definition).where(process_definition.c.id == definition_id)).mappings().one()
         contents = load_contents(uow, row)
         bpmn = [parse_xml(contents[f["sha256"]], f["path"]).getroot() for f in row["files"] if f["kind"] == "bpmn"]
         definition = platform.definition(uow, definition_id)
-        texts = build_texts(bpmn, definition.forms, definition.start_form)
-        with _lock:
-            _cache.setdefault(definition_id, texts)
-    return _cache[definition_id]
+        return build_texts(bpmn, definition.forms, definition.start_form)
+
+    return platform.definitions.get(("texts", definition_id), load)
 
 
 def build_texts(bpmn_roots, forms, start_form=None) -> ProcessTexts:
