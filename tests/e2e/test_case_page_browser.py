@@ -141,3 +141,45 @@ def test_error_pages_are_german_in_the_site_layout(server, browser, path, method
     assert anna.locator("header.site-header nav").count() == 1 and anna.locator("html[lang=de]").count() == 1
     assert "Not Found" not in anna.content() and "Method Not Allowed" not in anna.content()
     shot(anna, f"error-{status}.png")
+
+
+WOHNGELD = {  # worked example 3 of the domain brief: 2 persons, 2,200 € gross, rent 550 € -> 253 €
+    "familienname": "Muster", "vorname": "Erika", "geburtsdatum": "1980-04-02", "strasse": "Marktplatz",
+    "hausnummer": "1", "postleitzahl": "06108", "wohnort": "Halle (Saale)", "anzahl_haushaltsmitglieder": 2,
+    "alleinerziehend": False, "schwerbehindert_pflege": False, "bruttokaltmiete_m": 550, "bruttolohn_m": 2200,
+    "rente_m": 0, "sonstige_einkuenfte_m": 0, "unterhalt_gezahlt_y": 0, "zahlt_steuern": True,
+    "zahlt_kv_pv": True, "zahlt_rv": True, "einkommen_weitere_m": 0, "vermoegen": 0,
+    "transferleistung_bezug": False, "kontoinhaber": "Erika Muster", "iban": "DE02120300000000202051",
+    "angaben_bestaetigt": True, "antragsdatum": "2026-03-02",
+}
+
+
+def test_wohngeld_case_to_the_payment_instruction(server, browser, zsa):
+    number = zsa.deliver_message(None, "antrag_wohngeld", kommune=MAGDEBURG, data=WOHNGELD)
+    _complete(zsa, number, "Vollständigkeit prüfen", {"unterlagen_vollstaendig": True})
+    _complete(zsa, number, "Plausibilität und Vorrang prüfen (SGB II/XII)",
+              {"transferleistung_bezug": False, "rueckfrage_noetig": False})
+    _complete(zsa, number, "Bescheidentwurf erstellen",
+              {"vorschlag": "bewilligung", "bewilligung_monate": 12, "begruendung": "Anspruch nach § 19 WoGG."})
+    _complete(zsa, number, "Über den Antrag entscheiden", {"entscheidung": "bewilligung", "bewilligung_monate": 12},
+              user="mia")
+    _complete(zsa, number, "Laufende Zahlung anweisen (§ 26 WoGG)",
+              {"kassenzeichen": "WOGG-2026-000001", "iban": "DE02120300000000202051", "erste_zahlung_am": "2026-03-02"},
+              user="mia")
+    anna = new_page(browser, server, "anna")
+    anna.goto(f"/vorgaenge/{number}")
+    assert "Rechenweg Wohngeld" in anna.inner_text("main") and "ergebnis" not in anna.inner_text("main h2, main h3")
+    waits = anna.inner_text(".zsa-waits")
+    assert "Zwei Monate vor Ende des Bewilligungszeitraums" in waits and "Event_Erinnerung" not in waits
+    assert "01.01.2027" in waits
+    data = anna.inner_text(".zsa-case-data")
+    for shown in ("Monatliche Miete ohne Heizkosten (Bruttokaltmiete)", "550,00 €", "2.200,00 €", "253,00 €",
+                  "Berechnetes Wohngeld (monatlich)", "02.04.1980", "Bewilligung"):
+        assert shown in data, shown
+    history = anna.inner_text(".zsa-timeline")
+    assert "Nachricht Bescheid Wohngeld an Antragsteller/in versendet" in history
+    anna.wait_for_selector("#zsa-diagram[data-rendered]")
+    assert anna.locator('#zsa-diagram [data-element-id="Activity_Bewilligung_zustellen"].zsa-completed').count() == 1
+    assert anna.locator('#zsa-diagram [data-element-id="Event_Erinnerung"].zsa-active').count() == 1
+    shot(anna, "case-german-wohngeld.png")
+    assert anna.problems == []

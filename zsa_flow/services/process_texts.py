@@ -16,7 +16,9 @@ from .deployments import load_contents
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 MORE = "Weitere Angaben"
-MONEY_LABEL = re.compile(r"\s*\((EUR|€)\)\s*$")
+MONEY_LABEL = re.compile(r"\s*\((EUR|€)\)\s*$")  # "(EUR)" leaves the label: the value shows "€"
+MONEY_PER_MONTH = re.compile(r"\((?:EUR|€)\s*/\s*Monat\)")
+MONEY_MARK = re.compile(r"\bEUR\b|€")
 HEADING = re.compile(r"^\s*(#{1,3})\s+(.+?)\s*$", re.MULTILINE)
 
 
@@ -161,9 +163,9 @@ def _read_form(form, texts, seen):
 def _field_text(f):
     label = _one_line(f.label or humanize(f.key))
     kind = None
-    if f.type == "number":
-        kind = "money" if MONEY_LABEL.search(label) else "number"
-        label = MONEY_LABEL.sub("", label)
+    if f.type == "number":  # money: the label says EUR/€, or two decimal places as for cents
+        kind = "money" if MONEY_MARK.search(label) or f.decimal_digits == 2 else "number"
+        label = MONEY_PER_MONTH.sub("(monatlich)", MONEY_LABEL.sub("", label))
     elif f.type == "datetime":
         kind = {"date": "date", "time": "text"}.get(f.subtype, "datetime")
     elif f.type in ("textfield", "textarea"):
