@@ -79,7 +79,7 @@ def test_case_page_reads_in_german_with_names(server, browser, zsa):
     history = anna.inner_text(".zsa-timeline")
     assert "Nachricht Bescheid Hundehaltung an Antragsteller/in versendet" in history
     assert re.search(r"Nachricht Hunderegister Eintrag an Zentrales Hunderegister \(Landesverwaltungsamt\) versendet", history)
-    assert "Entscheidung" in history and "ausgewertet" in history or "Berechnung" in history
+    assert "Berechnung Hundesteuer berechnen ausgeführt" in history
     assert "Aufgabe Steuerbescheid prüfen und erlassen erledigt" in history
     assert anna.locator(".zsa-timeline em", has_text="Bescheid Hundehaltung").count() == 1
     merges = [e["element_name"] for e in zsa.events(number) if e["type"] == "gateway_passed"]
@@ -178,6 +178,8 @@ def test_wohngeld_case_to_the_payment_instruction(server, browser, zsa):
         assert shown in data, shown
     history = anna.inner_text(".zsa-timeline")
     assert "Nachricht Bescheid Wohngeld an Antragsteller/in versendet" in history
+    assert "Entscheidung Erforderliche Nachweise ermitteln ausgewertet" in history
+    assert "Nachricht Antrag Wohngeld von Antragsteller/in empfangen" in history
     anna.wait_for_selector("#zsa-diagram[data-rendered]")
     assert anna.locator('#zsa-diagram [data-element-id="Activity_Bewilligung_zustellen"].zsa-completed').count() == 1
     assert anna.locator('#zsa-diagram [data-element-id="Event_Erinnerung"].zsa-active').count() == 1
