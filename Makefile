@@ -48,6 +48,9 @@ test: install browser
 bench: install
 	$(BIN)/python -m bench.engine
 	$(BIN)/python -m bench.inbox
+	$(BIN)/python -m bench.dmn
+	@if [ -d ../shared/dmn-tck ]; then $(BIN)/python -m bench.tck ../shared/dmn-tck; fi
+	$(BIN)/python -m bench.audit_replay
 
 # The process library: zsa-flow's own checks, then the BPMN files as Camunda Modeler sees them.
 check: install

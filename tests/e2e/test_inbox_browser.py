@@ -4,6 +4,7 @@ A dog registration (Hundehaltung) goes from the paper application keyed in by th
 municipality's tax office; scoping and the auditor's read-only access are checked on the way.
 Screenshots of the list, a task and a case page land in test-artifacts/.
 """
+import json
 import re
 import threading
 from pathlib import Path
@@ -28,6 +29,16 @@ APPLICATION = {  # the paper application, as the ZSA keys it in
     "halter_strasse": "Breiter Weg 1", "halter_plz": "39104", "halter_ort": "Magdeburg", "hund_name": "Bello",
     "rasse": "Labrador", "geburtsdatum_hund": "2024-01-01", "anschaffungsdatum": "2026-02-01",
     "anzahl_hunde_bereits": "0", "versicherung_personen_sach": "1000000", "versicherung_vermoegen": "50000",
+}
+AS_IS_APPLICATION = {  # a complete paper registration for the as-is models (start form 'hundehaltung_antrag')
+    "halter_vorname": "Anna", "halter_nachname": "Muster", "halter_geburtsdatum": "1985-04-02",
+    "halter_strasse": "Breiter Weg 1", "halter_plz": "39104", "halter_ort": "Magdeburg", "halter_email": "",
+    "hund_name": "Bello", "geschlecht": "ruede", "rasse": "Labrador Retriever",
+    "geburtsdatum_hund": "2025-06-01", "anschaffungsdatum": "2026-03-10",
+    "transponder_nr": "276098106543210", "anzahl_hunde_bereits": 0, "gefaehrlich_festgestellt": False,
+    "versicherer": "Beispiel Versicherung AG", "versicherungsnummer": "HH-4711",
+    "versicherung_personen_sach": 5000000, "versicherung_vermoegen": 100000,
+    "befreiung": "keine", "befreiung_nachweis": "", "erklaerung": True,
 }
 
 
@@ -148,3 +159,34 @@ def test_dog_registration_across_zsa_and_municipality(server, browser, zsa):
     forged = paula.request.post(f"/aufgaben/{task_id}/uebernehmen", form={"csrf_token": token})
     assert forged.status == 403
     assert zsa.task(task_id)["assignee"] is None and zsa.task(task_id)["state"] == "open"
+
+
+def test_form_less_manual_task_leaves_no_control_fields_in_the_record(server, browser, zsa):
+    """A manual task of an as-is model (no form) claimed and completed in the browser: the case data
+    and the hash-chained task_completed event receive no CSRF token and no button value."""
+    from zsa_flow.services import users
+
+    users.add_account(zsa, "bea", "Bea Bürgerbüro", ["kommune"], groups=["buergerbuero"], kommunen=[MAGDEBURG],
+                      password=PASSWORD)
+    number = zsa.start_case("hundehaltung_asis_magdeburg", MAGDEBURG, dict(AS_IS_APPLICATION), actor="bea",
+                            as_is_variant=True)
+    task = zsa.tasks(case=number)[0]
+    assert task["form"] is None and task["candidate_groups"] == ["buergerbuero"]
+    data_before = zsa.case(number)["data"]
+
+    bea = _session(browser, server, "bea")
+    bea.goto(f"/aufgaben/{task['id']}")
+    assert "Zu dieser Aufgabe gehört kein Formular." in bea.inner_text(".zsa-task-form")
+    bea.get_by_role("button", name=re.compile("Übernehmen")).click()
+    assert "Sie bearbeiten jetzt" in bea.inner_text(".flashes")
+    bea.click("button[value=abschliessen]")
+    assert "abgeschlossen" in bea.inner_text(".flashes")
+    assert bea.problems == []
+
+    assert zsa.task(task["id"])["state"] == "completed"
+    case = zsa.case(number)
+    assert case["data"] == data_before and not {"csrf_token", "_aktion"} & set(case["data"])
+    completed = [e for e in zsa.events(number) if e["type"] == "task_completed"]
+    assert [e["actor"] for e in completed] == ["bea"]
+    recorded = json.dumps(completed[0]["data"]) + json.dumps(case["data"])
+    assert "csrf_token" not in recorded and "_aktion" not in recorded and "abschliessen" not in recorded

@@ -176,3 +176,17 @@ def no_open_tasks(zsa, vorgang):
 def rejected_field(vorgang, field):
     assert "error" in vorgang, "the data was accepted"
     assert field in vorgang["error"].details["fields"], vorgang["error"].details
+
+
+def pytest_bdd_after_scenario(request, feature, scenario):
+    """Every scenario's case replays consistently on its pinned version (issue 9: audit replay)."""
+    if "vorgang" not in request.fixturenames or "zsa" not in request.fixturenames:
+        return
+    number = request.getfixturevalue("vorgang").get("number")
+    if not number:
+        return
+    from zsa_flow.services.replay import replay_case
+
+    result = replay_case(request.getfixturevalue("zsa"), number)
+    assert result["consistent"], (f"replay of {number} diverges at step {result['divergence']['step']}: "
+                                  f"{result['divergence']['message']} ({result['divergence']['cause']})")

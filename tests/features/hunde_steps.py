@@ -44,7 +44,8 @@ APPLICATIONS = {  # wording in the features -> (process, portal message, complet
 
 def _keyed_in(zsa, vorgang, process, kommune, data):
     """A paper application keyed in by the ZSA: the case is started with the start form's data."""
-    vorgang["number"] = zsa.start_case(process, kommune=KOMMUNEN[kommune], data=data, actor=USER)
+    vorgang["number"] = zsa.start_case(process, kommune=KOMMUNEN[kommune], data=data, actor=USER,
+                                       as_is_variant="_asis_" in process)  # as-is: only on explicit request
 
 
 # -- Angenommen -------------------------------------------------------------------------------

@@ -72,7 +72,8 @@ def paper_application(zsa, vorgang, household, kommune):
 def paper_received(zsa, vorgang, process, kommune):
     data = {"eingangsdatum": zsa.clock.now().date().isoformat(), "familienname": "Muster",
             "vorname": "Erika", "eingangsweg": "post"}
-    vorgang["number"] = zsa.start_case(process, kommune=KOMMUNEN[kommune], data=data)
+    vorgang["number"] = zsa.start_case(process, kommune=KOMMUNEN[kommune], data=data,
+                                       as_is_variant="_asis_" in process)  # as-is: only on explicit request
 
 
 # -- Wenn -------------------------------------------------------------------------------------

@@ -1,15 +1,21 @@
 """The `zsa-flow` command line, driven as an operator would (CliRunner, real database)."""
+import hashlib
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from zsa_flow.cli import main
+from zsa_flow.services import users
 
 
 @pytest.fixture
 def cli(zsa, db_url, monkeypatch):
+    """Runs `zsa-flow` on the test database, where the caseworker account `anna` exists."""
     monkeypatch.setenv("ZSA_DATABASE_URL", db_url)
+    users.add_account(zsa, "anna", "Anna", ["zsa-sachbearbeitung"], groups=["zsa-team"],
+                      kommunen=["15003000", "15002000"])
     runner = CliRunner()
 
     def run(*args, ok=True, stdin=None):
@@ -50,6 +56,7 @@ def test_invalid_completion_prints_field_errors_and_exits_1(cli, test_library):
     cli("deploy", *test_library)
     number = cli("start", "antrag", "--kommune", "15003000").output.strip()
     task = json.loads(cli("tasks", "--case", number, "--json").output)[0]
+    cli("claim", task["id"], "--user", "anna")
     result = cli("complete", task["id"], "--user", "anna", "--data", '{"ergebnis": "x", "foo": 1}', ok=False)
     assert result.exit_code == 1
     assert "ergebnis" in result.stderr and "foo" in result.stderr
@@ -63,6 +70,7 @@ def test_message_tick_and_start_message(cli, test_library):
     number = cli("message", "-", "antrag_eingegangen", "--kommune", "15002000",
                  "--data", '{"antragsteller_name": "Portal"}').output.strip()
     task = json.loads(cli("tasks", "--case", number, "--json").output)[0]
+    cli("claim", task["id"], "--user", "anna")
     cli("complete", task["id"], "--user", "anna", "--data", '{"ergebnis": "unvollstaendig"}')
     out = cli("message", number, "unterlagen_eingegangen", "--data", '{"nachweis": "ok"}').output
     assert "zugestellt" in out
@@ -70,6 +78,22 @@ def test_message_tick_and_start_message(cli, test_library):
     assert cli("tick").output.strip() == "0 Vorgänge weitergeführt"
     result = cli("message", number, "falsche_nachricht", ok=False)
     assert result.exit_code == 1 and "wartet nicht" in result.stderr
+
+
+def test_task_actions_need_an_existing_active_account(cli, zsa, test_library):
+    cli("deploy", *test_library)
+    number = cli("start", "antrag", "--kommune", "15003000").output.strip()
+    task = json.loads(cli("tasks", "--case", number, "--json").output)[0]
+    for args in (("claim", task["id"], "--user", "demo"), ("complete", task["id"], "--user", "demo"),
+                 ("claim", task["id"], "--user", "system")):
+        result = cli(*args, ok=False)
+        assert result.exit_code == 1 and len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "Traceback" not in result.stderr
+    assert "Konto 'demo' gibt es nicht" in cli("claim", task["id"], "--user", "demo", ok=False).stderr
+    users.set_active(zsa, "anna", False)
+    assert "Konto 'anna' ist deaktiviert" in cli("claim", task["id"], "--user", "anna", ok=False).stderr
+    assert zsa.task(task["id"])["assignee"] is None
+    assert [e["actor"] for e in zsa.events(number)][:1] == ["system"]  # `start` acted as the operator
 
 
 def test_unknown_things_are_clear_errors(cli):
@@ -100,3 +124,26 @@ def test_unreachable_database_is_one_clear_line(monkeypatch):
     assert result.exit_code == 1
     assert result.stderr.startswith("Fehler: Datenbank nicht erreichbar")
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_diff_versions_and_deployment_record_from_the_cli(cli, zsa, test_library, tmp_path):
+    from sqlalchemy import select
+
+    from zsa_flow.storage.tables import deployment
+
+    users.add_account(zsa, "pia", "Pia", ["prozessverantwortung"], kommunen=["15003000"], password="Pia-Passwort-2026")
+    cli("deploy", *test_library, "--user", "pia")
+    changed = tmp_path / "antrag.bpmn"
+    changed.write_text((Path(test_library[0]) / "antrag.bpmn").read_text(encoding="utf-8")
+                       .replace(">P14D<", ">P21D<"), encoding="utf-8")
+    assert "antrag: Version 2 (neu)" in cli("deploy", str(changed), "--user", "pia").output
+    out = cli("diff", "antrag", "1", "2").output
+    assert "antrag: Version 1 → 2: 1 Änderungen" in out and "[changed] Frist" in out and "Timer geändert" in out
+    assert json.loads(cli("diff", "antrag", "1", "2", "--json").output)["markers"]["new"]["changed"] == ["Frist"]
+    assert "v2" in cli("versions", "antrag").output
+    with zsa.uow(readonly=True) as uow:
+        records = uow.execute(select(deployment).order_by(deployment.c.id)).mappings().all()
+    assert [(r["deployed_by"], r["source"]) for r in records] == [("pia", "zsa-flow deploy")] * 2
+    assert [p["version"] for p in records[1]["processes"]] == [2]
+    assert records[1]["files"] == [{"path": str(changed), "kind": "bpmn",
+                                    "sha256": hashlib.sha256(changed.read_bytes()).hexdigest()}]

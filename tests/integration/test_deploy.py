@@ -52,7 +52,7 @@ def test_unknown_version_and_process_are_clear_errors(zsa, test_library):
 def test_missing_form_reference_refuses_the_deployment(zsa, test_library, tmp_path):
     lib = _copy_library(test_library, tmp_path)
     (lib / "entscheiden.form").unlink()
-    with pytest.raises(ModelError, match="Formular 'entscheiden' nicht gefunden"):
+    with pytest.raises(ModelError, match=r"antrag\.bpmn:\d+: Entscheiden: camunda:formRef 'entscheiden'"):
         zsa.deploy([str(lib)])
     assert zsa.processes() == []
 

@@ -106,7 +106,8 @@ def test_complete_needs_claim_and_conflicting_claim_is_reported(app, zsa, cases)
     anna, tom, task = _client(app, "anna"), _client(app, "tom"), _task(zsa, cases["md1"])
     response = anna.post(f"/aufgaben/{task['id']}", data={"csrf_token": anna.csrf, "_aktion": "abschliessen",
                                                           "ergebnis": "vollstaendig"})
-    assert response.status_code == 302 and zsa.task(task["id"])["state"] == "open"
+    assert response.status_code == 409 and "Bitte übernehmen Sie die Aufgabe zuerst" in _text(response)
+    assert zsa.task(task["id"])["state"] == "open"
     zsa.claim(task["id"], "tom")
     anna.post(f"/aufgaben/{task['id']}/uebernehmen", data={"csrf_token": anna.csrf})
     assert "wird bereits von tom bearbeitet" in _text(anna.get(f"/aufgaben/{task['id']}"))
@@ -171,7 +172,10 @@ def test_new_case_from_start_form(app, zsa):
     assert "Halle (Saale)" in page and "Magdeburg" not in page
     refused = hal.post("/vorgaenge/neu", data={"csrf_token": hal.csrf, "_prozess": "antrag", "_kommune": MAGDEBURG,
                                                "antragsteller_name": "Fremd", "anzahl": "1"})
-    assert refused.status_code == 422 and not zsa.cases()
+    assert refused.status_code == 403 and "Kommune 15003000" in _text(refused) and not zsa.cases()
+    unchosen = hal.post("/vorgaenge/neu", data={"csrf_token": hal.csrf, "_prozess": "antrag", "_kommune": "",
+                                                "antragsteller_name": "Ohne", "anzahl": "1"})
+    assert unchosen.status_code == 422 and "Bitte eine Kommune angeben" in _text(unchosen) and not zsa.cases()
     bad = hal.post("/vorgaenge/neu", data={"csrf_token": hal.csrf, "_prozess": "antrag", "_kommune": HALLE,
                                            "antragsteller_name": "", "anzahl": "12"})
     assert bad.status_code == 422 and "Pflichtfeld" in _text(bad) and 'value="12"' in _text(bad)

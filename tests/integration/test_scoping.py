@@ -114,7 +114,10 @@ def test_action_matrix(zsa, world, app, person, side, action):
     elif action == "claim":
         response = api_post(client, f"/api/v1/tasks/{task['id']}/claim")
         missing = api_post(client, f"/api/v1/tasks/{MISSING_TASK}/claim")
-    elif action == "complete":
+    elif action == "complete":  # on a task the person has claimed (if allowed to at all)
+        if expected == OK:
+            assert api_post(client, f"/api/v1/tasks/{task['id']}/claim").status_code == 200
+            before = zsa.case(number)
         response = api_post(client, f"/api/v1/tasks/{task['id']}/complete", {"data": FORM_DATA[PEOPLE[person][5]]})
         missing = api_post(client, f"/api/v1/tasks/{MISSING_TASK}/complete", {"data": {}})
     elif action == "start_case":
@@ -144,6 +147,7 @@ def test_action_matrix(zsa, world, app, person, side, action):
         assert zsa.task(task["id"])["assignee"] == person
     if expected == OK and action == "complete":
         assert zsa.task(task["id"])["state"] == "completed"
+        assert [e["actor"] for e in zsa.events(number) if e["type"] == "task_completed"][-1] == person
     if expected == OK and action == "start_case":
         assert response.json["kommune"] == ags and response.json["state"] == "running"
     if expected == OK and action == "deliver_message":

@@ -77,3 +77,14 @@ def test_portal_client_starts_and_messages_but_does_not_see_tasks():
     scope = Scope(person(["schnittstelle"]))
     assert scope.can_start("antrag", MD) and not scope.can_start("antrag", HA)
     assert scope.can_message({"kommune": MD}) and scope.task_filters()["kommunen"] == []
+
+
+def test_system_operator_runs_cases_everywhere_but_works_no_tasks():
+    from zsa_flow.services.scope import SystemScope
+
+    system = SystemScope()
+    case = {"kommune": HA}
+    assert system.can_deploy and system.can_start("antrag", HA) and system.can_message(case) and system.can_retry(case)
+    assert system.can_see_task(task(HA)) and not system.can_act_on_task(task(HA)) and not system.can_assign(task(HA))
+    with pytest.raises(Forbidden, match="Konto"):
+        system.require(system.can_act_on_task(task(HA)))

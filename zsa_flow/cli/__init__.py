@@ -70,6 +70,10 @@ def _register_all():
     from . import engine  # noqa: F401  (deploy, start, tasks, ... )
     from . import users  # noqa: F401  (users add/list/disable/password/token, demo seed)
     from . import check  # noqa: F401  (check)
+    from . import migrate  # noqa: F401  (migrate)
+    from . import versions  # noqa: F401  (versions, diff, suspend, resume)
+    from . import audit  # noqa: F401  (audit conformance; verify, checkpoint, ...)
+    from . import replay  # noqa: F401  (replay, export xes/csv)
 
 
 _register_all()

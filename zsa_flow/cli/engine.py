@@ -1,11 +1,26 @@
-"""Engine commands: deploy, processes, start, cases, case, tasks, claim, complete, message, tick,
-worker, retry, serve, db upgrade."""
+"""Engine commands: deploy, processes, start, cases, case, tasks, claim, unclaim, assign, complete,
+note, message, tick, worker, retry, serve, db upgrade.
+
+Actions go through services/actions.py like the web: `--user` names an existing, active account;
+operator commands (deploy, start, message, retry) default to the system actor `system`, which
+cannot work tasks. tick and worker fire timers as the actor `timer`.
+"""
 import signal
 from contextlib import contextmanager
 
 import click
 
 from . import echo_json, echo_rows, main, read_json_arg
+
+SYSTEM_USER = click.option("--user", default="system", show_default=True,
+                           help="Handelndes Konto; 'system' = Betrieb (Kommandozeile).")
+PERSON = click.option("--user", required=True, help="Handelndes Konto (muss bestehen und aktiv sein).")
+
+
+def _actions():
+    from ..services import actions
+
+    return actions
 
 
 def _platform():
@@ -41,10 +56,10 @@ def db_upgrade():
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--user", default="system", help="Wer stellt bereit (für die Historie).")
+@SYSTEM_USER
 def deploy(paths, user):
     """Prozessbibliothek bereitstellen (Standard: processes/ und forms/)."""
-    results = _platform().deploy(list(paths) or ["processes", "forms"], actor=user)
+    results = _actions().deploy(_platform(), user, list(paths) or ["processes", "forms"])
     for r in results:
         state = "neu" if r["created"] else "unverändert"
         click.echo(f"{r['process_id']}: Version {r['version']} ({state})")
@@ -64,11 +79,13 @@ def processes(as_json):
 @click.option("--data", help="Falldaten als JSON, Datei oder - für stdin.")
 @click.option("--version", type=int, help="Bestimmte Prozessversion statt der neuesten.")
 @click.option("--business-key")
-@click.option("--user", default="cli")
-def start(process_id, kommune, data, version, business_key, user):
+@SYSTEM_USER
+@click.option("--as-is-variant", is_flag=True,
+              help="Ausdrücklich eine Ist-Variante starten (nur für die Kommune ihres zsa:kommune).")
+def start(process_id, kommune, data, version, business_key, user, as_is_variant):
     """Vorgang starten; gibt die Vorgangsnummer aus."""
-    number = _platform().start_case(process_id, kommune, read_json_arg(data) or {}, version=version,
-                                    business_key=business_key, actor=user)
+    number = _actions().start_case(_platform(), user, process_id, kommune, read_json_arg(data) or {},
+                                   version=version, business_key=business_key, as_is_variant=as_is_variant)
     click.echo(number)
 
 
@@ -121,21 +138,50 @@ def tasks(group, kommune, assignee, case_number, as_json):
 
 @main.command()
 @click.argument("task_id")
-@click.option("--user", required=True)
+@PERSON
 def claim(task_id, user):
     """Aufgabe übernehmen."""
-    _platform().claim(task_id, user)
+    _actions().claim(_platform(), user, task_id)
     click.echo(f"Aufgabe {task_id} von {user} übernommen")
 
 
 @main.command()
 @click.argument("task_id")
+@PERSON
+def unclaim(task_id, user):
+    """Übernommene Aufgabe an die Gruppe zurückgeben."""
+    _actions().unclaim(_platform(), user, task_id)
+    click.echo(f"Aufgabe {task_id} an die Gruppe zurückgegeben")
+
+
+@main.command()
+@click.argument("task_id")
+@click.argument("person")
+@PERSON
+def assign(task_id, person, user):
+    """Aufgabe einer Person zuweisen (Teamleitung; PERSON '-' gibt sie an die Gruppe zurück)."""
+    _actions().assign(_platform(), user, task_id, None if person == "-" else person)
+    click.echo(f"Aufgabe {task_id} {'an die Gruppe zurückgegeben' if person == '-' else 'an ' + person + ' zugewiesen'}")
+
+
+@main.command()
+@click.argument("task_id")
 @click.option("--data", default="{}", help="Formulardaten als JSON, Datei oder - für stdin.")
-@click.option("--user", required=True)
+@PERSON
 def complete(task_id, data, user):
-    """Aufgabe mit Formulardaten abschließen."""
-    state = _platform().complete(task_id, read_json_arg(data) or {}, user)
-    click.echo(f"Aufgabe {task_id} erledigt; Vorgang: {state}")
+    """Übernommene Aufgabe mit Formulardaten abschließen."""
+    done = _actions().complete(_platform(), user, task_id, read_json_arg(data) or {})
+    click.echo(f"Aufgabe {task_id} erledigt; Vorgang: {done['case_state']}")
+
+
+@main.command()
+@click.argument("number")
+@click.argument("text")
+@PERSON
+def note(number, text, user):
+    """Notiz zu einem Vorgang schreiben (erscheint im Verlauf)."""
+    _actions().add_note(_platform(), user, number, text)
+    click.echo(f"Notiz zu {number} gespeichert")
 
 
 @main.command()
@@ -143,18 +189,20 @@ def complete(task_id, data, user):
 @click.argument("name")
 @click.option("--data", help="Nachrichteninhalt als JSON.")
 @click.option("--kommune", help="Bei Startnachrichten (NUMBER = -): AGS der Kommune.")
-@click.option("--user", default="cli")
+@SYSTEM_USER
 def message(number, name, data, kommune, user):
     """Nachricht an einen wartenden Vorgang senden (NUMBER '-' startet per Startnachricht)."""
-    result = _platform().deliver_message(None if number == "-" else number, name, read_json_arg(data) or {},
-                                         kommune=kommune, actor=user)
+    if number == "-":
+        result = _actions().start_by_message(_platform(), user, name, kommune, read_json_arg(data) or {})
+    else:
+        result = _actions().deliver_message(_platform(), user, number, name, read_json_arg(data) or {})
     click.echo(result if number == "-" else f"Nachricht '{name}' an {number} zugestellt; Vorgang: {result}")
 
 
 @main.command()
 def tick():
     """Alle fälligen Timer einmal auslösen."""
-    click.echo(f"{_platform().tick()} Vorgänge weitergeführt")
+    click.echo(f"{_actions().tick(_platform())} Vorgänge weitergeführt")
 
 
 @main.command()
@@ -177,10 +225,10 @@ def worker(interval):
 @main.command()
 @click.argument("number")
 @click.option("--data", help="Korrigierte Daten für den gestörten Schritt (JSON).")
-@click.option("--user", default="cli")
+@SYSTEM_USER
 def retry(number, data, user):
     """Vorgang mit Störung erneut ausführen."""
-    state = _platform().retry(number, actor=user, data=read_json_arg(data))
+    state = _actions().retry(_platform(), user, number, read_json_arg(data))
     click.echo(f"{number}: {state}")
 
 

@@ -1,4 +1,4 @@
-"""DMN 1.3 decision engine for decision tables as Camunda Modeler writes them (pure Python + lxml).
+"""DMN 1.1-1.5 decision engine with full FEEL (pure Python + lxml + the standard library).
 
     doc = parse_dmn(data, "dinnerDecisions.dmn")          # compiles every cell once
     result = doc.evaluate("dish", {"season": "Fall", "guestCount": 8})
@@ -7,13 +7,20 @@
     expr = CompiledExpression('anzahl >= 3')               # parse once (FeelSyntaxError if invalid)
     expr.evaluate({"anzahl": 3})                            # True; evaluate as often as needed
 
-Modules: `feel.py` (FEEL lexer + recursive-descent parser -> tuple AST), `feel_eval.py` (values,
-built-ins, AST -> closures), `model.py` (dataclasses, DMN parsing, compile checks), `evaluate.py`
-(hit policies, aggregation, DRDs, DecisionResult). No model text is ever passed to eval/exec.
+    doc.decision_value("Monthly Payment", {"Loan Amount": 10000})  # DMN semantics (TCK)
+
+Modules: FEEL - `feel_lexer.py` (tokens, names with spaces), `feel.py` + `feel_unary.py` (parser ->
+tuple AST), `feel_eval.py` + `feel_loops.py` (AST -> closures), `feel_values.py` (conversion,
+comparison, arithmetic), `feel_types.py` (temporal values, durations, ranges, functions),
+`feel_paths.py` (paths, `instance of`), `feel_builtins*.py` and `feel_regex.py` (the built-in
+library). DMN - `model.py` + `model_drg.py` (parsing, compile checks), `boxed.py` (boxed
+expressions), `drg.py` (item definitions, BKMs, decision services), `table.py` (hit policies,
+aggregation), `evaluate.py` (DRDs, DecisionResult, DMN-semantics entry points). No model text is
+ever passed to eval/exec.
 
 Semantics chosen (all deliberate):
-- Numbers are exact `decimal.Decimal` inside FEEL (ints/floats from the context are converted,
-  floats via their repr). Results: integral numbers come back as `int`, others as `Decimal`
+- Numbers are exact `decimal.Decimal` inside FEEL with 34 significant digits (DMN's decimal128;
+  ints/floats from the context are converted, floats via their repr). Results: integral numbers come back as `int`, others as `Decimal`
   (never float: money stays exact). Task data must be JSON: use `DecisionResult.jsonable()` or
   `.to_json()` (Decimal -> string such as "691.60", dates -> ISO strings).
 - Unknown variables and missing keys are FEEL null (no error); type mismatches in comparisons
@@ -35,7 +42,7 @@ Semantics chosen (all deliberate):
   ModelError with code "decision_error". Documents are immutable and safe to share across threads.
 """
 from .evaluate import DecisionError, DecisionResult, DmnDocument, parse_dmn
-from .feel import FeelSyntaxError
+from .feel_lexer import FeelSyntaxError
 from .feel_eval import CompiledExpression
 from .feel_eval import evaluate as evaluate_feel
 from .feel_eval import matches_unary, to_jsonable

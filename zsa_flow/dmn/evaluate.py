@@ -1,59 +1,25 @@
-"""Evaluating decisions: hit policies, aggregation, required decisions (DRD) and the result API."""
-import datetime as dt
-import re
-from decimal import Decimal
+"""Evaluating decisions: required decisions (DRD), BKMs and decision services, the result API.
 
+Two modes share one evaluation: `DmnDocument.evaluate` keeps Camunda's semantics (typeRef
+conversions of results, required results published under their output names), while
+`decision_value` / `service_values` follow the DMN specification (values conform to their
+typeRef or are null; required decisions are visible under their names only).
+"""
 from ..errors import ModelError, NotFound
-from .feel_eval import Env, compare, equals, parse_date, parse_datetime, to_feel, to_jsonable, to_python
+from .drg import bkm_function, conform
+from .feel_eval import Env, to_feel, to_jsonable, to_python
+from .feel_types import Function
 from .model import build_decisions
+from .table import DecisionError, coerce_type, evaluate_table, table_value
 
-NUMBER_TYPES = {"integer", "long", "double", "number", "decimal", "float", "int"}
-_NUMBER_RE = re.compile(r"\s*[-+]?\d+(\.\d+)?\s*")
-
-
-class DecisionError(ModelError):
-    """A decision could not be evaluated with the given data (hit policy violated, bad input type)."""
-
-    code = "decision_error"
-
-
-def coerce_type(value, type_ref, what):
-    """Apply a typeRef to a FEEL value the way Camunda's type transformers do (strings from forms)."""
-    if value is None or not type_ref:
-        return value
-    type_ref = type_ref.lower().rsplit(":", 1)[-1]  # DMN 1.1 files may write "feel:number"
-    if type_ref in NUMBER_TYPES:
-        if isinstance(value, str) and _NUMBER_RE.fullmatch(value):
-            return Decimal(value.strip())
-        if isinstance(value, Decimal):
-            return value
-    elif type_ref == "boolean":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-            return value.strip().lower() == "true"
-    elif type_ref == "string":
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        if isinstance(value, Decimal):
-            return format(value, "f")
-        return value
-    elif type_ref in ("date", "datetime", "date and time"):
-        if isinstance(value, (dt.date, dt.datetime)):
-            return value
-        if isinstance(value, str):
-            parsed = parse_date(value.strip()) or parse_datetime(value.strip())
-            if parsed is not None:
-                return parsed
-    else:
-        return value  # unknown/custom typeRefs are not enforced
-    raise DecisionError(f"{what}: value {to_jsonable(to_python(value))!r} is not of type {type_ref}")
+__all__ = ["DecisionError", "DecisionResult", "DmnDocument", "parse_dmn"]
 
 
 class DecisionResult:
     """Result of one decision: one dict per matched rule (or one aggregated dict)."""
 
-    def __init__(self, decision_id, outputs, matched_rules, hit_policy=None, required=None):
+    def __init__(self, decision_id, outputs, matched_rules, hit_policy=None, required=None, value=None):
+        self.value = value  # the DMN value (FEEL form): one output's value, a context, or a list of them
         self.decision_id = decision_id
         self.outputs = outputs
         self.matched_rules = matched_rules
@@ -114,16 +80,32 @@ class DecisionResult:
     def jsonable(self):
         """A copy whose output values are JSON-compatible (for task data)."""
         return DecisionResult(self.decision_id, to_jsonable(self.outputs), list(self.matched_rules),
-                              self.hit_policy, {k: v.jsonable() for k, v in self.required.items()})
+                              self.hit_policy, {k: v.jsonable() for k, v in self.required.items()},
+                              to_jsonable(self.value))
 
 
 class DmnDocument:
-    """All decisions of one DMN file."""
+    """All decisions of one DMN file (with its BKMs, decision services, input data and types)."""
 
-    def __init__(self, decisions, problems, filename):
+    def __init__(self, decisions, problems, filename, drg=None):
         self.decisions = decisions
         self.filename = filename
         self._problems = problems
+        self.drg = drg
+        self.imported = {}  # import name -> DmnDocument
+        self._functions = {}
+        if drg is not None:
+            for bkm in drg.bkms.values():
+                self._functions[bkm.name] = bkm_function(bkm, self._scope, drg.item_defs)
+            for service in drg.services.values():
+                self._functions[service.name] = self._service_function(service)
+
+    def _scope(self):
+        """What BKM bodies see besides their parameters: the model's functions and imports."""
+        scope = dict(self._functions)
+        for name, doc in self.imported.items():
+            scope[name] = dict(doc._functions)
+        return scope
 
     def problems(self):
         """[(line, element_id, message)] found while compiling every cell (nothing is evaluated)."""
@@ -133,6 +115,9 @@ class DmnDocument:
         try:
             return self.decisions[decision_id]
         except KeyError:
+            for decision in self.decisions.values():
+                if decision.name == decision_id:
+                    return decision
             raise NotFound(
                 f"{self.filename}: no decision {decision_id!r} (decisions: {', '.join(self.decisions) or 'none'})",
                 details={"file": self.filename, "decision": decision_id},
@@ -143,10 +128,75 @@ class DmnDocument:
         self.decision(decision_id)
         return self._evaluate(decision_id, dict(context or {}), {}, ())
 
-    def _evaluate(self, decision_id, context, memo, stack):
+    # -- DMN semantics
+    def _conform_inputs(self, inputs):
+        """Inputs by name; "{namespace}name" keys address this model (or an imported one)."""
+        context = dict(inputs)
+        namespace = self.drg.root.get("namespace") if self.drg is not None else None
+        for key, value in inputs.items():
+            if key.startswith("{") and key[1:].split("}", 1)[0] == namespace:
+                context[key.split("}", 1)[1]] = value
+        if self.drg is not None:
+            for name, type_ref in self.drg.inputs.values():
+                if name in context:
+                    context[name] = conform(to_feel(context[name]), type_ref, self.drg.item_defs)
+        return context
+
+    def decision_value(self, name, inputs=None, memo=None):
+        """The value of a decision (by name or id) as the DMN specification defines it."""
+        decision = self.decision(name)
+        return self._evaluate(decision.id, self._conform_inputs(inputs or {}), {} if memo is None else memo,
+                              (), spec=True).value
+
+    def service_values(self, name, inputs=None):
+        """{output decision name: value} of a decision service invoked with the given inputs."""
+        service = next((s for s in self.drg.services.values() if s.name == name or s.id == name), None) \
+            if self.drg else None
+        if service is None:
+            raise NotFound(f"{self.filename}: no decision service {name!r}")
+        context = self._conform_inputs(inputs or {})
+        memo = {}
+        for did in service.input_decisions:
+            decision = self.decisions.get(did)
+            if decision is not None:
+                value = conform(to_feel(context.get(decision.name)), decision.variable_type, self.drg.item_defs)
+                memo[did] = DecisionResult(did, [], [], None, None, value)
+        values = {self.decisions[did].name: self._evaluate(did, context, memo, (), spec=True).value
+                  for did in service.outputs if did in self.decisions}
+        result = next(iter(values.values())) if len(values) == 1 else values
+        if result is not None and conform(result, service.type_ref, self.drg.item_defs) is None:
+            return {name: None for name in values}  # the service's result does not conform to its type
+        return values
+
+    def _service_function(self, service):
+        def run(args):
+            context = {}
+            for (kind, ref), value in zip(service.order, args):
+                if kind == "inputData" and ref in self.drg.inputs:
+                    name, type_ref = self.drg.inputs[ref]
+                elif ref in self.decisions:
+                    name, type_ref = self.decisions[ref].name, self.decisions[ref].variable_type
+                else:
+                    continue
+                conformed = conform(value, type_ref, self.drg.item_defs)
+                if conformed is None and value is not None:
+                    return None
+                context[name] = conformed
+            values = self.service_values(service.id, context)
+            return next(iter(values.values())) if len(values) == 1 else values
+        params = [self._ref_name(kind, ref) for kind, ref in service.order]
+        return Function(service.name, params, run)
+
+    def _ref_name(self, kind, ref):
+        if kind == "inputData":
+            return self.drg.inputs.get(ref, (ref, None))[0]
+        return self.decisions[ref].name if ref in self.decisions else ref
+
+    def _evaluate(self, decision_id, context, memo, stack, spec=False):
         if decision_id in memo:
             return memo[decision_id]
         decision = self.decision(decision_id)
+        decision_id = decision.id
         if decision_id in stack:
             raise ModelError(f"{self.filename}: {decision_id}: cycle in required decisions: "
                              f"{' -> '.join(stack + (decision_id,))}")
@@ -154,22 +204,47 @@ class DmnDocument:
             raise ModelError(decision.broken)
         required = {}
         variables = context
-        if decision.required:
-            variables = dict(context)
+        if decision.required or self._functions or self.imported:
+            variables = self._scope()
+            variables.update(context)
             for req in decision.required:
-                result = self._evaluate(req, context, memo, stack + (decision_id,))
+                result = self._evaluate(req, context, memo, stack + (decision_id,), spec)
                 required[req] = result
-                _publish(self.decisions[req], result, variables)
+                if not spec:
+                    _publish(self.decisions[req], result, variables)
+                if spec or self.decisions[req].name not in context:
+                    variables[self.decisions[req].name] = result.value
+            for href in decision.required_imports:
+                self._publish_import(href, context, variables)
         where = f"{self.filename}:{decision.line}: decision {decision.id!r}"
-        if decision.kind == "literal":
-            value = decision.compiled_expression(Env(variables))
-            value = coerce_type(value, decision.variable_type, f"{where}: result {decision.variable!r}")
-            result = DecisionResult(decision.id, [{decision.variable: to_python(value)}], [], None, required)
+        defs = self.drg.item_defs if self.drg else {}
+        if decision.kind in ("literal", "boxed"):
+            raw = to_feel(decision.compiled_expression(Env(variables)))
+            value = conform(raw, decision.variable_type, defs)
+            if decision.kind == "literal" and not spec:
+                raw = coerce_type(raw, decision.variable_type, f"{where}: result {decision.variable!r}")
+                value = raw
+            result = DecisionResult(decision.id, [{decision.variable: to_python(value)}], [], None, required, value)
         else:
-            outputs, matched = _evaluate_table(decision, variables, where)
-            result = DecisionResult(decision.id, outputs, matched, decision.hit_policy, required)
+            outputs, matched = evaluate_table(decision, Env(variables), where)
+            value = conform(table_value(decision, outputs), decision.variable_type, defs)
+            result = DecisionResult(decision.id, outputs, matched, decision.hit_policy, required, value)
         memo[decision_id] = result
         return result
+
+    def _publish_import(self, href, context, variables):
+        namespace, did = href.split("#", 1)
+        name = self.drg.imports.get(namespace)
+        doc = self.imported.get(name)
+        if doc is None or did not in doc.decisions:
+            return
+        prefix = name + "."
+        inner = {k: v for k, v in context.items() if k.startswith("{")}
+        inner.update({k[len(prefix):]: v for k, v in context.items() if k.startswith(prefix)})
+        inner.update(context.get(name) if isinstance(context.get(name), dict) else {})
+        space = dict(variables.get(name) or {}) if isinstance(variables.get(name), dict) else {}
+        space[doc.decisions[did].name] = doc.decision_value(did, inner)
+        variables[name] = space
 
 
 def _publish(decision, result, variables):
@@ -192,136 +267,31 @@ def _publish(decision, result, variables):
             variables[decision.id] = [dict(o) for o in result.outputs]
 
 
-def _evaluate_table(decision, variables, where):
-    base = Env(variables)
-    envs = []
-    for inp in decision.inputs:
-        value = to_feel(inp.compiled(base))
-        value = coerce_type(value, inp.type_ref, f"{where}: input {inp.label or inp.id!r}")
-        envs.append(Env(variables, value, inp.input_variable))
-
-    first_only = decision.hit_policy == "FIRST"
-    matched = []
-    for rule in decision.rules:
-        for test, env in zip(rule.tests, envs):
-            if not test.is_any and test.matches(env) is not True:
-                break
-        else:
-            if len(rule.tests) != len(envs):  # a broken rule (entry count mismatch) raises here
-                rule.tests[0].matches(base)
-            matched.append(rule)
-            if first_only:
-                break
-
-    if not matched:
-        if decision.aggregation == "COUNT":
-            return [{decision.outputs[0].name: 0}], []
-        return _defaults(decision, base, where), []
-    rows = [_conclude(decision, rule, base, where) for rule in matched]
-    ids = [rule.id for rule in matched]
-    policy = decision.hit_policy
-    if policy == "UNIQUE":
-        if len(rows) > 1:
-            raise DecisionError(f"{where}: hit policy UNIQUE violated, {len(rows)} rules match: {', '.join(ids)}",
-                                details={"decision": decision.id, "rules": ids})
-        return rows, ids
-    if policy == "FIRST":
-        return rows[:1], ids[:1]
-    if policy == "ANY":
-        for row, rid in zip(rows[1:], ids[1:]):
-            if not _same(row, rows[0]):
-                raise DecisionError(
-                    f"{where}: hit policy ANY violated, rules {ids[0]} and {rid} match with different outputs",
-                    details={"decision": decision.id, "rules": ids})
-        return rows[:1], ids[:1]
-    if policy in ("PRIORITY", "OUTPUT ORDER"):
-        keys = [_priority(decision, row, rid, where) for row, rid in zip(rows, ids)]
-        order = sorted(range(len(rows)), key=lambda i: keys[i])  # stable: rule order breaks ties
-        if policy == "PRIORITY":
-            return [rows[order[0]]], [ids[order[0]]]
-        return [rows[i] for i in order], [ids[i] for i in order]
-    if policy == "COLLECT" and decision.aggregation:
-        return _aggregate(decision, rows, where), ids
-    return rows, ids  # COLLECT, RULE ORDER
-
-
-def _conclude(decision, rule, env, where):
-    row = {}
-    for conclusion, out in zip(rule.conclusions, decision.outputs):
-        if conclusion is None:
-            continue
-        value = coerce_type(conclusion(env), out.type_ref, f"{where}: rule {rule.id}: output {out.name!r}")
-        row[out.name] = to_python(value)
-    return row
-
-
-def _defaults(decision, env, where):
-    if not any(out.compiled_default for out in decision.outputs):
-        return []
-    row = {}
-    for out in decision.outputs:
-        value = None
-        if out.compiled_default:
-            value = coerce_type(out.compiled_default(env), out.type_ref, f"{where}: default output {out.name!r}")
-        row[out.name] = to_python(value)
-    return [row]
-
-
-def _same(a, b):
-    return a.keys() == b.keys() and all(equals(to_feel(a[k]), to_feel(b[k])) is True for k in a)
-
-
-def _priority(decision, row, rule_id, where):
-    key = []
-    for out in decision.outputs:
-        if not out.output_values:
-            continue
-        value = row.get(out.name)
-        for index, candidate in enumerate(out.output_values):
-            if equals(to_feel(value), to_feel(candidate)) is True:
-                key.append(index)
-                break
-        else:
-            raise DecisionError(f"{where}: rule {rule_id}: output {out.name!r} value {value!r} is not in the "
-                                f"output values {out.output_values} (needed for the hit policy priority)")
-    return tuple(key)
-
-
-def _aggregate(decision, rows, where):
-    name = decision.outputs[0].name
-    values = [to_feel(row[name]) for row in rows if row.get(name) is not None]
-    aggregation = decision.aggregation
-    if aggregation == "COUNT":
-        return [{name: len(values)}]
-    if not values:
-        return []
-    if aggregation == "SUM":
-        if not all(isinstance(v, Decimal) for v in values):
-            raise DecisionError(f"{where}: COLLECT SUM over non-numeric values {to_jsonable(to_python(values))}")
-        total = Decimal(0)
-        for v in values:
-            total += v
-        return [{name: to_python(total)}]
-    best = values[0]
-    for v in values[1:]:
-        c = compare(v, best)
-        if c is None:
-            raise DecisionError(f"{where}: COLLECT {aggregation} over values that cannot be compared: "
-                                f"{to_jsonable(to_python(values))}")
-        if (aggregation == "MIN" and c < 0) or (aggregation == "MAX" and c > 0):
-            best = v
-    return [{name: to_python(best)}]
-
-
-def parse_dmn(data: bytes, filename: str = "<dmn>", *, strict: bool = True) -> DmnDocument:
+def parse_dmn(data: bytes, filename: str = "<dmn>", *, strict: bool = True, imports=()) -> DmnDocument:
     """Parse and compile a DMN file. strict: raise ModelError on the first problem; otherwise keep
-    all problems for `DmnDocument.problems()` (broken cells raise ModelError when evaluated)."""
+    all problems for `DmnDocument.problems()` (broken cells raise ModelError when evaluated).
+    imports: paths of other DMN files; those whose namespace this file imports are loaded."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    decisions, problems = build_decisions(data, filename)
+    drg = build_decisions(data, filename)
+    decisions, problems = drg.decisions, drg.problems
     if strict and problems:
         lines = [f"{filename}:{line}: {element_id}: {message}" for line, element_id, message in problems]
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         raise ModelError(lines[0] + more, details={"file": filename, "line": problems[0][0],
                                                    "element": problems[0][1], "problems": lines})
-    return DmnDocument(decisions, problems, filename)
+    document = DmnDocument(decisions, problems, filename, drg)
+    if drg.imports:
+        _load_imports(document, list(imports))
+    return document
+
+
+def _load_imports(document, paths):
+    import re
+    for path in paths:
+        data = path.read_bytes()
+        match = re.search(rb'<(?:\w+:)?definitions[^>]*?\snamespace="([^"]*)"', data)
+        namespace = match.group(1).decode() if match else None
+        if namespace in document.drg.imports and path.name != document.filename:
+            name = document.drg.imports[namespace]
+            document.imported[name] = parse_dmn(data, path.name, strict=False, imports=paths)

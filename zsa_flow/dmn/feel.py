@@ -1,122 +1,36 @@
-"""FEEL subset: lexer and recursive-descent parser producing a small tuple AST.
+"""FEEL parser: tokens (feel_lexer.py) -> tuple AST, compiled to closures by `feel_eval.py`.
 
 Model text is hostile input: it is tokenised and parsed here, never handed to eval/exec.
-The AST is compiled to closures by `feel_eval.py`.
 
 AST nodes (tuples, first item is the kind):
-  ("lit", value)            number (Decimal), string, bool, None
-  ("name", name)            variable reference; ("input",) is `?` (the cell input)
-  ("path", base, key)       `a.b`
-  ("call", fname, [args])   whitelisted built-in function
-  ("list", [items])         `[1, 2]`
+  ("lit", value)  ("at", text)  ("name", name)  ("input",) is `?`  ("path", base, key)
+  ("call", fname, [args])  ("invoke", callee, [args])  ("calln", fname|callee, [(name, arg)])
+  ("list", [items])  ("context", [(key, expr)])  ("range", lo_closed, lo, hi, hi_closed)
   ("neg", x)  ("bin", op, a, b)  ("cmp", op, a, b)  ("and", a, b)  ("or", a, b)
-  ("if", cond, then, else)  ("between", x, lo, hi)  ("in", x, [tests])
+  ("if", cond, then, else)  ("between", x, lo, hi)  ("in", x, [tests])  ("filter", base, cond)
+  ("for", [(var, expr)], body)  ("quant", "some"|"every", [(var, expr)], cond)
+  ("instance", x, type)  ("func", [(param, type)], body, external)
 Unary tests (input entries):
   ("any",)  ("tests", [test])  ("not", [test])
   test: ("ut_cmp", op, endpoint) | ("ut_interval", lo_closed, lo, hi, hi_closed) | ("ut_expr", expr)
+Types: ("type", name) ("list", t) ("context", [(k, t)]) ("range", t) ("function", [t], t)
 """
-import re
-from decimal import Decimal
+from .feel_lexer import KEYWORDS, MAX_TEXT, FeelSyntaxError, special_names, tokenize  # noqa: F401
+from .feel_unary import CMP_OPS, UnaryTestsParser
 
-MAX_TEXT = 10_000  # characters per cell; real cells are tiny
 MAX_DEPTH = 60  # nesting depth; bounds recursion on hostile input
-
-KEYWORDS = {"and", "or", "true", "false", "null", "if", "then", "else", "between", "in"}
-UNSUPPORTED_KEYWORDS = {"for", "some", "every", "function", "return", "satisfies", "instance"}
-CMP_OPS = ("=", "!=", "<", "<=", ">", ">=")
-MULTIWORD_FUNCTIONS = ("date and time", "string length", "upper case", "lower case", "starts with", "ends with")
-# name -> (min args, max args or None); the evaluator implements exactly these
-FUNCTIONS = {
-    "date": (1, 3), "date and time": (1, 1), "not": (1, 1), "string": (1, 1), "number": (1, 1),
-    "abs": (1, 1), "floor": (1, 1), "ceiling": (1, 1), "decimal": (2, 2),
-    "min": (1, None), "max": (1, None), "sum": (1, None), "count": (1, 1),
-    "string length": (1, 1), "upper case": (1, 1), "lower case": (1, 1),
-    "contains": (2, 2), "starts with": (2, 2), "ends with": (2, 2),
-}
-
-_MULTIWORD_RE = "|".join(w.replace(" ", r"\s+") + r"(?=\s*\()" for w in MULTIWORD_FUNCTIONS)
-_TOKEN_RE = re.compile(
-    rf"""
-    (?P<ws>\s+)
-   |(?P<num>\d+(?:\.\d+)?)
-   |(?P<str>"(?:[^"\\]|\\.)*")
-   |(?P<bq>`[^`]+`)
-   |(?P<mfunc>{_MULTIWORD_RE})
-   |(?P<name>[^\W\d]\w*)
-   |(?P<op>\.\.|<=|>=|!=|\*\*|[-+*/<>=(),.\[\]?])
-    """,
-    re.X,
-)
-_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "r": "\r", "t": "\t", "'": "'"}
+COMPOUND_TYPES = ("days and time duration", "years and months duration", "date and time")
 
 
-class FeelSyntaxError(ValueError):
-    """A cell is not valid in the supported FEEL subset; `pos` is the 0-based character offset."""
-
-    def __init__(self, message, pos=None):
-        super().__init__(message if pos is None else f"{message} (at column {pos + 1})")
-        self.pos = pos
-
-
-def _unescape(body, pos):
-    out, i = [], 0
-    while i < len(body):
-        ch = body[i]
-        if ch != "\\":
-            out.append(ch)
-            i += 1
-            continue
-        nxt = body[i + 1]
-        if nxt == "u":
-            digits = body[i + 2 : i + 6]
-            if not re.fullmatch(r"[0-9a-fA-F]{4}", digits):
-                raise FeelSyntaxError("invalid \\u escape in string", pos + i)
-            out.append(chr(int(digits, 16)))
-            i += 6
-        else:
-            out.append(_ESCAPES.get(nxt, nxt))
-            i += 2
-    return "".join(out)
-
-
-def tokenize(text):
-    """Split FEEL text into (kind, value, pos) tokens; kinds: num str name kw op eof."""
-    if len(text) > MAX_TEXT:
-        raise FeelSyntaxError(f"expression longer than {MAX_TEXT} characters")
-    tokens, pos = [], 0
-    while pos < len(text):
-        m = _TOKEN_RE.match(text, pos)
-        if not m:
-            raise FeelSyntaxError(f"unexpected character {text[pos]!r}", pos)
-        kind, value = m.lastgroup, m.group()
-        if kind == "num":
-            tokens.append(("num", Decimal(value), pos))
-        elif kind == "str":
-            tokens.append(("str", _unescape(value[1:-1], pos + 1), pos))
-        elif kind == "bq":
-            tokens.append(("name", value[1:-1], pos))
-        elif kind == "mfunc":
-            tokens.append(("name", " ".join(value.split()), pos))
-        elif kind == "name":
-            if value in UNSUPPORTED_KEYWORDS:
-                raise FeelSyntaxError(f"FEEL '{value}' expressions are not supported", pos)
-            tokens.append(("kw" if value in KEYWORDS else "name", value, pos))
-        elif kind == "op":
-            tokens.append(("op", value, pos))
-        pos = m.end()
-    tokens.append(("eof", None, len(text)))
-    return tokens
-
-
-class _RangeError(FeelSyntaxError):
-    """A malformed range after '..': no point trying other readings of the text."""
-
-
-class _Parser:
-    def __init__(self, text):
-        self.toks = tokenize(text)
+class _Parser(UnaryTestsParser):
+    def __init__(self, text, names=frozenset(), known=frozenset()):
+        self.toks = tokenize(text, names)
+        self.text = text
         self.i = 0
         self.depth = 0
+        self.known = known  # names a call may refer to besides the built-ins
+        self.bound = []  # names bound by contexts, functions, for/some/every
+        self.no_filter_at = -1
 
     # -- token helpers
     def peek(self, ahead=0):
@@ -150,6 +64,34 @@ class _Parser:
         if self.depth > MAX_DEPTH:
             raise FeelSyntaxError(f"expression nested deeper than {MAX_DEPTH} levels", self.peek()[2])
 
+    def name_words(self):
+        """One name: consecutive plain words are joined (`Full Name`)."""
+        words = [self.peek()[1]]
+        self.i += 1
+        while self.is_("name"):
+            words.append(self.peek()[1])
+            self.i += 1
+        return " ".join(words)
+
+    def key(self):
+        """A context key or parameter name: words (keywords allowed) or a string."""
+        if self.is_("str"):
+            self.i += 1
+            return self.peek(-1)[1]
+        if not (self.is_("name") or self.is_("kw")):
+            self.fail("expected a name")
+        start = k = self.i
+        while self.peek(k - self.i)[0] in ("name", "kw", "num") or (
+                self.peek(k - self.i)[0] == "op" and self.peek(k - self.i)[1] in "+-*/.'?"):
+            k += 1
+        if self.toks[k][:2] != ("op", ":") or k - start == 1:
+            k = start + 1
+            while self.is_("name", ahead=k - start) or self.is_("kw", ahead=k - start):
+                k += 1
+        end = self.toks[k][2]
+        self.i = k
+        return " ".join(self.text[self.toks[start][2]:end].split())
+
     # -- expressions
     def expression(self):
         self.enter()
@@ -160,9 +102,95 @@ class _Parser:
                 then = self.expression()
                 self.expect("kw", "else")
                 return ("if", cond, then, self.expression())
+            if self.is_("kw", "for") or self.is_("kw", "some") or self.is_("kw", "every"):
+                return self.iteration()
+            if self.is_("kw", "function"):
+                return self.function()
             return self.disjunction()
         finally:
             self.depth -= 1
+
+    def iteration(self):
+        word = self.peek()[1]
+        self.i += 1
+        contexts = []
+        self.bound.append(set())
+        try:
+            while True:
+                if not self.is_("name"):
+                    self.fail("expected a variable name")
+                var = self.name_words()
+                self.expect("kw", "in")
+                source = self.expression()
+                if word == "for" and self.accept("op", ".."):
+                    source = ("span", source, self.expression())
+                contexts.append((var, source))
+                self.bound[-1].add(var)
+                if not self.accept("op", ","):
+                    break
+            if word == "for":
+                self.bound[-1].add("partial")
+                self.expect("kw", "return")
+                return ("for", contexts, self.expression())
+            self.expect("kw", "satisfies")
+            return ("quant", word, contexts, self.expression())
+        finally:
+            self.bound.pop()
+
+    def function(self):
+        self.i += 1
+        self.expect("op", "(")
+        params = []
+        if not self.accept("op", ")"):
+            while True:
+                name = self.key()
+                params.append((name, self.type_() if self.accept("op", ":") else None))
+                if self.accept("op", ")"):
+                    break
+                self.expect("op", ",")
+        external = self.accept("kw", "external")
+        self.bound.append({p for p, _ in params})
+        try:
+            return ("func", params, self.expression(), external)
+        finally:
+            self.bound.pop()
+
+    def type_(self):
+        for compound in COMPOUND_TYPES:
+            words = compound.split()
+            if all(self.peek(k)[1] == w for k, w in enumerate(words)):
+                self.i += len(words)
+                return ("type", compound)
+        if not (self.is_("name") or self.is_("kw", "function")):
+            self.fail("expected a type")
+        name = str(self.peek()[1])
+        self.i += 1
+        while self.is_("op", ".") and self.is_("name", ahead=1):
+            name += "." + self.peek(1)[1]
+            self.i += 2
+        if name in ("list", "range") and self.accept("op", "<"):
+            inner = self.type_()
+            self.expect("op", ">")
+            return (name, inner)
+        if name == "context" and self.accept("op", "<"):
+            fields = []
+            while True:
+                key = self.key()
+                self.expect("op", ":")
+                fields.append((key, self.type_()))
+                if self.accept("op", ">"):
+                    return ("context", fields)
+                self.expect("op", ",")
+        if name == "function" and self.accept("op", "<"):
+            params = []
+            if not self.accept("op", ">"):
+                params.append(self.type_())
+                while self.accept("op", ","):
+                    params.append(self.type_())
+                self.expect("op", ">")
+            self.expect("op", "->")
+            return ("function", params, self.type_())
+        return ("type", name)
 
     def disjunction(self):
         node = self.conjunction()
@@ -177,17 +205,24 @@ class _Parser:
         return node
 
     def comparison(self):
-        node = self.additive()
+        node = self.instance()
         tok = self.peek()
         if tok[0] == "op" and tok[1] in CMP_OPS:
             self.i += 1
-            return ("cmp", tok[1], node, self.additive())
+            return ("cmp", tok[1], node, self.instance())
         if self.accept("kw", "between"):
-            low = self.additive()
+            low = self.instance()
             self.expect("kw", "and")
-            return ("between", node, low, self.additive())
+            return ("between", node, low, self.instance())
         if self.accept("kw", "in"):
             return ("in", node, self.in_tests())
+        return node
+
+    def instance(self):
+        node = self.additive()
+        while self.is_("kw", "instance") and self.is_("kw", "of", ahead=1):
+            self.i += 2
+            node = ("instance", node, self.type_())
         return node
 
     def additive(self):
@@ -223,25 +258,89 @@ class _Parser:
 
     def postfix(self):
         node = self.primary()
-        while self.accept("op", "."):
-            tok = self.peek()
-            if tok[0] not in ("name", "kw"):
-                self.fail("expected a name after '.'")
-            self.i += 1
-            node = ("path", node, tok[1])
-        return node
+        while True:
+            if self.accept("op", "."):
+                if not (self.is_("name") or self.is_("kw")):
+                    self.fail("expected a name after '.'")
+                node = ("path", node, self.name_words() if self.is_("name") else self.key())
+            elif self.depth != self.no_filter_at and self.accept("op", "["):
+                self.enter()
+                self.bound.append({"item"})
+                try:
+                    cond = self.expression()
+                finally:
+                    self.bound.pop()
+                    self.depth -= 1
+                self.expect("op", "]")
+                node = ("filter", node, cond)
+            elif self.is_("op", "("):
+                pos = self.peek()[2]
+                self.i += 1
+                node = self.call(node, pos)
+            else:
+                return node
+
+    def _named_arg_ahead(self):
+        k = 0
+        while self.peek(k)[0] in ("name", "kw"):
+            k += 1
+        return k > 0 and self.peek(k)[:2] == ("op", ":")
+
+    def call(self, callee, pos):
+        args, named = [], []
+        if not self.accept("op", ")"):
+            while True:
+                if self._named_arg_ahead():
+                    key = self.key()
+                    self.expect("op", ":")
+                    named.append((key, self.expression()))
+                elif named:
+                    self.fail("positional argument after named arguments")
+                else:
+                    args.append(self.expression())
+                if self.accept("op", ")"):
+                    break
+                self.expect("op", ",")
+        if callee[0] == "name":
+            self._check_function(callee[1], pos)
+            callee = callee[1]
+        if named:
+            return ("calln", callee, named)
+        return ("call", callee, args) if isinstance(callee, str) else ("invoke", callee, args)
+
+    def _check_function(self, name, pos):
+        from .feel_builtins import BUILTINS
+        if name in BUILTINS or name in self.known or any(name in scope for scope in self.bound):
+            return
+        raise FeelSyntaxError(f"unknown function {name!r}", pos)
 
     def primary(self):
         kind, value, pos = self.peek()
         if kind in ("num", "str"):
             self.i += 1
             return ("lit", value)
+        if kind == "at":
+            self.i += 1
+            return ("at", value)
         if kind == "kw" and value in ("true", "false", "null"):
             self.i += 1
             return ("lit", {"true": True, "false": False, "null": None}[value])
+        if kind == "kw" and value == "function":
+            return self.function()
         if kind == "op" and value == "?":
             self.i += 1
             return ("input",)
+        if kind == "op" and value in ("(", "]", "[") and self.range_ahead():
+            return ("range",) + self.interval()[1:]
+        if kind == "op" and value == "(" and self.peek(1)[0] == "op" and self.peek(1)[1] in CMP_OPS:
+            op = self.peek(1)[1]
+            self.i += 2
+            bound = self.additive()
+            self.expect("op", ")")
+            if op in ("=", "!="):  # `(=10)` holds only 10 but is not equal to the range [10..10]
+                return ("range", True, bound, bound, True, "=") if op == "=" else ("lit", None)
+            low = op[0] == ">"
+            return ("range", op == ">=", bound if low else None, None if low else bound, op == "<=")
         if kind == "op" and value == "(":
             self.i += 1
             node = self.expression()
@@ -252,96 +351,36 @@ class _Parser:
             items = []
             if not self.accept("op", "]"):
                 items.append(self.expression())
-                if self.is_("op", ".."):
-                    self.fail("ranges like [1..5] are only allowed in input entries or after 'in'")
                 while self.accept("op", ","):
                     items.append(self.expression())
                 self.expect("op", "]")
             return ("list", items)
+        if kind == "op" and value == "{":
+            return self.context()
         if kind == "name":
-            self.i += 1
-            if self.accept("op", "("):
-                if value not in FUNCTIONS:
-                    raise FeelSyntaxError(f"unknown function {value!r}", pos)
-                args = []
-                if not self.accept("op", ")"):
-                    args.append(self.expression())
-                    while self.accept("op", ","):
-                        args.append(self.expression())
-                    self.expect("op", ")")
-                low, high = FUNCTIONS[value]
-                if len(args) < low or (high is not None and len(args) > high) or (value == "date" and len(args) == 2):
-                    raise FeelSyntaxError(f"function {value!r} called with {len(args)} argument(s)", pos)
-                return ("call", value, args)
-            return ("name", value)
+            return ("name", self.name_words())
         self.fail("expected a value")
 
-    # -- unary tests
-    def unary_tests(self):
-        if self.is_("eof") or (self.is_("op", "-") and self.is_("eof", ahead=1)):
-            return ("any",)
-        if self.is_("name", "not") and self.is_("op", "(", ahead=1):
-            save = self.i
-            self.i += 2
-            tests = self.positive_unary_tests()
-            self.expect("op", ")")
-            if self.is_("eof"):
-                return ("not", tests)
-            self.i = save
-        tests = self.positive_unary_tests()
-        self.expect_eof()
-        return ("tests", tests)
-
-    def positive_unary_tests(self):
-        tests = [self.positive_unary_test()]
-        while self.accept("op", ","):
-            tests.append(self.positive_unary_test())
-        return tests
-
-    def positive_unary_test(self):
-        kind, value, _pos = self.peek()
-        if kind == "op" and value in CMP_OPS:
-            self.i += 1
-            return ("ut_cmp", value, self.additive())
-        if kind == "op" and value in ("[", "]", "("):
-            save = self.i
-            try:
-                return self.interval()
-            except _RangeError:
-                raise
-            except FeelSyntaxError:
-                self.i = save
-        return ("ut_expr", self.expression())
-
-    def interval(self):
-        opener = self.peek()[1]
+    def context(self):
         self.i += 1
-        low = self.additive()
-        self.expect("op", "..", "'..'")
-        try:  # past '..' this can only be a range: report range errors as such
-            high = self.additive()
-            closer = self.peek()
-            if closer[0] != "op" or closer[1] not in ("]", "[", ")"):
-                self.fail("expected ']', '[' or ')' closing the range")
-        except FeelSyntaxError as exc:
-            raise _RangeError(str(exc)) from None
-        self.i += 1
-        return ("ut_interval", opener == "[", low, high, closer[1] == "]")
-
-    def in_tests(self):
-        if self.is_("op", "("):
-            save = self.i
-            try:
-                return [self.interval()]
-            except _RangeError:
-                raise
-            except FeelSyntaxError:
-                self.i = save
-            self.i += 1
-            tests = self.positive_unary_tests()
-            self.expect("op", ")")
-            return tests
-        return [self.positive_unary_test()]
+        entries = []
+        self.bound.append(set())
+        try:
+            if self.accept("op", "}"):
+                return ("context", entries)
+            while True:
+                pos = self.peek()[2]
+                key = self.key()
+                if key in self.bound[-1]:
+                    raise FeelSyntaxError(f"duplicate context key {key!r}", pos)
+                self.expect("op", ":")
+                self.bound[-1].add(key)  # before its value: a function entry may call itself
+                entries.append((key, self.expression()))
+                if self.accept("op", "}"):
+                    return ("context", entries)
+                self.expect("op", ",")
+        finally:
+            self.bound.pop()
 
 
 def _check_depth(node):
@@ -358,9 +397,9 @@ def _check_depth(node):
     return node
 
 
-def parse_expression(text):
-    """Parse a FEEL expression (input expression, output entry, literal expression)."""
-    parser = _Parser(text)
+def parse_expression(text, names=frozenset()):
+    """Parse a FEEL expression. `names`: variable/function names in scope (may contain spaces)."""
+    parser = _Parser(text, special_names(names), frozenset(names))
     if parser.is_("eof"):
         raise FeelSyntaxError("empty expression", 0)
     node = parser.expression()
@@ -368,9 +407,9 @@ def parse_expression(text):
     return _check_depth(node)
 
 
-def parse_unary_tests(text):
+def parse_unary_tests(text, names=frozenset()):
     """Parse an input entry (S-FEEL unary tests, plus FEEL expressions as unary tests)."""
-    return _check_depth(_Parser(text).unary_tests())
+    return _check_depth(_Parser(text, special_names(names), frozenset(names)).unary_tests())
 
 
 def uses_input(node, input_name=None):

@@ -8,8 +8,12 @@ from dataclasses import dataclass, field
 
 from ..errors import ModelError
 from ..xmlsafe import parse_xml
-from .feel import FeelSyntaxError
+from .boxed import BoxedCompiler, child_expression
+from .drg import ItemDefs, conform, conform_args
 from .feel_eval import CompiledExpression, CompiledUnaryTests, to_python
+from .feel_lexer import FeelSyntaxError
+from .model_drg import read_drg
+from .table import evaluate_table, table_value
 
 DMN_NAMESPACES = (
     "https://www.omg.org/spec/DMN/20191111/MODEL/",  # DMN 1.3 (Camunda Modeler 4+)
@@ -68,6 +72,7 @@ class Decision:
     outputs: list[Output] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     required: list[str] = field(default_factory=list)  # ids of required decisions, in order
+    required_imports: list[str] = field(default_factory=list)  # "namespace#id" of imported decisions
     expression: str | None = None  # literalExpression text
     variable: str | None = None  # literalExpression result name
     variable_type: str | None = None
@@ -77,11 +82,11 @@ class Decision:
     @property
     def single_hit(self):
         """One result at most (a literal expression, or a single-hit / aggregating table)."""
-        return self.kind == "literal" or self.hit_policy in SINGLE_HIT or (self.hit_policy == "COLLECT" and self.aggregation is not None)
+        return self.kind != "table" or self.hit_policy in SINGLE_HIT or (self.hit_policy == "COLLECT" and self.aggregation is not None)
 
     @property
     def output_names(self):
-        if self.kind == "literal":
+        if self.kind != "table":
             return [self.variable]
         return [o.name for o in self.outputs]
 
@@ -114,6 +119,8 @@ class _Builder:
         self.root = tree.getroot()
         self.ns = self.root.tag[1:].split("}")[0] if self.root.tag.startswith("{") else ""
         self.problems = []
+        self.names = frozenset(n for n in (e.get("name") for e in self.root.iter() if isinstance(e.tag, str)) if n)
+        self.item_defs = ItemDefs()
         if self.ns not in DMN_NAMESPACES or self.root.tag.split("}")[-1] != "definitions":
             raise ModelError(
                 f"{filename}:{self.root.sourceline}: not a DMN file (root element {self.root.tag})",
@@ -130,11 +137,27 @@ class _Builder:
 
     def compile(self, factory, text, element, element_id, where):
         try:
-            return factory(text)
+            if factory is CompiledExpression:
+                return factory(text, names=self.names, types=self.item_defs)
+            return factory(text, names=self.names)
         except FeelSyntaxError as exc:
             return _Broken(self.problem(element, element_id, f"{where}: cell {text!r}: {exc}"))
 
+    def conform_param(self, value, type_ref):
+        return conform(value, type_ref, self.item_defs)
+
+    def conform_args(self, args, types):
+        return conform_args(args, types, self.item_defs)
+
+    def build_table(self, element, owner_id):
+        """A decision table inside a boxed expression, as fn(env) -> value."""
+        table = Decision(id=owner_id, name=owner_id, kind="table", line=element.sourceline or 0)
+        self.table(table, element)
+        where = f"{self.filename}:{table.line}: decision {owner_id!r}"
+        return lambda env: table_value(table, evaluate_table(table, env, where)[0])
+
     def build(self):
+        read_drg(self)
         decisions = {}
         for element in self.root.iter(self.q("decision")):
             decision = self.decision(element)
@@ -177,25 +200,39 @@ class _Builder:
             visit(did, [])
 
     def decision(self, element):
-        did = element.get("id") or ""
-        if not did:
+        did = element.get("id") or element.get("name") or ""
+        if not element.get("id"):
             self.problem(element, "?", "decision without id")
         decision = Decision(id=did, name=element.get("name") or did, kind="table", line=element.sourceline or 0)
         for req in element.iter(self.q("requiredDecision")):
             href = req.get("href") or ""
+            if "#" in href and href.split("#")[0] == self.root.get("namespace"):
+                href = "#" + href.split("#", 1)[1]  # a qualified reference into this model
+            if "#" in href and href.split("#")[0] in self.imports:
+                decision.required_imports.append(href)
+                continue
             if not href.startswith("#"):
                 self.problem(req, did, f"requiredDecision href {href!r} must point into this file ('#id')")
                 continue
             decision.required.append(href[1:])
         table = element.find(self.q("decisionTable"))
         literal = element.find(self.q("literalExpression"))
+        variable = element.find(self.q("variable"))
+        if variable is not None:
+            decision.variable_type = variable.get("typeRef")
+        boxed = child_expression(element)
         if table is not None:
             self.table(decision, table)
         elif literal is not None:
             self.literal(decision, element, literal)
+        elif boxed is not None:
+            decision.kind = "boxed"
+            decision.hit_policy = None
+            decision.variable = (variable.get("name") if variable is not None else None) or decision.name
+            decision.compiled_expression = BoxedCompiler(self, did).compile(boxed)
         else:
             decision.broken = self.problem(
-                element, did, "decision has neither a decisionTable nor a literalExpression (not supported)")
+                element, did, "decision has no decision logic (no decision table, literal or boxed expression)")
         return decision
 
     def literal(self, decision, element, literal):
@@ -300,7 +337,7 @@ class _Builder:
         for (cell, text), inp in zip(inputs, decision.inputs):
             where = f"rule {rid}: input {inp.label or inp.id!r}"
             rule.tests.append(self.compile(
-                lambda t, var=inp.input_variable: CompiledUnaryTests(t, var), text, cell, did, where))
+                lambda t, names, var=inp.input_variable: CompiledUnaryTests(t, var, names), text, cell, did, where))
         for (cell, text), out in zip(outputs, decision.outputs):
             if not text:
                 rule.conclusions.append(None)  # empty output entry: the output is not set (Camunda)
@@ -316,7 +353,8 @@ class _Builder:
 
 
 def build_decisions(data: bytes, filename: str):
-    """Parse DMN bytes -> (decisions by id, problems)."""
+    """Parse DMN bytes -> the builder: .decisions (by id), .problems, .bkms, .services, .inputs,
+    .item_defs, .imports (see model_drg.py)."""
     builder = _Builder(parse_xml(data, filename), filename)
-    decisions = builder.build()
-    return decisions, builder.problems
+    builder.decisions = builder.build()
+    return builder

@@ -63,6 +63,7 @@ class Effects:
     messages: list = field(default_factory=list)  # SentMessage
     tasks_opened: list = field(default_factory=list)  # OpenedTask
     tasks_closed: list = field(default_factory=list)  # ClosedTask
+    tasks_updated: list = field(default_factory=list)  # OpenedTask: still open, element changed (migration)
     timers_set: list = field(default_factory=list)  # TimerSet
     timers_cleared: list = field(default_factory=list)  # timer ids (str)
     incident: str | None = None

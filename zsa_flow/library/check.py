@@ -17,7 +17,7 @@ from .check_problem import NO_ELEMENT, Problem, from_message, from_model_error, 
 from .check_refs import check_engine, check_file_ids, check_references, index_library
 from .loader import KINDS, LibraryFile, find_model_files
 
-__all__ = ["Problem", "check_paths", "summary"]
+__all__ = ["Problem", "check_files", "check_paths", "summary"]
 DEFAULT_PATHS = ("processes", "forms")
 
 
@@ -25,6 +25,13 @@ def check_paths(paths) -> list:
     """Every problem found in the files below `paths`, sorted by file and line."""
     problems = []
     files = _collect(paths or DEFAULT_PATHS, problems)
+    return check_files(files, problems)
+
+
+def check_files(files, problems=None) -> list:
+    """Every problem found in already read LibraryFiles (from disk or an upload), sorted."""
+    problems = [] if problems is None else problems
+    files = [f for f in files if not _oversized(f, problems)]
     bpmn, dmn, forms = {}, {}, {}
     for f in files:
         if f.kind == "form":
@@ -98,6 +105,15 @@ def _collect(paths, problems) -> list:
         except OSError as exc:
             problems.append(Problem(str(p), 1, NO_ELEMENT, f"Datei nicht lesbar: {exc.strerror}"))
     return files
+
+
+def _oversized(f, problems) -> bool:
+    limit = MAX_FORM_BYTES if f.kind == "form" else MAX_MODEL_BYTES
+    if len(f.content) <= limit:
+        return False
+    problems.append(Problem(f.path, 1, NO_ELEMENT, f"Datei ist {len(f.content)} Bytes groß, mehr als die "
+                                                   f"Grenze von {limit} Bytes"))
+    return True
 
 
 def _check_form(f, problems):

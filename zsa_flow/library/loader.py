@@ -112,9 +112,30 @@ def collect_files(paths) -> list:
     return [LibraryFile(str(p), KINDS[p.suffix], p.read_bytes()) for p in find_model_files(paths)]
 
 
+def kind_of(name: str) -> str | None:
+    """bpmn | dmn | form by file name ending, None for anything else."""
+    return KINDS.get(Path(name).suffix.lower())
+
+
+def memory_files(contents) -> list:
+    """LibraryFiles from `{name: bytes}` (uploads, the Modeler's deployment); unknown endings are errors."""
+    files = []
+    for name, data in contents.items():
+        kind = kind_of(name)
+        if kind is None:
+            raise ModelError(f"{name}: unbekannter Dateityp (erwartet .bpmn, .dmn oder .form)")
+        files.append(LibraryFile(name, kind, bytes(data)))
+    return sorted(files, key=lambda f: f.path)
+
+
 def read_library(paths) -> Library:
     """Read files and index processes, decisions and forms; duplicate ids are errors."""
-    library = Library(files=collect_files(paths))
+    return index_files(collect_files(paths))
+
+
+def index_files(files) -> Library:
+    """Index read files (from disk or memory) by process, decision and form id; duplicates are errors."""
+    library = Library(files=list(files))
     for f in library.files:
         if f.kind == "bpmn":
             for info in scan_bpmn(f):

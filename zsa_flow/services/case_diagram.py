@@ -26,10 +26,10 @@ def case_diagram(platform, number, events):
     run = None
     if case_row["state"] not in ("completed", "cancelled"):
         run = CaseRun.restore(definition, StoredState(stored.format, stored.state), platform.clock)
-    return {"xml": _process_xml(row, contents), **element_states(definition, events, run)}
+    return {"xml": process_xml(row, contents), **element_states(definition, events, run)}
 
 
-def _process_xml(row, contents):
+def process_xml(row, contents):
     """The BPMN file of the version that defines the case's process (the first one otherwise)."""
     bpmn = [contents[f["sha256"]] for f in row["files"] if f["kind"] == "bpmn"]
     marker = f'id="{row["process_id"]}"'.encode()

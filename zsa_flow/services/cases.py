@@ -16,12 +16,13 @@ AGS = re.compile(r"^\d{8}$")
 
 
 def start_case(platform, process_id, kommune, data=None, *, version=None, business_key=None,
-               actor="system", message=None):
+               actor="system", message=None, as_is_variant=False):
     """Start a case of `process_id` for a Kommune; return its case number."""
     data = dict(data or {})
     with platform.uow() as uow:
         _check_kommune(platform, uow, kommune)
         row = definition_row(uow, process_id, version)
+        check_startable(row, kommune, as_is_variant)
         definition = platform.definition(uow, row["id"])
         if message is not None and message not in definition.message_starts:
             raise NotFound(f"Prozess '{process_id}' wird nicht durch die Nachricht '{message}' gestartet")
@@ -51,6 +52,28 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
         save_run(platform, uow, case_row, definition, run, effects, actor, now, events_before=[started])
         uow.commit()
     return number
+
+
+def check_startable(row, kommune, as_is_variant=False):
+    """Refuse a suspended version, and an as-is variant unless asked for explicitly for its own Kommune.
+
+    As-is models describe how one Kommune works today; they serve comparison and simulation, not
+    casework. An operator may still run one for real (`as_is_variant=True`), only for that Kommune.
+    """
+    name = f"Version {row['version']} von '{row['process_id']}'"
+    if row.get("suspended_at") is not None:
+        raise ZsaError(f"{name} ist ausgesetzt: keine neuen Vorgänge", code="version_suspended", status=409)
+    properties = row.get("properties") or {}
+    if properties.get("zsa:variant") != "as-is":
+        return
+    if not as_is_variant:
+        raise ZsaError(f"'{row['process_id']}' ist eine Ist-Variante (Vergleich und Simulation), kein Prozess "
+                       "für die Fallbearbeitung; nur ausdrücklich als Ist-Variante startbar", code="as_is_variant",
+                       status=409)
+    if properties.get("zsa:kommune") != kommune:
+        raise ZsaError(f"Die Ist-Variante '{row['process_id']}' gilt nur für die Kommune "
+                       f"{properties.get('zsa:kommune') or '(keine angegeben)'}, nicht für {kommune}",
+                       code="as_is_variant", status=409)
 
 
 def deliver_message(platform, number, name, data=None, *, kommune=None, actor="system"):

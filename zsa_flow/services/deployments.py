@@ -1,19 +1,76 @@
-"""Deploying a process library: immutable, numbered versions identified by content hash."""
+"""Deploying a process library: immutable, numbered versions identified by content hash.
 
-from sqlalchemy import bindparam, func, insert, select
+One code path for `zsa-flow deploy` (paths), the console's upload and Camunda Modeler's
+/engine-rest/deployment/create (files in memory): `deploy_files` overlays the given files on what
+is deployed already (so a single BPMN with its form may be uploaded), runs `zsa-flow check` and
+refuses on any error, stores new versions (unchanged processes keep theirs) and records the
+deployment (who, when, source, name, tenant, files with sha256, process versions and decisions).
+"""
+from sqlalchemy import bindparam, func, insert, select, update
 
-from ..errors import ModelError, NotFound
-from ..library.loader import read_library
-from ..storage.tables import artifact, form_definition, process_definition
+from ..errors import ModelError, NotFound, ValidationFailed
+from ..library.check import check_files
+from ..library.loader import LibraryFile, collect_files, form_id, index_files, memory_files, scan_bpmn, scan_dmn
+from ..storage.tables import artifact, deployment, form_definition, process_definition
+from .scope import Scope
+
+MAX_PROBLEMS_IN_MESSAGE = 50
 
 
-def deploy(platform, paths, actor="system"):
+class DeploymentRefused(ModelError):
+    """`zsa-flow check` found errors: nothing was deployed; details["problems"] lists every finding."""
+
+    code = "deployment_refused"
+
+    def __init__(self, problems):
+        errors = [p for p in problems if p.is_error]
+        lines = [str(p) for p in errors[:MAX_PROBLEMS_IN_MESSAGE]]
+        if len(errors) > MAX_PROBLEMS_IN_MESSAGE:
+            lines.append(f"… und {len(errors) - MAX_PROBLEMS_IN_MESSAGE} weitere")
+        super().__init__(f"Bereitstellung abgelehnt: {len(errors)} Fehler\n" + "\n".join(lines),
+                         details={"problems": [p.to_dict() for p in problems]})
+        self.problems = problems
+
+
+def deploy(platform, paths, actor="system", source="zsa-flow deploy", check=True):
     """Deploy every executable process under `paths`; unchanged ones keep their version."""
-    library = read_library(paths)
+    record = deploy_files(platform, collect_files(paths), actor=actor, source=source, check=check)
+    return [{k: p[k] for k in ("process_id", "version", "created")} for p in record["processes"]]
+
+
+def deploy_contents(platform, contents, **kwargs):
+    """Deploy files given as `{name: bytes}` (console upload, Camunda Modeler)."""
+    return deploy_files(platform, memory_files(contents), **kwargs)
+
+
+def deploy_files(platform, files, *, actor="system", source=None, name=None, tenant_id=None, scope=None,
+                 check=True):
+    """Check and deploy LibraryFiles over the deployed library; return the recorded deployment.
+
+    With a `scope` (web callers) only process owners may deploy, and a tenant-id must be a Kommune
+    they serve; the CLI (an operator on the server) passes none. `check=False` exists only for
+    tests proving that the runtime sandbox holds for a model that never went through the check.
+    """
+    if scope is not None:
+        _authorize(scope, tenant_id)
+    if not files:
+        raise ModelError("Keine Modelldateien übergeben (.bpmn, .dmn oder .form)")
+    files = list(files)
+    given = {f.path for f in files}
+    everything = files + _deployed_files(platform, files)
+    problems = check_files(everything) if check else []
+    if any(p.is_error for p in problems):
+        raise DeploymentRefused([p for p in problems if p.is_error or p.file in given])
+    library = index_files(everything)
     _validate(platform, library)
+    own = {info.process_id for f in files if f.kind == "bpmn" for info in scan_bpmn(f)}
     now = platform.clock.now()
-    results = []
     with platform.uow() as uow:
+        record = {"name": name or _default_name(files), "source": source, "tenant_id": tenant_id,
+                  "deployed_by": actor, "deployed_at": now,
+                  "files": [{"path": f.path, "kind": f.kind, "sha256": f.sha256} for f in files],
+                  "processes": [], "decisions": _decisions(uow, files)}
+        record["id"] = uow.execute(insert(deployment).values(**record)).inserted_primary_key[0]
         stored = set()
         for f in library.files:
             if f.sha256 not in stored and uow.execute(
@@ -21,35 +78,114 @@ def deploy(platform, paths, actor="system"):
             ).first() is None:
                 uow.execute(insert(artifact).values(sha256=f.sha256, kind=f.kind, content=f.content))
             stored.add(f.sha256)
-        for form_id_, f in sorted(library.forms.items()):
-            _deploy_form(uow, form_id_, f, now)
+        for fid, f in sorted(library.forms.items()):
+            _deploy_form(uow, fid, f, now)
         for pid, info in sorted(library.processes.items()):
-            if not info.executable:
-                continue
-            results.append(_deploy_process(uow, library, info, now, actor))
+            if info.executable:
+                result = _deploy_process(uow, library, info, now, actor, record["id"])
+                if pid in own or result["created"]:
+                    record["processes"].append(result)
+        uow.execute(update(deployment).where(deployment.c.id == record["id"]).values(processes=record["processes"]))
         uow.commit()
-    return results
+    return {**record, "warnings": [p.to_dict() for p in problems]}
 
 
-def _deploy_process(uow, library, info, now, actor):
+def _authorize(scope: Scope, tenant_id):
+    scope.require(scope.can_deploy, "Nur die Prozessverantwortung darf Prozesse bereitstellen")
+    if tenant_id and tenant_id not in scope.kommunen:
+        raise ValidationFailed(f"tenant-id '{tenant_id}' ist kein AGS einer Kommune, die Sie betreuen",
+                               details={"fields": {"tenant-id": "AGS einer eigenen Kommune oder leer"}})
+
+
+def _default_name(files):
+    return ", ".join(f.path.rsplit("/", 1)[-1] for f in files if f.kind == "bpmn")[:300] or "Bereitstellung"
+
+
+def _ids(f):
+    """The process, decision or form ids a file defines (what an upload replaces)."""
+    try:
+        if f.kind == "bpmn":
+            return {("process", i.process_id) for i in scan_bpmn(f)}
+        if f.kind == "dmn":
+            return {("decision", d) for d in scan_dmn(f)}
+        return {("form", form_id(f))}
+    except ModelError:
+        return set()  # the check reports the broken file
+
+
+def _deployed_files(platform, given):
+    """The latest deployed file of every process, decision and form not replaced by `given`."""
+    replaced = set().union(*(_ids(f) for f in given))
+    pd = process_definition
+    latest = select(pd.c.process_id, func.max(pd.c.version).label("v")).group_by(pd.c.process_id).subquery()
+    with platform.uow(readonly=True) as uow:
+        rows = uow.execute(select(pd.c.files).join(latest, (latest.c.process_id == pd.c.process_id)
+                                                    & (latest.c.v == pd.c.version))).all()
+        refs = {f["sha256"]: (f["path"], f["kind"]) for r in rows for f in r.files}
+        forms = uow.execute(select(form_definition.c.form_id, form_definition.c.sha256)
+                            .order_by(form_definition.c.version)).all()
+        for row in forms:
+            refs.setdefault(row.sha256, (f"{row.form_id}.form", "form"))
+        contents = dict(uow.execute(select(artifact.c.sha256, artifact.c.content)
+                                    .where(artifact.c.sha256.in_(list(refs)))).all()) if refs else {}
+    given_paths = {f.path for f in given}
+    files, seen = [], set()
+    for sha, (path, kind) in sorted(refs.items(), key=lambda item: item[1][0]):
+        f = LibraryFile(path, kind, contents[sha])
+        ids = _ids(f)
+        if path in given_paths or path in seen or ids & replaced or not ids:
+            continue
+        replaced |= ids
+        seen.add(path)
+        files.append(f)
+    return files
+
+
+def _decisions(uow, files):
+    """Decisions of the given DMN files, numbered like Camunda: a changed table gets the next version."""
+    from ..dmn import parse_dmn
+
+    known = {}
+    for row in uow.execute(select(deployment.c.decisions).order_by(deployment.c.id)):
+        for d in row.decisions or []:
+            known[d["decision_id"]] = d
+    result = []
+    for f in files:
+        if f.kind != "dmn":
+            continue
+        for decision in parse_dmn(f.content, f.path, strict=False).decisions.values():
+            before = known.get(decision.id)
+            same = before is not None and before["sha256"] == f.sha256
+            version = before["version"] if same else (before["version"] + 1 if before else 1)
+            result.append({"decision_id": decision.id, "name": decision.name, "version": version,
+                           "file": f.path, "sha256": f.sha256, "created": not same})
+    return result
+
+
+def _deploy_process(uow, library, info, now, actor, deployment_id=None):
     bundle = library.bundle(info.process_id)
     digest = library.bundle_hash(info.process_id)
+    pd = process_definition
     latest = uow.execute(
-        select(process_definition.c.version, process_definition.c.content_hash)
-        .where(process_definition.c.process_id == info.process_id)
-        .order_by(process_definition.c.version.desc()).limit(1)
+        select(pd.c.id, pd.c.version, pd.c.content_hash, pd.c.deployment_id, pd.c.suspended_at)
+        .where(pd.c.process_id == info.process_id).order_by(pd.c.version.desc()).limit(1)
     ).first()
+    result = {"process_id": info.process_id, "name": info.name, "resource": info.file.path,
+              "variant": info.properties.get("zsa:variant", "to-be")}
     if latest is not None and latest.content_hash == digest:
-        return {"process_id": info.process_id, "version": latest.version, "created": False}
+        return {**result, "version": latest.version, "created": False, "definition_id": latest.id,
+                "deployment_id": latest.deployment_id, "suspended": latest.suspended_at is not None}
     version = (latest.version if latest else 0) + 1
     prefix = info.properties.get("zsa:case-prefix") or info.process_id[:4].upper()
-    uow.execute(insert(process_definition).values(
+    definition_id = uow.execute(insert(process_definition).values(
         process_id=info.process_id, version=version, name=info.name, content_hash=digest,
         case_prefix=prefix, service=info.properties.get("zsa:service"), properties=info.properties,
         files=[{"path": f.path, "kind": f.kind, "sha256": f.sha256} for f in bundle],
         start_form=info.start_form, message_starts=info.message_starts, deployed_at=now, deployed_by=actor,
-    ))
-    return {"process_id": info.process_id, "version": version, "created": True}
+        deployment_id=deployment_id,
+    )).inserted_primary_key[0]
+    return {**result, "version": version, "created": True, "definition_id": definition_id,
+            "deployment_id": deployment_id, "suspended": False}
 
 
 def _deploy_form(uow, form_id_, f, now):

@@ -1,14 +1,15 @@
-"""Use cases behind the inbox pages: what a task, case or start page shows, notes, drafts.
+"""Read models behind the inbox pages (what a task, case or start page shows) and case notes.
 
-Every function takes the user's `Scope` (services/scope.py) and raises `NotFound` for anything
+Every page function takes the user's `Scope` (services/scope.py) and raises `NotFound` for anything
 outside it, with the same message as for something that does not exist (no existence leak).
+Actions (claim, complete, notes, …) are decided in services/actions.py.
 """
 from sqlalchemy import insert
 
-from ..errors import Conflict, NotFound, ValidationFailed
+from ..errors import NotFound, ValidationFailed
 from ..storage.tables import case_note
-from . import inbox_queries, users
-from .scope import CASE_NOT_FOUND, TASK_NOT_FOUND, Scope
+from . import inbox_queries
+from .scope import CASE_NOT_FOUND, TASK_NOT_FOUND
 from .deployments import definition_row
 from .history import append_events
 from .process_texts import humanize
@@ -56,23 +57,11 @@ def task_page(platform, task_id, scope):
     }
 
 
-def actionable_task(platform, task_id, scope):
-    """The open task if the user may act on it; NotFound outside the scope, None when read-only."""
-    task = _visible_task(platform, task_id, scope)
-    return task if task["state"] == "open" and scope.can_act_on_task(task) else None
-
-
-def draft_values(form, submitted):
-    """The raw field values of an HTML submission worth keeping as a draft (no CSRF, no buttons)."""
-    keep = {}
-    for f in form.fields if form is not None else ():
-        if f.multiple:
-            values = submitted.getlist(f.name)
-            if values:
-                keep[f.name] = values
-        elif f.name in submitted:
-            keep[f.name] = submitted.get(f.name)
-    return keep
+def task_form_for(platform, task_id, scope):
+    """The Form of a task the user may see (None for a task without a form); NotFound otherwise."""
+    _visible_task(platform, task_id, scope)
+    with platform.uow(readonly=True) as uow:
+        return task_form(platform, uow, get_task_row(uow, task_id))
 
 
 def rechenwege(data):
@@ -109,11 +98,11 @@ def case_page(platform, number, scope):
     return case
 
 
-def add_note(platform, number, text, user, scope):
-    """Add a note to a case the user may work on; it also enters the case history."""
-    visible_case(platform, number, scope)
-    scope.require(scope.can_work_tasks)
-    text = (text or "").strip()
+def add_note(platform, number, text, author):
+    """Add a note to a case; it also enters the case history (unchecked: see actions.add_note)."""
+    text = (text or "").strip() if isinstance(text, str) or text is None else None
+    if text is None:
+        raise ValidationFailed("Die Notiz muss ein Text sein", details={"fields": {"text": "Text erwartet"}})
     if not text:
         raise ValidationFailed("Bitte einen Text für die Notiz eingeben", details={"fields": {"text": "Pflichtfeld"}})
     if len(text) > MAX_NOTE:
@@ -122,9 +111,9 @@ def add_note(platform, number, text, user, scope):
     now = platform.clock.now()
     with platform.uow() as uow:
         row = get_case_row(uow, number=number)
-        note_id = uow.execute(insert(case_note).values(case_id=row["id"], author=user, text=text,
+        note_id = uow.execute(insert(case_note).values(case_id=row["id"], author=author, text=text,
                                                        created_at=now)).inserted_primary_key[0]
-        append_events(uow, row, [{"type": "note_added", "data": {"note_id": note_id}}], user, now)
+        append_events(uow, row, [{"type": "note_added", "data": {"note_id": note_id}}], author, now)
         uow.commit()
     return note_id
 
@@ -152,67 +141,8 @@ def start_form(platform, process_id, scope):
     raise NotFound("Prozess nicht gefunden")
 
 
-def start_case(platform, process_id, kommune, submitted, user, scope):
-    """Validate the start form (HTML input) and start the case; returns its number."""
-    option, form = start_form(platform, process_id, scope)
-    if kommune not in {ags for ags, _ in option["kommunen"]}:
-        raise ValidationFailed("Bitte eine Kommune auswählen", details={"fields": {"_kommune": "Pflichtfeld"}})
-    data = {}
-    if form is not None:
-        data, errors = form.validate(submitted, from_html=True)
-        if errors:
-            raise ValidationFailed("Bitte die markierten Felder korrigieren", details={"fields": errors})
-    return platform.start_case(process_id, kommune, data, actor=user)
-
-
-
-def _own_open_task(platform, task_id, scope):
-    """The open task the user may act on and has claimed; Forbidden/Conflict otherwise."""
-    task = actionable_task(platform, task_id, scope)
-    scope.require(task is not None)
-    if task["assignee"] != scope.username:
-        raise Conflict("Bitte übernehmen Sie die Aufgabe, bevor Sie sie bearbeiten.")
-    return task
-
-
-def save_task_draft(platform, task_id, submitted, scope):
-    """Keep the HTML input of a claimed task as its draft."""
-    _own_open_task(platform, task_id, scope)
+def start_form_of(platform, process_id, version=None):
+    """The start Form of the deployed process (None without one); NotFound for an unknown process."""
     with platform.uow(readonly=True) as uow:
-        form = task_form(platform, uow, get_task_row(uow, task_id))
-    platform.save_draft(task_id, draft_values(form, submitted), scope.username)
-
-
-def complete_task(platform, task_id, submitted, scope):
-    """Complete a claimed task with HTML form input (ValidationFailed carries the field messages)."""
-    task = _own_open_task(platform, task_id, scope)
-    platform.complete(task_id, submitted, scope.username, from_html=True)
-    return task
-
-
-def claim_task(platform, task_id, scope):
-    task = actionable_task(platform, task_id, scope)
-    scope.require(task is not None)
-    platform.claim(task_id, scope.username)
-    return task
-
-
-def unclaim_task(platform, task_id, scope):
-    task = actionable_task(platform, task_id, scope)
-    scope.require(task is not None)
-    platform.unclaim(task_id, scope.username)
-    return task
-
-
-def assign_task(platform, task_id, assignee, scope):
-    """A team lead hands a task to a named person who may work it (or back to the group: '')."""
-    task = _visible_task(platform, task_id, scope)
-    scope.require(task["state"] == "open" and scope.can_assign(task))
-    assignee = (assignee or "").strip() or None
-    if assignee is not None:
-        person = users.get_user(platform, assignee)
-        if person is None or not person["active"] or not Scope(person).can_act_on_task(task):
-            raise ValidationFailed(f"„{assignee}“ kann diese Aufgabe nicht bearbeiten",
-                                   details={"fields": {"bearbeitung": "Keine berechtigte Person"}})
-    platform.assign(task_id, assignee, scope.username)
-    return task
+        definition = platform.definition(uow, definition_row(uow, process_id, version)["id"])
+    return definition.forms.get(definition.start_form) if definition.start_form else None

@@ -5,11 +5,15 @@ from ..engine.definitions import DefinitionCache, build_definition
 from ..storage.db import make_engine
 from ..storage.migrate import ensure_migrated
 from ..storage.uow import UnitOfWork
-from . import cases, deployments, queries, tasks, timers
+from . import cases, deployments, inbox, queries, tasks, timers
 
 
 class Platform:
-    """Holds the database engine, the clock and the caches; methods are the use cases."""
+    """Holds the database engine, the clock and the caches; methods are the use cases.
+
+    They do not check permissions: tests, simulation and demo seeding call them directly, while
+    views, API and CLI go through services/actions.py, which checks and then calls these.
+    """
 
     def __init__(self, engine, clock=None):
         self.engine = engine
@@ -43,8 +47,12 @@ class Platform:
         return self.definitions.get(definition_id, load)
 
     # deployments
-    def deploy(self, paths, actor="system"):
-        return deployments.deploy(self, paths, actor)
+    def deploy(self, paths, actor="system", **kwargs):
+        return deployments.deploy(self, paths, actor, **kwargs)
+
+    def deploy_contents(self, contents, **kwargs):
+        """Deploy `{file name: bytes}` (upload, Camunda Modeler); returns the deployment record."""
+        return deployments.deploy_contents(self, contents, **kwargs)
 
     def processes(self):
         return deployments.list_processes(self)
@@ -65,6 +73,9 @@ class Platform:
     def cancel(self, number, reason, actor):
         return cases.cancel_case(self, number, reason, actor)
 
+    def add_note(self, number, text, author):
+        return inbox.add_note(self, number, text, author)
+
     def case(self, number):
         return queries.get_case(self, number)
 
@@ -73,6 +84,17 @@ class Platform:
 
     def events(self, number):
         return queries.list_events(self, number)
+
+    # migration between versions
+    def migrate(self, process_id, from_version, to_version, **kwargs):
+        from . import migration
+
+        return migration.migrate_cases(self, process_id, from_version, to_version, **kwargs)
+
+    def undo_migration(self, number, actor="system"):
+        from . import migration
+
+        return migration.undo_migration(self, number, actor)
 
     # tasks
     def tasks(self, **filters):
@@ -90,8 +112,8 @@ class Platform:
     def assign(self, task_id, assignee, actor):
         return tasks.assign(self, task_id, assignee, actor)
 
-    def save_draft(self, task_id, data, user):
-        return tasks.save_draft(self, task_id, data, user)
+    def save_draft(self, task_id, data, user, **kwargs):
+        return tasks.save_draft(self, task_id, data, user, **kwargs)
 
     def complete(self, task_id, data, user, **kwargs):
         return tasks.complete(self, task_id, data, user, **kwargs)

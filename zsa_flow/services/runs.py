@@ -110,6 +110,11 @@ def _save_tasks(uow, case_row, effects, now, completed):
                "completed_by": user if t.completed else None} for t in effects.tasks_closed]
     if closed:
         uow.execute(_CLOSE_TASK, closed)
+    for t in effects.tasks_updated:  # migration: the element changed, assignee, due date and draft stay
+        uow.execute(update(human_task).where(human_task.c.id == t.task_id).values(
+            task_def=t.element_id, name=t.name, candidate_groups=t.candidate_groups,
+            candidate_users=t.candidate_users, form_ref=t.form_ref, form_sha256=t.form_sha256))
+        replace_candidates(uow, t.task_id, t.candidate_groups, t.candidate_users)
     if not effects.tasks_opened:
         return
     uow.execute(insert(human_task), [{
@@ -125,6 +130,15 @@ def _save_tasks(uow, case_row, effects, now, completed):
                   for value in dict.fromkeys(values)]
     if candidates:
         uow.execute(insert(task_candidate), candidates)
+
+
+def replace_candidates(uow, task_id, groups, users):
+    """The task's candidate rows (indexed group/user lookups) anew."""
+    uow.execute(delete(task_candidate).where(task_candidate.c.task_id == task_id))
+    rows = [{"task_id": task_id, "kind": kind, "value": value}
+            for kind, values in (("group", groups), ("user", users)) for value in dict.fromkeys(values)]
+    if rows:
+        uow.execute(insert(task_candidate), rows)
 
 
 def _save_timers(uow, case_row, effects):

@@ -6,8 +6,11 @@ Kommunen:
   (or that are assigned to them); they see all cases and may start cases.
 - Team leads see and work every task of their Kommunen and assign/reassign tasks.
 - Auditors ("pruefung") see every task and case but never change anything, whatever other roles
-  they hold. Process owners see tasks and cases and may deploy; admins manage accounts.
+  they hold. Process owners see tasks and cases, deploy, suspend and resume process versions and may
+  start trial cases from Camunda Modeler; admins manage accounts.
 - Machine clients ("schnittstelle", the online portal) start cases, deliver messages, read cases.
+- The operator at the command line may act as `system` (SystemScope): deploy, start cases, deliver
+  messages and retry in every Kommune, but never work tasks (task work needs a person's account).
 
 Views call `require_*` and let the raised NotFound/Forbidden become the response, so a foreign
 case answers exactly like a case that does not exist.
@@ -19,6 +22,9 @@ READ_ALL_TASKS = frozenset({"zsa-teamleitung", "pruefung", "prozessverantwortung
 SEE_CASES = CASEWORK | READ_ALL_TASKS | {"schnittstelle"}
 START = CASEWORK | {"schnittstelle"}
 RETRY = frozenset({"zsa-teamleitung", "prozessverantwortung"})
+AUDIT = frozenset({"pruefung", "prozessverantwortung"})  # replay and conformance of their Kommunen' cases
+
+SYSTEM = "system"  # the operator's actor for CLI commands (no account; see SystemScope)
 
 CASE_NOT_FOUND = "Vorgang nicht gefunden"
 TASK_NOT_FOUND = "Aufgabe nicht gefunden"
@@ -50,7 +56,7 @@ class Scope:
 
     @property
     def can_deploy(self) -> bool:
-        return self._writer({"prozessverantwortung", "admin"})
+        return self._writer({"prozessverantwortung"})
 
     @property
     def can_work_tasks(self) -> bool:
@@ -63,6 +69,17 @@ class Scope:
     @property
     def sees_cases(self) -> bool:
         return bool(self.roles & SEE_CASES)
+
+    @property
+    def can_audit(self) -> bool:
+        """Replay cases and read conformance reports: auditors, and process owners (who answer for
+        the models and must see where cases depart from them)."""
+        return bool(self.roles & AUDIT)
+
+    @property
+    def can_export_logs(self) -> bool:
+        """Export event logs (XES/CSV): auditors only, since the file leaves the system."""
+        return "pruefung" in self.roles
 
     @property
     def sees_all_tasks(self) -> bool:
@@ -126,6 +143,10 @@ class Scope:
         """Start a case (or a message start) of `process` for `kommune`."""
         return self.can_start_cases and kommune in self.kommunen
 
+    def can_start_from_modeler(self, kommune) -> bool:
+        """Camunda Modeler's "Start instance": who may start cases, and process owners trying out a model."""
+        return (self.can_start_cases or self._writer({"prozessverantwortung"})) and kommune in self.kommunen
+
     def can_message(self, case: dict) -> bool:
         """Deliver a message (e.g. documents received) to a waiting case."""
         return self.can_start_cases and case.get("kommune") in self.kommunen
@@ -149,3 +170,32 @@ class Scope:
         """Forbidden unless allowed; auditors get the read-only message."""
         if not allowed:
             raise Forbidden(READ_ONLY if self.read_only else message)
+
+
+class SystemScope(Scope):
+    """The operator with database access (`zsa-flow … --user system`): case operations everywhere, no task work."""
+
+    def __init__(self):
+        super().__init__({"username": SYSTEM, "roles": set()})
+
+    can_deploy = can_start_cases = sees_cases = sees_all_tasks = property(lambda self: True)
+
+    def can_see_case(self, case: dict) -> bool:
+        return True
+
+    def can_see_task(self, task: dict) -> bool:
+        return True
+
+    def can_start(self, process, kommune) -> bool:
+        return True
+
+    def can_message(self, case: dict) -> bool:
+        return True
+
+    def can_retry(self, case: dict) -> bool:
+        return True
+
+    def require(self, allowed: bool, message=None) -> None:
+        """The system actor is refused only task work."""
+        if not allowed:
+            raise Forbidden(f"Als '{SYSTEM}' lassen sich keine Aufgaben bearbeiten; bitte ein Konto angeben")

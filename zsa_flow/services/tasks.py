@@ -1,13 +1,22 @@
-"""Use cases on human tasks: claim, unclaim, assign, save a draft, complete with form validation."""
+"""Use cases on human tasks: claim, unclaim, assign, save a draft, complete with form validation.
+
+These are the unchecked use cases: who may act, and that a task without a form takes no data from
+a channel, is decided in services/actions.py. Trusted callers (tests, simulation, benchmarks) may
+still hand a form-less task data for the case; a task with a form always validates against it.
+"""
+from collections.abc import Mapping
+
 from sqlalchemy import bindparam, select, update
 
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..forms import parse_form
+from ..forms.messages import UNKNOWN
 from ..storage.tables import artifact, form_definition, human_task
 from .history import append_events
 from .runs import get_case_row, open_run, save_run
 
 
+CLAIM_FIRST = "Bitte übernehmen Sie die Aufgabe zuerst"
 _TASK = select(human_task).where(human_task.c.id == bindparam("b_id"))
 
 
@@ -70,16 +79,38 @@ def _set_assignee(platform, task_id, assignee, actor, expect_free, event_type, e
         uow.commit()
 
 
-def save_draft(platform, task_id, data, user):
-    """Keep unfinished form input on the task without completing it."""
+def save_draft(platform, task_id, data, user, *, require_claim=False):
+    """Keep unfinished form input (raw values of the form's fields) on the task without completing it."""
     with platform.uow() as uow:
         row = get_task_row(uow, task_id)
-        if row["state"] != "open":
-            raise Conflict(f"Aufgabe '{row['name']}' ist nicht mehr offen")
-        if row["assignee"] not in (None, user):
-            raise Conflict(f"Aufgabe '{row['name']}' wird von {row['assignee']} bearbeitet")
-        uow.execute(update(human_task).where(human_task.c.id == row["id"]).values(draft=dict(data)))
+        _check_worker(row, user, require_claim, done="nicht mehr offen")
+        form = task_form(platform, uow, row)
+        fields = {f.name for f in form.fields} if form is not None else set()
+        refuse_unexpected(data, fields)
+        uow.execute(update(human_task).where(human_task.c.id == row["id"]).values(draft=dict(data or {})))
         uow.commit()
+
+
+def _check_worker(row, user, require_claim, done):
+    """Conflict unless the task is open and free or held by `user` (with require_claim: held by `user`)."""
+    if row["state"] != "open":
+        raise Conflict(f"Aufgabe '{row['name']}' ist {done}")
+    if row["assignee"] not in (None, user):
+        raise Conflict(f"Aufgabe '{row['name']}' wird von {row['assignee']} bearbeitet")
+    if require_claim and row["assignee"] is None:
+        raise Conflict(CLAIM_FIRST)
+
+
+def refuse_unexpected(data, fields):
+    """ValidationFailed naming every submitted key that is not a field of the task's form."""
+    if data is not None and not isinstance(data, Mapping):
+        raise ValidationFailed("Die Formulardaten müssen ein Objekt mit Feldern sein.")
+    unexpected = sorted(str(key) for key in (data or {}) if key not in fields)
+    if unexpected:
+        message = ("Diese Aufgabe hat kein Formular und nimmt keine Felder an" if not fields
+                   else "Die Daten enthalten Felder, die das Formular nicht kennt")
+        raise ValidationFailed(f"{message}: {', '.join(unexpected)}",
+                               details={"fields": {key: UNKNOWN for key in unexpected}})
 
 
 def task_form(platform, uow, row, definition=None):
@@ -101,14 +132,17 @@ def task_form(platform, uow, row, definition=None):
     return definition.forms.get(row["form_ref"])
 
 
-def complete(platform, task_id, data, user, *, from_html=False):
-    """Validate `data` against the task's form and complete it; the case runs to its next wait state."""
+def complete(platform, task_id, data, user, *, from_html=False, require_claim=False, form_fields_only=False):
+    """Validate `data` against the task's form and complete it; the case runs to its next wait state.
+
+    With `require_claim` the task must be assigned to `user` (checked in the completing transaction);
+    with `form_fields_only` a task without a form takes no data (ValidationFailed names the keys).
+    """
     with platform.uow() as uow:
         row = get_task_row(uow, task_id)
-        if row["state"] != "open":
-            raise Conflict(f"Aufgabe '{row['name']}' ist bereits erledigt")
-        if row["assignee"] not in (None, user):
-            raise Conflict(f"Aufgabe '{row['name']}' wird von {row['assignee']} bearbeitet")
+        _check_worker(row, user, require_claim, done="bereits erledigt")
+        if form_fields_only and not row["form_ref"]:
+            refuse_unexpected(data, set())
         case_row = get_case_row(uow, case_id=row["case_id"])
         run, definition = open_run(platform, uow, case_row)
         form = task_form(platform, uow, row, definition)
@@ -118,6 +152,8 @@ def complete(platform, task_id, data, user, *, from_html=False):
                 platform.workflows.put(case_row["id"], case_row["lock_version"], run.workflow)
                 raise ValidationFailed("Bitte die markierten Felder korrigieren", details={"fields": errors})
         else:
+            if form_fields_only:
+                refuse_unexpected(data, set())  # its form is no longer deployed: take nothing
             clean = dict(data or {})
         effects = run.complete_task(row["id"], clean)
         completed = {"task_id": row["id"], "user": user}

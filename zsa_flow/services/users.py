@@ -28,6 +28,7 @@ MIN_PASSWORD = 12
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 GROUP = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
 TOKEN_PREFIX = "zsa_"
+RESERVED = frozenset({"system", "timer"})  # actors without an account (CLI operator, timers)
 
 _hasher = PasswordHasher()  # argon2id with argon2-cffi's RFC 9106 low-memory defaults
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(16))  # verified for unknown users: similar timing
@@ -68,6 +69,8 @@ def _validate(uow, username, name, roles, groups, kommunen):
     errors = {}
     if not USERNAME.match(username or ""):
         errors["username"] = "2–64 Zeichen: Kleinbuchstaben, Ziffern, Punkt, Bindestrich, Unterstrich"
+    elif username in RESERVED:
+        errors["username"] = f"'{username}' ist für den Betrieb reserviert"
     if not (name or "").strip():
         errors["name"] = "Pflichtfeld"
     unknown = sorted(set(roles) - set(ROLES))

@@ -80,8 +80,28 @@ process_definition = Table(
     Column("message_starts", JSON, nullable=False, default=list),  # message names that start a case
     Column("deployed_at", UtcDateTime(), nullable=False),
     Column("deployed_by", String(100)),
+    Column("deployment_id", Integer),  # the deployment that created this version (NULL before 0.2)
+    Column("suspended_at", UtcDateTime()),  # set: no new cases of this version (running ones go on)
+    Column("suspended_by", String(100)),
     UniqueConstraint("process_id", "version", name="uq_process_version"),
     UniqueConstraint("process_id", "content_hash", name="uq_process_hash"),
+)
+
+# Every deployment (CLI, console upload, Camunda Modeler via /engine-rest): who, when, from where,
+# which files (path and sha256) and which process versions and decisions it created or confirmed.
+deployment = Table(
+    "deployment",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(300)),
+    Column("source", String(100)),
+    Column("tenant_id", String(64)),
+    Column("deployed_by", String(100), nullable=False),
+    Column("deployed_at", UtcDateTime(), nullable=False),
+    Column("files", JSON, nullable=False, default=list),  # [{"path", "kind", "sha256"}]
+    Column("processes", JSON, nullable=False, default=list),  # [{"process_id", "version", "created", "name"}]
+    Column("decisions", JSON, nullable=False, default=list),  # [{"decision_id", "name", "version", "file"}]
+    Index("ix_deployment_at", "deployed_at"),
 )
 
 # Every deployed version of a Camunda Form, for formRefBinding="latest".
@@ -175,6 +195,25 @@ task_candidate = Table(
     Column("kind", String(5), primary_key=True),  # group | user
     Column("value", String(100), primary_key=True),
     Index("ix_candidate_value", "kind", "value"),
+)
+
+# A case's state before each migration to another process version (for `zsa-flow migrate --undo`).
+case_migration = Table(
+    "case_migration",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
+    Column("from_definition_id", Integer, ForeignKey("process_definition.id"), nullable=False),
+    Column("to_definition_id", Integer, ForeignKey("process_definition.id"), nullable=False),
+    Column("lock_version_after", Integer, nullable=False),
+    Column("state_format", String(20), nullable=False),
+    Column("state_before", LargeBinary, nullable=False),
+    Column("tasks_before", JSON, nullable=False),  # open task rows' element-derived columns
+    Column("timers_before", JSON, nullable=False),
+    Column("migrated_at", UtcDateTime(), nullable=False),
+    Column("migrated_by", String(100), nullable=False),
+    Column("undone_at", UtcDateTime()),
+    Index("ix_case_migration_case", "case_id", "id"),
 )
 
 timer = Table(

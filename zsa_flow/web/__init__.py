@@ -31,9 +31,10 @@ def create_app(test_config=None, instance_path=None):
     platform = app.config.get("PLATFORM") or Platform.connect(app.config["ZSA_DATABASE_URL"])
     app.extensions["zsa"] = platform
 
-    from . import api, error_pages, format
+    from . import api, engine_rest, error_pages, format
 
     app.register_blueprint(api.bp)
+    app.register_blueprint(engine_rest.bp)
     _register_optional_blueprints(app)
 
     error_pages.init_app(app)

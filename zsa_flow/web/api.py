@@ -1,5 +1,8 @@
 """JSON API /api/v1 for the inbox and the citizens' online portal. Views parse, call one service, reply.
 
+Writes go through services/actions.py (the same checks as the inbox pages and the CLI); the acting
+person is always the authenticated account (a "user" field in a body is ignored).
+
 Authentication: the inbox session (writes then need the X-CSRF-Token header) or
 `Authorization: Bearer <token>` (machine clients, `zsa-flow users token`). Every view is scoped by
 services.scope.Scope: foreign cases and tasks answer 404 exactly like missing ones.
@@ -7,7 +10,7 @@ services.scope.Scope: foreign cases and tasks answer 404 exactly like missing on
 from flask import Blueprint, g, jsonify, request
 
 from ..errors import NotFound, ValidationFailed
-from ..services import users
+from ..services import actions, users
 from ..services.scope import CASE_NOT_FOUND, READ_ONLY, TASK_NOT_FOUND, Scope
 from . import get_platform
 from .security import STATE_CHANGING
@@ -73,32 +76,19 @@ def _body() -> dict:
     return body
 
 
-def _actor(body=None) -> str:
-    """The acting person is always the authenticated account (a 'user' field in the body is ignored)."""
-    return g.user["username"]
-
-
 @bp.get("/processes")
 def processes():
     """Deployed processes with their latest version."""
     return jsonify(get_platform().processes())
 
 
-def _require_start(process, kommune):
-    """Starting needs a starting role; a given Kommune must be one the caller serves (403 otherwise)."""
-    g.scope.require(g.scope.can_start(process, kommune) if kommune else g.scope.can_start_cases,
-                    f"Für die Kommune {kommune} dürfen Sie keine Vorgänge anlegen" if kommune
-                    else "Sie dürfen keine Vorgänge anlegen")
-
-
 @bp.post("/cases")
 def start_case():
     """Start a case (paper application keyed in, or a client starting a process directly)."""
     body = _body()
-    _require_start(body.get("process"), body.get("kommune"))
-    number = get_platform().start_case(
-        body.get("process"), body.get("kommune"), body.get("data") or {},
-        version=body.get("version"), business_key=body.get("business_key"), actor=_actor())
+    number = actions.start_case(get_platform(), g.user, body.get("process"), body.get("kommune"),
+                                body.get("data") or {}, version=body.get("version"),
+                                business_key=body.get("business_key"), as_is_variant=body.get("as_is_variant") is True)
     return jsonify(get_platform().case(number)), 201
 
 
@@ -126,8 +116,7 @@ def case_events(number):
 def case_message(number):
     """Deliver a message (e.g. 'unterlagen_eingegangen') to a waiting case."""
     body = _body()
-    g.scope.require(g.scope.can_message(_case(number)))
-    get_platform().deliver_message(number, body.get("name"), body.get("data") or {}, actor=_actor())
+    actions.deliver_message(get_platform(), g.user, number, body.get("name"), body.get("data") or {})
     return jsonify(get_platform().case(number))
 
 
@@ -135,17 +124,23 @@ def case_message(number):
 def start_message():
     """A start message (the online portal's application) starts a new case."""
     body = _body()
-    _require_start(None, body.get("kommune"))
-    number = get_platform().deliver_message(None, body.get("name"), body.get("data") or {},
-                                            kommune=body.get("kommune"), actor=_actor())
+    number = actions.start_by_message(get_platform(), g.user, body.get("name"), body.get("kommune"),
+                                      body.get("data") or {})
     return jsonify(get_platform().case(number)), 201
 
 
 @bp.post("/cases/<number>/retry")
 def case_retry(number):
-    g.scope.require(g.scope.can_retry(_case(number)))
-    get_platform().retry(number, actor=_actor())
+    body = _body()
+    actions.retry(get_platform(), g.user, number, body.get("data"))
     return jsonify(get_platform().case(number))
+
+
+@bp.post("/cases/<number>/notes")
+def case_note(number):
+    """Add a note to the case ({"text": …}); it enters the case history."""
+    actions.add_note(get_platform(), g.user, number, _body().get("text"))
+    return jsonify(get_platform().case(number)), 201
 
 
 @bp.get("/tasks")
@@ -164,39 +159,32 @@ def task(task_id):
 
 @bp.post("/tasks/<task_id>/claim")
 def claim(task_id):
-    g.scope.require(g.scope.can_act_on_task(_task(task_id)))
-    get_platform().claim(task_id, _actor())
+    actions.claim(get_platform(), g.user, task_id)
     return jsonify(get_platform().task(task_id))
 
 
 @bp.post("/tasks/<task_id>/unclaim")
 def unclaim(task_id):
-    g.scope.require(g.scope.can_act_on_task(_task(task_id)))
-    get_platform().unclaim(task_id, _actor())
+    actions.unclaim(get_platform(), g.user, task_id)
     return jsonify(get_platform().task(task_id))
 
 
 @bp.post("/tasks/<task_id>/assign")
 def assign(task_id):
     """A team lead assigns a task to a person who may work it ({"assignee": null} makes it free)."""
-    body = _body()
-    task = _task(task_id)
-    g.scope.require(g.scope.can_assign(task), "Nur die Teamleitung kann Aufgaben zuweisen")
-    assignee = body.get("assignee") or None
-    if assignee is not None:
-        person = users.get_user(get_platform(), str(assignee))
-        if person is None or not person["active"] or not Scope(person).can_act_on_task(task):
-            raise ValidationFailed(f"{assignee} kann diese Aufgabe nicht bearbeiten",
-                                   details={"fields": {"assignee": "nicht zuständig"}})
-    get_platform().assign(task_id, assignee, _actor())
+    actions.assign(get_platform(), g.user, task_id, _body().get("assignee"))
+    return jsonify(get_platform().task(task_id))
+
+
+@bp.post("/tasks/<task_id>/draft")
+def save_draft(task_id):
+    """Keep unfinished input on one's own task ({"data": {field: raw value}})."""
+    actions.save_draft(get_platform(), g.user, task_id, _body().get("data") or {})
     return jsonify(get_platform().task(task_id))
 
 
 @bp.post("/tasks/<task_id>/complete")
 def complete(task_id):
-    """Complete with form data; 422 with field errors when the form's rules are not met."""
-    body = _body()
-    task = _task(task_id)
-    g.scope.require(g.scope.can_act_on_task(task))
-    get_platform().complete(task_id, body.get("data") or {}, _actor())
-    return jsonify(get_platform().case(task["case"]))
+    """Complete one's own (claimed) task with form data; 409 unclaimed, 422 with field errors."""
+    done = actions.complete(get_platform(), g.user, task_id, _body().get("data") or {})
+    return jsonify(get_platform().case(done["case"]))

@@ -11,7 +11,7 @@ from flask import Blueprint, current_app, flash, g, jsonify, redirect, render_te
 from werkzeug.routing import BuildError
 
 from ..services import users
-from ..services.scope import CASEWORK, READ_ALL_TASKS, Scope
+from ..services.scope import CASEWORK, READ_ALL_TASKS, READ_ONLY, Scope
 from . import get_platform
 from .security import STATE_CHANGING, new_csrf_token
 
@@ -26,7 +26,9 @@ NAV = [
     ("Aufgaben", "inbox.tasks", lambda s: bool(s.roles & (CASEWORK | READ_ALL_TASKS))),
     ("Vorgänge", "inbox.cases", lambda s: s.sees_cases),
     ("Neuer Vorgang", "inbox.new_case", lambda s: s.can_start_cases),
+    ("Prozesse", "console.index", lambda s: s.can_deploy),
     ("Verwaltung", "admin.index", lambda s: s.can_manage_accounts or s.can_deploy),
+    ("Prüfung", "pruefung.index", lambda s: s.can_audit),
 ]
 
 
@@ -72,7 +74,7 @@ def refuse_read_only_writes():
     """Auditors may read everything in scope; any state-changing request of theirs is refused."""
     if g.get("user") and request.method in STATE_CHANGING and current_scope().read_only \
             and request.endpoint not in ("auth.login", "auth.logout"):
-        return forbidden("Prüfzugänge können nur lesen, nichts ändern.")
+        return forbidden(READ_ONLY)
     return None
 
 

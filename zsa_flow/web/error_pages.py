@@ -30,7 +30,17 @@ PAGES = {  # status -> (title, explanation, API error code)
 
 
 def is_api() -> bool:
-    return request.path.startswith("/api/")
+    """Machine clients: zsa-flow's API and the Camunda-compatible REST API of the Modeler."""
+    return request.path.startswith(("/api/", "/engine-rest/"))
+
+
+def _json(status, code, message):
+    """The JSON error body: Camunda's {"type", "message"} under /engine-rest/, ours elsewhere."""
+    if request.path.startswith("/engine-rest/"):
+        if status == 404:
+            return jsonify({"type": "NotFoundException", "message": f"{request.path} wird nicht angeboten"})
+        return jsonify({"type": "InvalidRequestException" if status < 500 else "RestException", "message": message})
+    return jsonify({"error": code, "message": message})
 
 
 def page(status, message=None, title=None):
@@ -44,7 +54,7 @@ def _http_error(exc: HTTPException):
     status = exc.code or 500
     if is_api():
         _title, explanation, code = PAGES.get(status, ("", exc.description, "error"))
-        response = jsonify({"error": code, "message": explanation})
+        response = _json(status, code, explanation)
         if status == 405 and getattr(exc, "valid_methods", None):
             response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response, status
@@ -63,7 +73,7 @@ def _internal_error(exc):
     if original is not None:
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
     if is_api():
-        return jsonify({"error": "internal_error", "message": PAGES[500][1]}), 500
+        return _json(500, "internal_error", PAGES[500][1]), 500
     return page(500)
 
 

@@ -3,11 +3,13 @@
 
 def register(app):
     """Install web security and register the UI blueprints (called by create_app)."""
-    from .. import admin, auth, security
+    from .. import admin, audit_pages, auth, console, security
 
     security.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(console.bp)
+    app.register_blueprint(audit_pages.bp)
     _register_inbox(app)
 
 

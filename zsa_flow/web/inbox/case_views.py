@@ -1,12 +1,13 @@
 """Case list, case page (data, tasks, notes, history, diagram) and the new-case page."""
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, redirect, render_template, request, url_for
 
 from ...errors import ValidationFailed
-from ...services import case_display, inbox, inbox_queries
+from ...services import actions, case_display, inbox, inbox_queries
 from ...services.case_diagram import case_diagram
 from .. import get_platform
 from ..auth import current_scope, login_required
 from .blueprint import bp
+from .submission import form_fields
 
 CASE_PAGE = 50
 
@@ -49,7 +50,7 @@ def case_diagram_json(number):
 def add_note(number):
     """Add a note to the case (caseworkers and clerks; auditors are refused)."""
     try:
-        inbox.add_note(get_platform(), number, request.form.get("text"), current_scope().username, current_scope())
+        actions.add_note(get_platform(), g.user, number, request.form.get("text"))
         flash("Notiz gespeichert.", "success")
     except ValidationFailed as exc:
         flash(exc.message, "error")
@@ -76,14 +77,15 @@ def new_case_submit():
     """Validate the start form and start the case; 422 with the input kept on errors."""
     scope, platform = current_scope(), get_platform()
     process_id, kommune = request.form.get("_prozess", ""), request.form.get("_kommune", "")
+    fields = form_fields(inbox.start_form_of(platform, process_id), request.form)
     try:
-        number = inbox.start_case(platform, process_id, kommune, request.form, scope.username, scope)
+        number = actions.start_case(platform, g.user, process_id, kommune, fields, from_html=True)
     except ValidationFailed as exc:
         option, form = inbox.start_form(platform, process_id, scope)
         errors = (exc.details or {}).get("fields", {})
         flash(exc.message, "error")
-        return render_template("inbox/new_case.html", chosen=option, kommune=kommune, kommune_error=errors.get("_kommune"),
-                               form_html=form.render({}, {k: v for k, v in errors.items() if not k.startswith("_")},
-                                                         submitted=request.form) if form else None), 422
+        return render_template("inbox/new_case.html", chosen=option, kommune=kommune, kommune_error=errors.get("kommune"),
+                               form_html=form.render({}, {k: v for k, v in errors.items() if k != "kommune"},
+                                                         submitted=fields) if form else None), 422
     flash(f"Vorgang {number} angelegt.", "success")
     return redirect(url_for("inbox.case", number=number))

@@ -1,14 +1,17 @@
-"""Task list and task page. Views parse the request, call one service, then render or redirect."""
+"""Task list and task page. Views parse the request, call one service, then render or redirect.
+
+Actions go through services/actions.py with the form's fields only (submission.form_fields)."""
 from datetime import date
 
 from flask import flash, g, redirect, render_template, request, url_for
 
 from ...errors import Conflict, ValidationFailed
-from ...services import inbox, inbox_queries
+from ...services import actions, inbox, inbox_queries
 from ...services.inbox_queries import COUNT_CAP, TaskListQuery
 from .. import get_platform
 from ..auth import current_scope, home_url, login_required, safe_next
 from .blueprint import bp
+from .submission import form_fields
 
 TAB_SLUGS = {"meine": "mine", "gruppe": "group", "offen": "unassigned", "ueberfaellig": "overdue", "alle": "all"}
 TAB_LABELS = {"mine": "Meine Aufgaben", "group": "Gruppenaufgaben", "unassigned": "Nicht zugewiesen",
@@ -85,19 +88,20 @@ def task(task_id):
 def task_submit(task_id):
     """'Speichern' keeps a draft; 'Abschließen' validates and completes (422 with the input kept)."""
     platform, scope = get_platform(), current_scope()
+    fields = form_fields(inbox.task_form_for(platform, task_id, scope), request.form)
     try:
         if request.form.get("_aktion") == "speichern":
-            inbox.save_task_draft(platform, task_id, request.form, scope)
+            actions.save_draft(platform, g.user, task_id, fields)
             flash("Entwurf gespeichert.", "success")
             return redirect(url_for("inbox.task", task_id=task_id))
-        done = inbox.complete_task(platform, task_id, request.form, scope)
+        done = actions.complete(platform, g.user, task_id, fields, from_html=True)
     except ValidationFailed as exc:
-        page = inbox.task_page(platform, task_id, scope)
         flash(exc.message, "error")
-        return _render_task(page, (exc.details or {}).get("fields", {}), request.form, 422)
+        return _render_task(inbox.task_page(platform, task_id, scope), (exc.details or {}).get("fields", {}),
+                            fields, 422)
     except Conflict as exc:
         flash(exc.message, "error")
-        return redirect(url_for("inbox.task", task_id=task_id))
+        return _render_task(inbox.task_page(platform, task_id, scope), status=409)
     flash(f"Aufgabe „{done['name']}“ ({done['case']}) abgeschlossen.", "success")
     return redirect(url_for("inbox.tasks"))
 
@@ -106,10 +110,10 @@ def _back(task_id):
     return redirect(safe_next(request.form.get("next")) or url_for("inbox.task", task_id=task_id))
 
 
-def _act(task_id, service, success, *args, errors=(Conflict,)):
-    """Call `service(platform, task_id, *args, scope)`, flash `success(task)` or the error, then go back."""
+def _act(task_id, action, success, *args, errors=(Conflict,)):
+    """Call `action(platform, user, task_id, *args)`, flash `success(task)` or the error, then go back."""
     try:
-        task = service(get_platform(), task_id, *args, current_scope())
+        task = action(get_platform(), g.user, task_id, *args)
     except errors as exc:
         flash(exc.message, "error")
     else:
@@ -121,14 +125,14 @@ def _act(task_id, service, success, *args, errors=(Conflict,)):
 @login_required
 def claim(task_id):
     """Take the task (first come, first served)."""
-    return _act(task_id, inbox.claim_task, lambda task: f"Sie bearbeiten jetzt „{task['name']}“ ({task['case']}).")
+    return _act(task_id, actions.claim, lambda task: f"Sie bearbeiten jetzt „{task['name']}“ ({task['case']}).")
 
 
 @bp.post("/aufgaben/<task_id>/zurueckgeben")
 @login_required
 def unclaim(task_id):
     """Give the task back to the group."""
-    return _act(task_id, inbox.unclaim_task,
+    return _act(task_id, actions.unclaim,
                 lambda task: f"„{task['name']}“ ({task['case']}) ist wieder für die Gruppe frei.")
 
 
@@ -137,6 +141,6 @@ def unclaim(task_id):
 def assign(task_id):
     """Team leads assign or reassign the task to a named person (empty: back to the group)."""
     who = (request.form.get("bearbeitung") or "").strip()
-    return _act(task_id, inbox.assign_task,
+    return _act(task_id, actions.assign,
                 lambda task: f"„{task['name']}“ ist jetzt {'bei ' + who if who else 'wieder für die Gruppe frei'}.",
                 request.form.get("bearbeitung"), errors=(Conflict, ValidationFailed))

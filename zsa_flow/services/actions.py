@@ -1,0 +1,186 @@
+"""Every action people and clients take, checked once for all channels (browser, JSON API, CLI).
+
+Each function takes the platform, the actor (a username, or the user dict the web layer loaded for
+this request), ids and plain values — never a request object. It resolves the actor's account,
+builds its Scope (services/scope.py decides who may do what), checks, then calls the unchecked use
+case of the Platform. Views and CLI commands only translate input and output.
+
+Rules that hold on every channel:
+- Cases and tasks outside the actor's scope answer like missing ones (NotFound, the same message).
+- Only the person a task is assigned to saves its draft or completes it: an unassigned task must be
+  claimed first (Conflict 409 "Bitte übernehmen Sie die Aufgabe zuerst"), checked in the completing
+  transaction. A task accepts only its form's fields; a task without a form accepts none (422).
+- The actor is an existing, active account — or, for the operator at the command line, `system`
+  (scope.SYSTEM): it deploys, starts cases, delivers messages and retries, but works no tasks.
+- As-is process variants are run by simulation and tests (Platform), never started as cases here.
+"""
+from ..errors import NotFound, ValidationFailed, ZsaError
+from . import users
+from .inbox import start_form_of
+from .scope import CASE_NOT_FOUND, SYSTEM, TASK_NOT_FOUND, Scope, SystemScope
+
+
+class UnknownActor(ZsaError):
+    """The acting account does not exist or is disabled."""
+
+    code, status = "unauthorized", 401
+
+
+def scope_of(platform, actor) -> Scope:
+    """The Scope of a username or user dict; UnknownActor for a missing or disabled account."""
+    if actor == SYSTEM:
+        return SystemScope()
+    user = actor if isinstance(actor, dict) else users.get_user(platform, str(actor or ""))
+    if user is None:
+        raise UnknownActor(f"Konto '{actor}' gibt es nicht")
+    if not user.get("active", False):
+        raise UnknownActor(f"Konto '{user['username']}' ist deaktiviert")
+    return Scope(user)
+
+
+def _task(platform, task_id, scope):
+    try:
+        task = platform.task(task_id)
+    except NotFound:
+        raise NotFound(TASK_NOT_FOUND) from None
+    return scope.require_task(task)
+
+
+def _case(platform, number, scope):
+    try:
+        case = platform.case(number)
+    except NotFound:
+        raise NotFound(CASE_NOT_FOUND) from None
+    return scope.require_case(case)
+
+
+def _worker_task(platform, actor, task_id):
+    """(scope, task) when the actor may work on the task at all (not whether it is free)."""
+    scope = scope_of(platform, actor)
+    task = _task(platform, task_id, scope)
+    scope.require(scope.can_act_on_task(task))
+    return scope, task
+
+
+# ---- tasks
+def claim(platform, actor, task_id):
+    """Take an open, unassigned task; returns the task as it was."""
+    scope, task = _worker_task(platform, actor, task_id)
+    platform.claim(task_id, scope.username)
+    return task
+
+
+def unclaim(platform, actor, task_id):
+    """Give one's own task back to the group."""
+    scope, task = _worker_task(platform, actor, task_id)
+    platform.unclaim(task_id, scope.username)
+    return task
+
+
+def save_draft(platform, actor, task_id, data):
+    """Keep unfinished input (raw values of the form's fields) on one's own task."""
+    scope, task = _worker_task(platform, actor, task_id)
+    platform.save_draft(task_id, data, scope.username, require_claim=True)
+    return task
+
+
+def complete(platform, actor, task_id, data, *, from_html=False):
+    """Complete one's own task with form data (`from_html`: values are form strings); returns the task
+    with the case state after the run under "case_state"."""
+    scope, task = _worker_task(platform, actor, task_id)
+    state = platform.complete(task_id, data, scope.username, from_html=from_html, require_claim=True,
+                              form_fields_only=True)
+    return {**task, "case_state": state}
+
+
+def assign(platform, actor, task_id, assignee):
+    """A team lead hands an open task to a person who may work it, or back to the group (None or '')."""
+    scope = scope_of(platform, actor)
+    task = _task(platform, task_id, scope)
+    scope.require(scope.can_assign(task), "Nur die Teamleitung kann Aufgaben zuweisen")
+    if assignee is not None and not isinstance(assignee, str):
+        raise ValidationFailed("Die bearbeitende Person ist als Benutzername anzugeben",
+                               details={"fields": {"assignee": "Benutzername erwartet"}})
+    assignee = (assignee or "").strip() or None
+    if assignee is not None and task["state"] == "open":
+        person = users.get_user(platform, assignee)
+        if person is None or not person["active"] or not Scope(person).can_act_on_task(task):
+            raise ValidationFailed(f"„{assignee}“ kann diese Aufgabe nicht bearbeiten",
+                                   details={"fields": {"assignee": "Keine berechtigte Person"}})
+    platform.assign(task_id, assignee, scope.username)  # Conflict when the task is no longer open
+    return task
+
+
+# ---- cases
+def start_case(platform, actor, process_id, kommune, data=None, *, from_html=False, version=None,
+               business_key=None, as_is_variant=False):
+    """Start a case for a Kommune the actor serves; `from_html`: data are the start form's strings.
+    As-is variants start only when asked for explicitly, for their own Kommune (cases.check_startable)."""
+    scope = scope_of(platform, actor)
+    _require_start(scope, kommune)
+    data = dict(data or {})
+    if from_html:
+        data = _clean_start_form(platform, process_id, version, data)
+    return platform.start_case(process_id, kommune, data, version=version, business_key=business_key,
+                               actor=scope.username, as_is_variant=as_is_variant)
+
+
+def _require_start(scope, kommune):
+    scope.require(scope.can_start_cases, "Sie dürfen keine Vorgänge anlegen")
+    if not kommune:
+        raise ValidationFailed("Bitte eine Kommune angeben", details={"fields": {"kommune": "Pflichtfeld"}})
+    scope.require(scope.can_start(None, kommune), f"Für die Kommune {kommune} dürfen Sie keine Vorgänge anlegen")
+
+
+def _clean_start_form(platform, process_id, version, data):
+    form = start_form_of(platform, process_id, version)
+    if form is None:
+        if data:
+            raise ValidationFailed("Dieser Prozess hat kein Startformular und nimmt keine Felder an")
+        return {}
+    clean, errors = form.validate(data, from_html=True)
+    if errors:
+        raise ValidationFailed("Bitte die markierten Felder korrigieren", details={"fields": errors})
+    return clean
+
+
+def start_by_message(platform, actor, name, kommune, data=None):
+    """A start message (e.g. the online portal's application) starts a case; returns its number."""
+    scope = scope_of(platform, actor)
+    _require_start(scope, kommune)
+    return platform.deliver_message(None, name, data or {}, kommune=kommune, actor=scope.username)
+
+
+def deliver_message(platform, actor, number, name, data=None):
+    """Deliver a message (e.g. documents received) to a waiting case; returns the case state."""
+    scope = scope_of(platform, actor)
+    scope.require(scope.can_message(_case(platform, number, scope)))
+    return platform.deliver_message(number, name, data or {}, actor=scope.username)
+
+
+def retry(platform, actor, number, data=None):
+    """Run a case in incident again (team leads, process owners, the operator)."""
+    scope = scope_of(platform, actor)
+    scope.require(scope.can_retry(_case(platform, number, scope)))
+    return platform.retry(number, actor=scope.username, data=data)
+
+
+def add_note(platform, actor, number, text):
+    """Add a note to a case the actor may work on; it enters the case history."""
+    scope = scope_of(platform, actor)
+    _case(platform, number, scope)
+    scope.require(scope.can_work_tasks)
+    return platform.add_note(number, text, scope.username)
+
+
+# ---- operator
+def deploy(platform, actor, paths):
+    """Deploy process library paths (process owners, administrators, the operator)."""
+    scope = scope_of(platform, actor)
+    scope.require(scope.can_deploy, "Nur die Prozessverantwortung kann bereitstellen")
+    return platform.deploy(paths, actor=scope.username)
+
+
+def tick(platform):
+    """Fire every due timer; the timers act as the system actor 'timer'."""
+    return platform.tick()
