@@ -3,9 +3,8 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask
 
-from ..errors import ZsaError
 from ..services.platform import Platform
 from ..storage.db import database_url
 
@@ -32,23 +31,14 @@ def create_app(test_config=None, instance_path=None):
     platform = app.config.get("PLATFORM") or Platform.connect(app.config["ZSA_DATABASE_URL"])
     app.extensions["zsa"] = platform
 
-    from . import api, engine_rest
+    from . import api, engine_rest, error_pages, format
 
     app.register_blueprint(api.bp)
     app.register_blueprint(engine_rest.bp)
     _register_optional_blueprints(app)
 
-    @app.errorhandler(ZsaError)
-    def _zsa_error(exc):
-        return jsonify(exc.to_dict()), exc.status
-
-    @app.errorhandler(404)
-    def _not_found(exc):
-        if request.path.startswith("/api/"):
-            return jsonify({"error": "not_found", "message": "Nicht gefunden"}), 404
-        if request.path.startswith("/engine-rest/"):
-            return jsonify({"type": "NotFoundException", "message": f"{request.path} wird nicht angeboten"}), 404
-        return exc
+    error_pages.init_app(app)
+    format.init_app(app)
 
     return app
 

@@ -2,7 +2,7 @@
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
 
 from ...errors import ValidationFailed
-from ...services import actions, inbox, inbox_queries
+from ...services import actions, case_display, inbox, inbox_queries
 from ...services.audit import record_view_if_auditor
 from ...services.case_diagram import case_diagram
 from .. import get_platform
@@ -32,7 +32,10 @@ def case(number):
     scope, platform = current_scope(), get_platform()
     page = inbox.case_page(platform, number, scope)
     record_view_if_auditor(platform, scope, number, "web")
-    return render_template("inbox/case.html", case=page, can_note=scope.can_work_tasks)
+    technical = "pruefung" in scope.roles and request.args.get("ansicht") == "technisch"
+    return render_template("inbox/case.html", case=page, view=case_display.case_view(platform, page, page["events"]),
+                           can_note=scope.can_work_tasks, can_see_technical="pruefung" in scope.roles,
+                           technical=technical)
 
 
 @bp.get("/vorgaenge/<number>/diagramm.json")
