@@ -4,6 +4,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from ..errors import ZsaError
 from ..services.platform import Platform
@@ -38,19 +39,46 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(engine_rest.bp)
     _register_optional_blueprints(app)
 
-    @app.errorhandler(ZsaError)
-    def _zsa_error(exc):
-        return jsonify(exc.to_dict()), exc.status
+    app.register_error_handler(ZsaError, zsa_error)
 
     @app.errorhandler(404)
     def _not_found(exc):
         if request.path.startswith("/api/"):
-            return jsonify({"error": "not_found", "message": "Nicht gefunden"}), 404
+            return api_error(exc)
         if request.path.startswith("/engine-rest/"):
             return jsonify({"type": "NotFoundException", "message": f"{request.path} wird nicht angeboten"}), 404
         return exc
 
+    @app.errorhandler(HTTPException)
+    def _http_error(exc):
+        """API clients get JSON for every HTTP error (405, 413, 400, …); pages keep Flask's answer."""
+        return api_error(exc) if request.path.startswith("/api/") else exc
+
     return app
+
+
+def zsa_error(exc):
+    """{"error", "message", "details"} with the error's status (Retry-After when it says when)."""
+    response = jsonify(exc.to_dict())
+    if "retry_after" in exc.details:
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response, exc.status
+
+
+HTTP_MESSAGES = {
+    400: "Ungültige Anfrage", 404: "Nicht gefunden", 405: "Diese Methode ist hier nicht erlaubt",
+    413: "Die Anfrage ist zu groß", 415: "Bitte JSON senden", 429: "Zu viele Anfragen",
+}
+
+
+def api_error(exc):
+    """{"error", "message", "details"} for a werkzeug HTTPException under /api/."""
+    code = exc.code or 500
+    error = (exc.name or "error").lower().replace(" ", "_")
+    response = jsonify({"error": error, "message": HTTP_MESSAGES.get(code, exc.name), "details": {}})
+    if code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response, code
 
 
 def _register_optional_blueprints(app):
