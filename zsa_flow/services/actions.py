@@ -121,7 +121,8 @@ def start_case(platform, actor, process_id, kommune, data=None, *, from_html=Fal
     `on_number(uow, number)` runs inside the starting transaction (idempotency keys, access codes)."""
     scope = scope_of(platform, actor)
     _require_start(scope, kommune)
-    with platform.uow(readonly=True) as uow:  # refusals of the version itself come before field errors
+    with platform.uow(readonly=True) as uow:  # refusals of the Kommune and version come before field errors
+        cases.check_kommune(platform, uow, kommune)
         cases.check_startable(definition_row(uow, process_id, version), kommune, as_is_variant)
     data = validate_start_data(platform, process_id, version, data, from_html=from_html)
     return platform.start_case(process_id, kommune, data, version=version, business_key=business_key,

@@ -22,7 +22,7 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
     idempotency keys: a racing duplicate fails on their unique constraint and nothing is started)."""
     data = dict(data or {})
     with platform.uow() as uow:
-        _check_kommune(platform, uow, kommune)
+        check_kommune(platform, uow, kommune)
         row = definition_row(uow, process_id, version)
         check_startable(row, kommune, as_is_variant)
         definition = platform.definition(uow, row["id"])
@@ -149,7 +149,7 @@ def process_started_by(platform, message):
     return matches[0]
 
 
-def _check_kommune(platform, uow, ags):
+def check_kommune(platform, uow, ags):
     if not isinstance(ags, str) or not AGS.match(ags):
         raise ValidationFailed(f"Kommune: '{ags}' ist kein 8-stelliger Amtlicher Gemeindeschlüssel",
                                details={"fields": {"kommune": "8-stelliger AGS erwartet"}})

@@ -74,6 +74,7 @@ def new_case_submit():
     """Validate the start form and start the case; 422 with the input kept on errors."""
     scope, platform = current_scope(), get_platform()
     process_id, kommune = request.form.get("_prozess", ""), request.form.get("_kommune", "")
+    inbox.start_form(platform, process_id, scope)  # 404 for processes not offered here (as-is variants)
     fields = form_fields(inbox.start_form_of(platform, process_id), request.form)
     try:
         number = actions.start_case(platform, g.user, process_id, kommune, fields, from_html=True)
