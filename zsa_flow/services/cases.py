@@ -17,12 +17,14 @@ AGS = re.compile(r"^\d{8}$")
 
 
 def start_case(platform, process_id, kommune, data=None, *, version=None, business_key=None,
-               actor="system", message=None, as_is_variant=False):
-    """Start a case of `process_id` for a Kommune; return its case number."""
+               actor="system", message=None, as_is_variant=False, on_number=None):
+    """Start a case of `process_id` for a Kommune; return its case number.
+    `on_number(uow, number)` runs in the same transaction once the number is drawn (insert-first
+    idempotency keys: a racing duplicate fails on their unique constraint and nothing is started)."""
     check_input(data, "Nachrichtendaten" if message else "Startdaten")
     data = dict(data or {})
     with platform.uow() as uow:
-        _check_kommune(platform, uow, kommune)
+        check_kommune(platform, uow, kommune)
         row = definition_row(uow, process_id, version)
         check_startable(row, kommune, as_is_variant)
         definition = platform.definition(uow, row["id"])
@@ -37,6 +39,8 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
                 data = clean
         now = platform.clock.now()
         number = _next_number(uow, definition.case_prefix, now.year)
+        if on_number is not None:
+            on_number(uow, number)
         data["kommune"] = kommune
         run = CaseRun.new(definition, platform.clock)
         effects = run.start(data, message=message)
@@ -78,15 +82,18 @@ def check_startable(row, kommune, as_is_variant=False):
                        code="as_is_variant", status=409)
 
 
-def deliver_message(platform, number, name, data=None, *, kommune=None, actor="system"):
-    """Deliver a message to a waiting case, or start a case whose start event awaits it."""
+def deliver_message(platform, number, name, data=None, *, kommune=None, actor="system", on_number=None):
+    """Deliver a message to a waiting case, or start a case whose start event awaits it.
+    `on_number(uow, number)` runs inside the transaction before the engine (see start_case)."""
     if number is None:
         if not kommune:
             raise ValidationFailed("Für eine Startnachricht ist die Kommune (AGS) anzugeben",
                                    details={"fields": {"kommune": "Pflichtfeld"}})
-        return start_case(platform, _process_started_by(platform, name), kommune, data, actor=actor, message=name)
+        return start_case(platform, process_started_by(platform, name), kommune, data, actor=actor, message=name,
+                          on_number=on_number)
     check_input(data, "Nachrichtendaten")
-    return run_on_case(platform, number, actor, lambda run: run.deliver_message(name, data or {}))
+    only_if = None if on_number is None else (lambda uow, case_row: on_number(uow, number) or True)
+    return run_on_case(platform, number, actor, lambda run: run.deliver_message(name, data or {}), only_if=only_if)
 
 
 def retry(platform, number, actor="system", data=None):
@@ -133,7 +140,8 @@ def run_on_case(platform, number, actor, operation, only_if=None):
     return state
 
 
-def _process_started_by(platform, message):
+def process_started_by(platform, message):
+    """The one process whose start event awaits `message`."""
     with platform.uow(readonly=True) as uow:
         rows = uow.execute(select(process_definition.c.process_id, process_definition.c.message_starts)
                            .order_by(process_definition.c.version.desc())).all()
@@ -145,7 +153,7 @@ def _process_started_by(platform, message):
     return matches[0]
 
 
-def _check_kommune(platform, uow, ags):
+def check_kommune(platform, uow, ags):
     if not isinstance(ags, str) or not AGS.match(ags):
         raise ValidationFailed(f"Kommune: '{ags}' ist kein 8-stelliger Amtlicher Gemeindeschlüssel",
                                details={"fields": {"kommune": "8-stelliger AGS erwartet"}})

@@ -3,7 +3,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, jsonify
 
 from ..services.platform import Platform
 from ..storage.db import database_url
@@ -41,6 +41,30 @@ def create_app(test_config=None, instance_path=None):
     format.init_app(app)
 
     return app
+
+
+def zsa_error(exc):
+    """{"error", "message", "details"} with the error's status (Retry-After when it says when)."""
+    response = jsonify(exc.to_dict())
+    if "retry_after" in exc.details:
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response, exc.status
+
+
+HTTP_MESSAGES = {
+    400: "Ungültige Anfrage", 404: "Nicht gefunden", 405: "Diese Methode ist hier nicht erlaubt",
+    413: "Die Anfrage ist zu groß", 415: "Bitte JSON senden", 429: "Zu viele Anfragen",
+}
+
+
+def api_error(exc):
+    """{"error", "message", "details"} for a werkzeug HTTPException under /api/."""
+    code = exc.code or 500
+    error = (exc.name or "error").lower().replace(" ", "_")
+    response = jsonify({"error": error, "message": HTTP_MESSAGES.get(code, exc.name), "details": {}})
+    if code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response, code
 
 
 def _register_optional_blueprints(app):

@@ -63,6 +63,10 @@ def _http_error(exc: HTTPException):
 
 
 def _zsa_error(exc: ZsaError):
+    if request.path.startswith("/api/"):
+        from . import zsa_error
+
+        return zsa_error(exc)  # with Retry-After where the error says when
     if is_api():
         return jsonify(exc.to_dict()), exc.status
     return page(exc.status, exc.message)

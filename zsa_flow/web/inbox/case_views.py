@@ -79,6 +79,7 @@ def new_case_submit():
     """Validate the start form and start the case; 422 with the input kept and every problem listed."""
     scope, platform = current_scope(), get_platform()
     process_id, kommune = request.form.get("_prozess", ""), request.form.get("_kommune", "")
+    inbox.start_form(platform, process_id, scope)  # 404 for processes not offered here (as-is variants)
     form = inbox.start_form_of(platform, process_id)
     fields = form_fields(form, request.form)
     try:
