@@ -89,8 +89,12 @@ def deliver_message(platform, number, name, data=None, *, kommune=None, actor="s
 def retry(platform, number, actor="system", data=None):
     """Run a case in incident again, optionally with corrected data for the failed step."""
     with platform.uow(readonly=True) as uow:
-        if get_case_row(uow, number=number)["state"] != "incident":
+        case_row = get_case_row(uow, number=number)
+        if case_row["state"] != "incident":
             raise Conflict(f"Vorgang {number} hat keine Störung")
+    with platform.uow() as uow:  # timers that failed repeatedly get their attempts anew
+        uow.execute(update(timer).where(timer.c.case_id == case_row["id"]).values(attempts=0, last_error=None))
+        uow.commit()
     return run_on_case(platform, number, actor, lambda run: run.retry(data))
 
 

@@ -4,6 +4,7 @@ This is the hot path of every engine operation; statements are built once with b
 and only what changed is written (the rows mirror the workflow state before the run).
 """
 import json
+import uuid
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -15,7 +16,7 @@ from ..storage.tables import human_task, outbox, process_definition, task_candid
 from .history import chain, insert_events
 
 # The case row carries the content hash of the process version in force: every event hashes it.
-_CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
+CASE_QUERY = _CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
     process_definition, process_definition.c.id == vorgang.c.definition_id)
 _CASE_BY_ID = _CASE.where(vorgang.c.id == bindparam("b_id"))
 _CASE_BY_NUMBER = _CASE.where(vorgang.c.number == bindparam("b_number"))
@@ -88,7 +89,8 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
     insert_events(uow, rows)
     if effects.messages:
         uow.execute(insert(outbox), [{"case_id": case_row["id"], "name": m["name"],
-                                      "payload": _jsonable(m["payload"]), "created_at": now}
+                                      "payload": _jsonable(m["payload"]), "created_at": now,
+                                      "delivery_id": str(uuid.uuid4()), "state": "pending", "attempts": 0}
                                      for m in effects.outbox])
     workflow = run.workflow
     uow.after_commit.append(lambda: platform.workflows.put(case_row["id"], new_version, workflow))
