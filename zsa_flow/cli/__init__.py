@@ -72,6 +72,8 @@ def _register_all():
     from . import check  # noqa: F401  (check)
     from . import migrate  # noqa: F401  (migrate)
     from . import versions  # noqa: F401  (versions, diff, suspend, resume)
+    from . import serve  # noqa: F401  (serve, worker)
+    from . import ops  # noqa: F401  (outbox, backup, restore)
 
 
 _register_all()

@@ -133,16 +133,18 @@ def record_failure(platform, number, exc):
 
 class TimerScheduler:
     """Ticks every `interval` seconds until stopped: in a background thread (`zsa-flow serve`,
-    `start()`/`stop()`) or in the foreground (`zsa-flow worker`, `run()`).
+    `start()`/`stop()`) or in the foreground (`zsa-flow worker`, `run()`). With an outbox
+    configuration (services/transports.OutboxConfig) each round also delivers due messages.
 
     A failed round (say the database is briefly locked) is logged as one line; the next round
     simply tries again. Planner statistics are refreshed once an hour."""
 
     OPTIMIZE_EVERY = 3600.0
 
-    def __init__(self, platform, interval=5.0):
+    def __init__(self, platform, interval=5.0, outbox=None):
         self.platform = platform
         self.interval = interval
+        self.outbox = outbox
         self._stop = threading.Event()
         self._thread = None
 
@@ -173,6 +175,12 @@ class TimerScheduler:
         moved = self._guarded(tick, self.platform) or 0
         if moved:
             log.info("%d Vorgänge weitergeführt (Timer)", moved)
+        if self.outbox is not None and self.outbox.routes:
+            from .outbox import deliver_due
+
+            sent = self._guarded(lambda platform: deliver_due(platform, self.outbox), self.platform)
+            if sent:
+                log.info("Postausgang: %s", ", ".join(f"{k} {v}" for k, v in sorted(sent.items())))
         return moved
 
     @staticmethod
