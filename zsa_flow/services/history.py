@@ -79,9 +79,12 @@ def verify_rows(case_number, rows):
     return findings
 
 
+_INSERT_EVENTS = event.insert().inline()  # no RETURNING of the new ids: fits a write batch
+
+
 def insert_events(uow, rows):
     if rows:
-        uow.execute(event.insert(), rows)
+        uow.execute(_INSERT_EVENTS, rows)
 
 
 def append_events(uow, case_row, events, actor, at):

@@ -83,15 +83,16 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
         raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden.")
 
     stored = run.stored_state()
-    uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
-    _save_tasks(uow, case_row, effects, now, completed)
-    _save_timers(uow, case_row, effects)
-    insert_events(uow, rows)
-    if effects.messages:
-        uow.execute(insert(outbox), [{"case_id": case_row["id"], "name": m["name"],
-                                      "payload": _jsonable(m["payload"]), "created_at": now,
-                                      "delivery_id": str(uuid.uuid4()), "state": "pending", "attempts": 0}
-                                     for m in effects.outbox])
+    with uow.batch():  # the case row is ours now; the rest is written in one round trip
+        uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
+        _save_tasks(uow, case_row, effects, now, completed)
+        _save_timers(uow, case_row, effects)
+        insert_events(uow, rows)
+        if effects.messages:
+            uow.execute(insert(outbox).inline(), [{"case_id": case_row["id"], "name": m["name"],
+                                          "payload": _jsonable(m["payload"]), "created_at": now,
+                                          "delivery_id": str(uuid.uuid4()), "state": "pending", "attempts": 0}
+                                         for m in effects.outbox])
     workflow = run.workflow
     uow.after_commit.append(lambda: platform.workflows.put(case_row["id"], new_version, workflow))
     return state
