@@ -141,13 +141,18 @@ def _serve_gunicorn(host, port, workers, threads, timer_interval):
     timer_note = f"Timer alle {timer_interval:g}s je Prozess" if timer_interval else "ohne Timer"
     click.echo(f"zsa-flow läuft auf http://{host}:{port} (gunicorn, {workers} Prozesse × {threads} Threads, "
                f"{timer_note})")
+    code = 0
     try:
         ZsaGunicorn().run()
+    except SystemExit as exc:  # gunicorn's master exits after a graceful stop
+        code = exc.code or 0
     finally:
         if own_dir:
             import shutil
 
             shutil.rmtree(own_dir, ignore_errors=True)
+    if code:
+        raise SystemExit(code)
     click.echo("zsa-flow beendet")
 
 

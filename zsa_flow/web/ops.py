@@ -94,5 +94,6 @@ def _finish(response):
     if request.endpoint not in ("ops.health", "ops.metrics", "static"):
         access_log.info("%s %s %s", request.method, request.path, response.status_code,
                         extra={"method": request.method, "path": request.path, "status": response.status_code,
-                               "duration_ms": round(seconds * 1000, 1)})
+                               "duration_ms": round(seconds * 1000, 1), "request_id": g.get("request_id"),
+                               "case": g.get("case_number")})
     return response
