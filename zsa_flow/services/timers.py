@@ -93,6 +93,8 @@ def _tick_skip_locked(platform, limit):
         except (OperationalError, DBAPIError):
             raise
         except Exception as exc:
+            if number is None:
+                raise
             record_failure(platform, number, exc)
     return moved
 
