@@ -8,7 +8,7 @@ ASSETS := zsa_flow/web/static/vendor/bpmn-js/bpmn-navigated-viewer.production.mi
 CHROMIUM := /usr/bin/chromium
 export ZSA_DATABASE_URL ?= sqlite:///instance/zsa.db
 
-.PHONY: install run test bench check lint lint-models assets browser serve clean
+.PHONY: install run test bench bench-load check lint lint-models assets browser serve clean
 
 install: $(STAMP) $(NODE_STAMP) assets
 
@@ -50,6 +50,11 @@ bench: install
 	$(BIN)/python -m bench.inbox
 	$(BIN)/python -m bench.dmn
 	@if [ -d ../shared/dmn-tck ]; then $(BIN)/python -m bench.tck ../shared/dmn-tck; fi
+
+# Load and fault runs against the local PostgreSQL (dedicated database zsa_load, created and dropped).
+bench-load: install
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.faults
 
 # The process library: zsa-flow's own checks, then the BPMN files as Camunda Modeler sees them.
 check: install
