@@ -9,7 +9,7 @@ FEELIN := zsa_flow/web/static/vendor/feelin/feelin.min.js
 CHROMIUM := /usr/bin/chromium
 export ZSA_DATABASE_URL ?= sqlite:///instance/zsa.db
 
-.PHONY: install run test bench check lint lint-models assets browser serve clean
+.PHONY: install run test bench bench-load check lint lint-models assets browser serve clean
 
 install: $(STAMP) $(NODE_STAMP) assets
 
@@ -63,6 +63,11 @@ bench: install
 	@if [ -d ../shared/dmn-tck ]; then $(BIN)/python -m bench.tck ../shared/dmn-tck; fi
 	$(BIN)/python -m bench.audit_replay
 	$(BIN)/python -m bench.simulate
+
+# Load and fault runs against the local PostgreSQL (dedicated database zsa_load, created and dropped).
+bench-load: install
+	$(BIN)/python -m bench.load
+	$(BIN)/python -m bench.faults
 
 # The process library: zsa-flow's own checks, then the BPMN files as Camunda Modeler sees them.
 check: install

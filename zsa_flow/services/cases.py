@@ -38,12 +38,13 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
                     raise ValidationFailed("Die Angaben sind unvollständig oder fehlerhaft", details={"fields": errors})
                 data = clean
         now = platform.clock.now()
-        number = _next_number(uow, definition.case_prefix, now.year)
-        if on_number is not None:
-            on_number(uow, number)
         data["kommune"] = kommune
         run = CaseRun.new(definition, platform.clock)
         effects = run.start(data, message=message)
+        # the counter row is locked until commit: take the number after the engine run
+        number = _next_number(uow, definition.case_prefix, now.year)
+        if on_number is not None:
+            on_number(uow, number)
         case_row = {
             "number": number, "definition_id": row["id"], "process_id": process_id, "kommune": kommune,
             "business_key": business_key, "title": None, "state": "running", "data": {}, "lock_version": 0,
@@ -100,8 +101,12 @@ def retry(platform, number, actor="system", data=None):
     """Run a case in incident again, optionally with corrected data for the failed step."""
     check_input(data, "Korrekturdaten")
     with platform.uow(readonly=True) as uow:
-        if get_case_row(uow, number=number)["state"] != "incident":
+        case_row = get_case_row(uow, number=number)
+        if case_row["state"] != "incident":
             raise Conflict(f"Vorgang {number} hat keine Störung")
+    with platform.uow() as uow:  # timers that failed repeatedly get their attempts anew
+        uow.execute(update(timer).where(timer.c.case_id == case_row["id"]).values(attempts=0, last_error=None))
+        uow.commit()
     return run_on_case(platform, number, actor, lambda run: run.retry(data))
 
 
@@ -176,6 +181,8 @@ _SEQ_ENSURE = {  # the first case of a year creates the counter; concurrent serv
 
 def _next_number(uow, prefix, year):
     """Readable, gap-free per prefix and year: HUND-2026-000123 (race-free across app servers)."""
-    uow.execute(_SEQ_ENSURE[uow.conn.dialect.name], {"prefix": prefix, "year": year, "last": 0})
-    last = uow.execute(_SEQ_NEXT, {"b_prefix": prefix, "b_year": year}).scalar_one()
+    last = uow.execute(_SEQ_NEXT, {"b_prefix": prefix, "b_year": year}).scalar()
+    if last is None:  # the first case of the year for this prefix
+        uow.execute(_SEQ_ENSURE[uow.conn.dialect.name], {"prefix": prefix, "year": year, "last": 0})
+        last = uow.execute(_SEQ_NEXT, {"b_prefix": prefix, "b_year": year}).scalar_one()
     return f"{prefix}-{year}-{last:06d}"

@@ -1,5 +1,5 @@
 """Read models: cases, task lists and history as plain dicts (indexed queries, no workflow loading)."""
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, literal, or_, select
 
 from ..errors import NotFound
 from ..storage.tables import event, human_task, process_definition, task_candidate, timer, vorgang
@@ -124,7 +124,11 @@ def task_filter(*, case=None, group=None, groups=None, user=None, kommune=None, 
             options.append(and_(cand.kind == "group", cand.value.in_(list(groups))))
         if user:
             options.append(and_(cand.kind == "user", cand.value == user))
-        visible = exists().where(cand.task_id == human_task.c.id, or_(*options)) if options else False
+        # OFFSET 0 keeps PostgreSQL from turning the EXISTS into a hashed subplan that reads every
+        # candidate row first; then it is an index lookup per task row (as on SQLite), and a page of
+        # 25 stops after a few dozen rows.
+        visible = exists(select(literal(1)).where(cand.task_id == human_task.c.id, or_(*options)).offset(0)) \
+            if options else False
         cond.append(or_(visible, human_task.c.assignee == user) if user else visible)
     return cond
 

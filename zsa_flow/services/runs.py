@@ -4,6 +4,7 @@ This is the hot path of every engine operation; statements are built once with b
 and only what changed is written (the rows mirror the workflow state before the run).
 """
 import json
+import uuid
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select, update
@@ -16,7 +17,7 @@ from .data_limits import oversized_result
 from .history import chain, cipher_for, insert_events
 
 # The case row carries the content hash of the process version in force: every event hashes it.
-_CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
+CASE_QUERY = _CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
     process_definition, process_definition.c.id == vorgang.c.definition_id)
 _CASE_BY_ID = _CASE.where(vorgang.c.id == bindparam("b_id"))
 _CASE_BY_NUMBER = _CASE.where(vorgang.c.number == bindparam("b_number"))
@@ -88,14 +89,16 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
         raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden.")
 
     stored = run.stored_state()
-    uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
-    _save_tasks(uow, case_row, effects, now, completed)
-    _save_timers(uow, case_row, effects)
-    insert_events(uow, rows)
-    if effects.messages:
-        uow.execute(insert(outbox), [{"case_id": case_row["id"], "name": m["name"],
-                                      "payload": _jsonable(m["payload"]), "created_at": now}
-                                     for m in effects.outbox])
+    with uow.batch():  # the case row is ours now; the rest is written in one round trip
+        uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
+        _save_tasks(uow, case_row, effects, now, completed)
+        _save_timers(uow, case_row, effects)
+        insert_events(uow, rows)
+        if effects.messages:
+            uow.execute(insert(outbox).inline(), [{"case_id": case_row["id"], "name": m["name"],
+                                          "payload": _jsonable(m["payload"]), "created_at": now,
+                                          "delivery_id": str(uuid.uuid4()), "state": "pending", "attempts": 0}
+                                         for m in effects.outbox])
     workflow = run.workflow
     uow.after_commit.append(lambda: platform.workflows.put(case_row["id"], new_version, workflow))
     return state

@@ -223,6 +223,9 @@ timer = Table(
     Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
     Column("element_id", String(200), nullable=False),
     Column("due_at", UtcDateTime(), nullable=False),
+    # failed firing attempts (an error other than a lost race); at MAX the case shows an incident
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("last_error", Text),
     Index("ix_timer_due", "due_at"),
 )
 
@@ -289,8 +292,15 @@ outbox = Table(
     Column("name", String(200), nullable=False),
     Column("payload", JSON, nullable=False, default=dict),
     Column("created_at", UtcDateTime(), nullable=False),
-    Column("sent_at", UtcDateTime()),
+    Column("sent_at", UtcDateTime()),  # delivered (acknowledged by the receiver)
+    # delivery (services/outbox.py): pending -> delivered | dead (dead letter, `zsa-flow outbox retry`)
+    Column("delivery_id", String(36)),  # sent as Idempotency-Key / X-ZSA-Delivery-Id; receivers dedupe on it
+    Column("state", String(20), nullable=False, default="pending", server_default="pending"),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("next_attempt_at", UtcDateTime()),  # NULL: now; also the lease of a delivery in progress
+    Column("last_error", Text),
     Index("ix_outbox_unsent", "sent_at"),
+    Index("ix_outbox_due", "state", "next_attempt_at"),
 )
 
 # People and machine clients that may log in. Roles, groups and Kommunen (AGS) drive scoping

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from flask import Flask, jsonify
 
+from ..errors import ZsaError
 from ..services.platform import Platform
 from ..storage.db import database_url
 
@@ -22,7 +23,7 @@ def create_app(test_config=None, instance_path=None):
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY = None
-        app.config["SECRET_KEY"] = os.environ.get("ZSA_SECRET_KEY") or _instance_secret(app)
+        app.config["SECRET_KEY"] = configured_secret() or _instance_secret(app)
     hops = int(os.environ.get("ZSA_PROXY_HOPS", "0") or 0)
     if hops:  # behind a reverse proxy: client IP (login throttling) and scheme from its headers
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -31,8 +32,9 @@ def create_app(test_config=None, instance_path=None):
     platform = app.config.get("PLATFORM") or Platform.connect(app.config["ZSA_DATABASE_URL"])
     app.extensions["zsa"] = platform
 
-    from . import api, engine_rest, error_pages, format
+    from . import api, engine_rest, error_pages, format, ops
 
+    ops.install(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(engine_rest.bp)
     _register_optional_blueprints(app)
@@ -74,6 +76,22 @@ def _register_optional_blueprints(app):
     except ImportError:
         return
     register_inbox(app)
+
+
+def configured_secret() -> str | None:
+    """The secret key from ZSA_SECRET_KEY or the file named by ZSA_SECRET_KEY_FILE (Docker/systemd secrets)."""
+    if os.environ.get("ZSA_SECRET_KEY"):
+        return os.environ["ZSA_SECRET_KEY"]
+    path = os.environ.get("ZSA_SECRET_KEY_FILE")
+    if path:
+        try:
+            secret = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ZsaError(f"ZSA_SECRET_KEY_FILE {path} nicht lesbar: {exc.strerror}") from None
+        if not secret:
+            raise ZsaError(f"ZSA_SECRET_KEY_FILE {path} ist leer")
+        return secret
+    return None
 
 
 def _instance_secret(app) -> str:
