@@ -4,6 +4,7 @@ It passes `zsa-flow check`, deploys through the CLI and through Camunda Modeler'
 deployment, starts with the start form's data, runs its user task with the task form, and refuses
 values that break the forms' patterns with German field errors."""
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -16,9 +17,7 @@ from zsa_flow.errors import ValidationFailed
 from zsa_flow.library.check import check_paths
 from zsa_flow.storage.tables import form_definition
 
-from conftest import FIXTURES
-
-EXAMPLE = FIXTURES / "camunda-examples" / "task-camunda-forms"
+EXAMPLE = Path(__file__).resolve().parent.parent / "fixtures" / "camunda-examples" / "task-camunda-forms"
 BPMN = EXAMPLE / "src" / "main" / "resources" / "invoiceApproval.bpmn"
 START_FORM = EXAMPLE / "src" / "main" / "webapp" / "start-form.form"
 TASK_FORM = EXAMPLE / "src" / "main" / "webapp" / "task-form.form"
@@ -104,6 +103,13 @@ def test_modeler_deploys_the_example_as_it_sends_it_and_it_runs(zsa):
     number = zsa.start_case(PROCESS, MD, INVOICE)
     task, = zsa.tasks(case=number)
     _approve(zsa, task["id"], number)
+
+    # the diagram alone, once its forms are deployed: they are found among the deployed files
+    body, ctype = modeler_body("invoiceApproval.bpmn", BPMN.read_bytes(), name="task-camunda-forms")
+    again = client.post("/engine-rest/deployment/create", data=body, content_type=ctype,
+                        headers=basic("pia", PASSWORD))
+    assert again.status_code == 200, again.json
+    assert list(again.json["deployedProcessDefinitions"]) == [pd_id]
 
 
 def test_a_key_matching_two_files_is_ambiguous_and_one_beside_the_bpmn_wins(tmp_path):
