@@ -329,8 +329,8 @@ def test_camunda_forms_form_key_resolves_to_the_form_id():
     problem = only([p for p in problems if p.file == fixture("form_key.bpmn")])
     entscheiden = line("form_key.bpmn", 'id="Entscheiden"')
     assert str(problem) == (f"{fixture('form_key.bpmn')}:{entscheiden}: Entscheiden: "
-                            "camunda:formKey 'camunda-forms:deployment:forms/fehlt.form': kein Formular mit der id "
-                            "'fehlt' in der Bibliothek")
+                            "camunda:formKey 'camunda-forms:deployment:forms/fehlt.form': keine Formulardatei "
+                            "'forms/fehlt.form' und kein Formular mit der id 'fehlt' in der Bibliothek")
 
 
 def test_ids_reserved_by_the_engine_are_errors(tmp_path):

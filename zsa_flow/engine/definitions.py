@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from ..bpmn import runtime
+from ..bpmn import form_keys, runtime
 from ..bpmn.parser import ZsaParser
 from ..dmn import parse_dmn
 from ..errors import ModelError
@@ -37,7 +37,7 @@ class Definition:
 def build_definition(row, contents: dict) -> Definition:
     """Parse a version's files (`contents`: sha256 -> bytes) into a runnable Definition."""
     parser = ZsaParser()
-    decisions, forms, form_shas = {}, {}, {}
+    decisions, forms, form_shas, paths = {}, {}, {}, {}
     try:
         for f in row["files"]:
             data = contents[f["sha256"]]
@@ -48,13 +48,20 @@ def build_definition(row, contents: dict) -> Definition:
                 for decision_id in doc.decisions:
                     decisions[decision_id] = doc
             elif f["kind"] == "form":
-                form = parse_form(data, f["path"])
+                form = parse_form(data, f["path"], default_id=form_keys.synthetic_form_id(f["path"]))
                 forms[form.id] = form
                 form_shas[form.id] = f["sha256"]
+                paths[form.id] = f["path"]
         spec = parser.get_spec(row["process_id"])
         subprocess_specs = parser.get_subprocess_specs(row["process_id"])
     except ValidationException as exc:
         raise ModelError(f"{exc.file_name}:{exc.line_number}: {exc.id or ''}: {exc}") from None
+    for key, bpmn_path in _form_keys(spec, subprocess_specs, row["start_form"]):
+        try:
+            form_id = form_keys.resolve(key, bpmn_path, paths)
+        except form_keys.FormKeyError as exc:
+            raise ModelError(f"{bpmn_path}: {exc}") from None
+        forms[key], form_shas[key] = forms[form_id], form_shas[form_id]
     engine = make_script_engine()
     engine.decisions = decisions
     return Definition(
@@ -73,6 +80,20 @@ def build_definition(row, contents: dict) -> Definition:
         message_starts=list(row["message_starts"] or []),
         properties=dict(row["properties"] or {}),
     )
+
+
+def _form_keys(spec, subprocess_specs, start_form):
+    """(path-based formKey, BPMN file) of every human task and of the start form: the keys under which
+    the definition's `forms` also holds the form they resolve to."""
+    found = {}
+    for process in [spec, *subprocess_specs.values()]:
+        for task_spec in process.task_specs.values():
+            ref = getattr(getattr(task_spec, "human", None), "form_ref", None)
+            if form_keys.is_form_key(ref):
+                found.setdefault(ref, process.file)
+    if form_keys.is_form_key(start_form):
+        found.setdefault(start_form, spec.file)
+    return sorted(found.items())
 
 
 def definition_from_bundle(info, bundle, definition_id=0, version=0) -> Definition:

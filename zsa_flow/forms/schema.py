@@ -26,8 +26,10 @@ VALIDATION_TYPES = ("email", "phone", "custom", "", None)
 _ID_OR_KEY = re.compile(r'"(id|key)"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")')
 
 
-def parse_form(data, filename="<form>"):
-    """Parse a `.form` file's content (bytes or str) into a Form; raise ModelError when broken."""
+def parse_form(data, filename="<form>", default_id=None):
+    """Parse a `.form` file's content (bytes or str) into a Form; raise ModelError when broken.
+
+    `default_id` is the id of a form without `id` (one found by its path, see bpmn/form_keys)."""
     if isinstance(data, str):
         size, text = len(data.encode("utf-8", "surrogatepass")), data
     else:
@@ -51,7 +53,7 @@ def parse_form(data, filename="<form>"):
         ) from None
     except RecursionError:
         raise _error(filename, 1, None, "JSON is nested too deeply") from None
-    return _Builder(filename, text).build(schema)
+    return _Builder(filename, text).build(schema, default_id)
 
 
 def _error(filename, line, element, message):
@@ -95,11 +97,13 @@ class _Builder:
                 name = f"{name} (key '{key}')" if name else f"key '{key}'"
         raise _error(self.filename, self.line_of(comp), name, message)
 
-    def build(self, schema):
+    def build(self, schema, default_id=None):
         if not isinstance(schema, dict):
             raise _error(self.filename, 1, None, "a form must be a JSON object with 'components'")
         form_id = schema.get("id")
-        if not isinstance(form_id, str) or not form_id.strip():
+        if (not isinstance(form_id, str) or not form_id.strip()) and default_id:
+            form_id = default_id
+        elif not isinstance(form_id, str) or not form_id.strip():
             raise _error(self.filename, 1, None, "form has no 'id' (camunda:formRef refers to it)")
         if schema.get("type", "default") != "default":
             raise _error(self.filename, self.line_of(schema), form_id,
