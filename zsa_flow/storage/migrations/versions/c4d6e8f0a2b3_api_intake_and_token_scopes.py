@@ -5,7 +5,7 @@ intake and status; every other existing token keeps NULL scopes (all scopes its 
 allow), so nothing that works today stops working except the portal reading beyond its intake.
 
 Revision ID: c4d6e8f0a2b3
-Revises: b3f5d7e9a1c2
+Revises: c5d7e9f1a3b5
 Create Date: 2026-11-29 13:10:00.000000
 """
 from alembic import op
@@ -14,7 +14,7 @@ import zsa_flow.storage.tables
 
 
 revision = 'c4d6e8f0a2b3'
-down_revision = 'b3f5d7e9a1c2'
+down_revision = 'c5d7e9f1a3b5'
 branch_labels = None
 depends_on = None
 

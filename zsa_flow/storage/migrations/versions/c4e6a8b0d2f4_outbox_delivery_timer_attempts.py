@@ -1,7 +1,7 @@
 """outbox delivery state (delivery id, attempts, backoff, dead letter) and timer attempts
 
 Revision ID: c4e6a8b0d2f4
-Revises: b3f5d7e9a1c2
+Revises: c4d6e8f0a2b3
 Create Date: 2026-11-29 13:20:00.000000
 """
 import uuid
@@ -12,7 +12,7 @@ import zsa_flow.storage.tables
 
 
 revision = 'c4e6a8b0d2f4'
-down_revision = 'b3f5d7e9a1c2'
+down_revision = 'c4d6e8f0a2b3'
 branch_labels = None
 depends_on = None
 
