@@ -52,6 +52,10 @@ def page(status, message=None, title=None):
 
 def _http_error(exc: HTTPException):
     status = exc.code or 500
+    if request.path.startswith("/api/"):
+        from . import api_error
+
+        return api_error(exc)  # {"error", "message", "details"} as every API answer
     if is_api():
         _title, explanation, code = PAGES.get(status, ("", exc.description, "error"))
         response = _json(status, code, explanation)
@@ -76,6 +80,8 @@ def _internal_error(exc):
     original = getattr(exc, "original_exception", None)
     if original is not None:
         log.error("unhandled error on %s %s", request.method, request.path, exc_info=original)
+    if request.path.startswith("/api/"):
+        return jsonify({"error": "internal_error", "message": PAGES[500][1], "details": {}}), 500
     if is_api():
         return _json(500, "internal_error", PAGES[500][1]), 500
     return page(500)
