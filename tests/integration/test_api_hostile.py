@@ -95,12 +95,13 @@ def fuzz_app(_template_db, tmp_path_factory):
     USE_PG = PG_URL.startswith("postgres")
     from zsa_flow.storage.tables import metadata
 
-    if USE_PG:
-        engine = make_engine(PG_URL)
+    pg_url = os.environ.get("ZSA_DATABASE_URL", "")
+    if pg_url.startswith("postgres"):
+        engine = make_engine(pg_url)
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {', '.join(t.name for t in metadata.sorted_tables)} RESTART IDENTITY CASCADE"))
         engine.dispose()
-        url = PG_URL
+        url = pg_url
     else:
         path = tmp_path_factory.mktemp("fuzz") / "zsa.db"
         shutil.copy(_template_db, path)
