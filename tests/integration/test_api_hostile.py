@@ -91,8 +91,6 @@ def fuzz_app(_template_db, tmp_path_factory):
     from zsa_flow.services.reference import sync_kommunen
     from zsa_flow.storage.db import make_engine
 
-    PG_URL = os.environ.get("ZSA_DATABASE_URL", "")  # as tests/conftest.py decides
-    USE_PG = PG_URL.startswith("postgres")
     from zsa_flow.storage.tables import metadata
 
     pg_url = os.environ.get("ZSA_DATABASE_URL", "")
