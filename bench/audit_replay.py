@@ -59,6 +59,8 @@ def typical_wohngeld_case(zsa, clock, kommune="15002000", steps=STEPS):
         if user == "portal":
             zsa.deliver_message(number, name, data, actor="portal")
             continue
+        if "erste_zahlung_am" in data:  # paid from the day of the instruction, never before the application
+            data = data | {"erste_zahlung_am": clock.now().date().isoformat()}
         task = next(t for t in zsa.tasks(case=number) if t["name"] == name)
         if "erste_zahlung_am" in data:  # a first payment is never before the application
             data = data | {"erste_zahlung_am": (clock.now() + timedelta(days=1)).date().isoformat()}
