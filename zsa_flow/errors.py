@@ -18,10 +18,7 @@ class ZsaError(Exception):
 
     def to_dict(self):
         """The JSON body the API returns for this error."""
-        body = {"error": self.code, "message": self.message}
-        if self.details:
-            body["details"] = self.details
-        return body
+        return {"error": self.code, "message": self.message, "details": self.details}
 
 
 class NotFound(ZsaError):

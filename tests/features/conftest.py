@@ -1,18 +1,19 @@
-"""Generic Gherkin steps (English and German wording) for process paths through the real engine.
+"""Generic Gherkin steps in German (`# language: de`) for process paths through the real engine.
 
 Service-specific steps live in the step modules of each service (hunde_steps.py, wohngeld_steps.py),
 which the test modules import; a step defined there overrides a generic one of the same wording.
 Every step drives zsa-flow's service layer (`zsa` fixture) on a fresh database; the current case
-is `vorgang["number"]`.
+is `vorgang["number"]`. Case data comes in `| Feld | Wert |` tables (case_helpers.data_from).
+A "Dann" step reads "Dann ist …", its "Und" continuation "Und … ist …": `then_both` registers both.
 """
-import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from pytest_bdd import given, parsers, then, when
+from pytest_bdd import given, parsers, when
 
-from case_helpers import assert_no_incident, complete_task, data_from, open_task, sent_messages, state_of
+from case_helpers import (assert_no_incident, complete_task, data_from, expected_value, open_task, sent_messages,
+                          state_of, then_both)
 from zsa_flow.errors import Conflict
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,73 +25,62 @@ def vorgang():
     return {}
 
 
-@given("the process library is deployed")
 @given("die Prozessbibliothek ist bereitgestellt")
 def library_deployed(zsa):
     zsa.deploy([str(ROOT / "processes"), str(ROOT / "forms")])
 
 
-@when(parsers.parse('a case of "{process}" is started for Kommune "{ags}" with'))
-@when(parsers.parse('ein Vorgang "{process}" für die Kommune "{ags}" gestartet wird mit'))
-def start_case(zsa, vorgang, process, ags, docstring):
-    vorgang["number"] = zsa.start_case(process, ags, json.loads(docstring), actor="test")
+@when(parsers.parse('ein Vorgang "{process}" für die Kommune "{ags}" gestartet wird mit:'))
+def start_case(zsa, vorgang, process, ags, datatable):
+    vorgang["number"] = zsa.start_case(process, ags, data_from(datatable), actor="test")
 
 
-@when(parsers.parse('the portal sends "{message}" for Kommune "{ags}" with'))
-@when(parsers.parse('das Portal "{message}" für die Kommune "{ags}" sendet mit'))
-def portal_message(zsa, vorgang, message, ags, docstring):
-    vorgang["number"] = zsa.deliver_message(None, message, json.loads(docstring), kommune=ags, actor="portal")
+@when(parsers.parse('das Portal "{message}" für die Kommune "{ags}" sendet mit:'))
+def portal_message(zsa, vorgang, message, ags, datatable):
+    vorgang["number"] = zsa.deliver_message(None, message, data_from(datatable), kommune=ags, actor="portal")
 
 
-@when(parsers.parse('"{user}" completes "{task_name}"'))
-@when(parsers.parse('"{user}" die Aufgabe "{task_name}" erledigt'))
-@when(parsers.parse('"{user}" completes "{task_name}" with'))
-@when(parsers.parse('"{user}" die Aufgabe "{task_name}" erledigt mit'))
-def user_completes(zsa, vorgang, user, task_name, docstring=None):
-    complete_task(zsa, vorgang["number"], task_name, data_from(docstring), user=user)
-
-
-@when(parsers.parse('"{group}" completes "{name}" with:'))
-@when(parsers.parse('"{group}" does the paper work "{name}"'))
-def group_completes(zsa, vorgang, group, name, docstring=None):
-    """A task of this candidate group, completed with the docstring's data (a manual task: none)."""
-    complete_task(zsa, vorgang["number"], name, data_from(docstring), group=group)
+@when(parsers.parse('"{group}" die Aufgabe "{name}" erledigt mit:'))
+@when(parsers.parse('"{group}" die Aufgabe "{name}" erledigt'))
+def group_completes(zsa, vorgang, group, name, datatable=None):
+    """A task of this candidate group, completed with the table's data."""
+    complete_task(zsa, vorgang["number"], name, data_from(datatable), group=group)
     assert_no_incident(zsa, vorgang["number"])
 
 
-@when(parsers.parse('the message "{message}" arrives with'))
-@when(parsers.parse('die Nachricht "{message}" eingeht mit'))
-def message_arrives(zsa, vorgang, message, docstring):
-    zsa.deliver_message(vorgang["number"], message, json.loads(docstring), actor="portal")
+@when(parsers.parse('"{group}" die Papierarbeit "{name}" erledigt'))
+def paper_work(zsa, vorgang, group, name):
+    """A manual task (paper work outside the system) of this group: completed without data."""
+    complete_task(zsa, vorgang["number"], name, {}, group=group)
+    assert_no_incident(zsa, vorgang["number"])
 
 
-@when(parsers.parse('the message "{message}" arrives'))
+@when(parsers.parse('die Nachricht "{message}" eingeht mit:'))
+def message_arrives(zsa, vorgang, message, datatable):
+    zsa.deliver_message(vorgang["number"], message, data_from(datatable), actor="portal")
+
+
+@when(parsers.parse('die Nachricht "{message}" eingeht'))
 def message_arrives_without_data(zsa, vorgang, message):
     zsa.deliver_message(vorgang["number"], message, data={})
     assert_no_incident(zsa, vorgang["number"])
 
 
-@when(parsers.parse('the message "{message}" arrives too late'))
+@when(parsers.parse('die Nachricht "{message}" zu spät eingeht'))
 def message_too_late(zsa, vorgang, message):
     with pytest.raises(Conflict):
         zsa.deliver_message(vorgang["number"], message, data={})
 
 
-@when(parsers.parse("{days:d} days pass"))
 @when(parsers.parse("{days:d} Tage vergehen"))
+@when(parsers.parse("{days:d} Tag vergeht"))
 def days_pass(zsa, clock, days):
     clock.advance(timedelta(days=days))
     zsa.tick()
 
 
-@then(parsers.parse('there is an open task "{task_name}" for group "{group}"'))
-@then(parsers.parse('gibt es die offene Aufgabe "{task_name}" für die Gruppe "{group}"'))
-def task_for_group(zsa, vorgang, task_name, group):
-    task = open_task(zsa, vorgang["number"], task_name)
-    assert group in task["candidate_groups"], task
-
-
-@then(parsers.parse('the open task is "{name}" for group "{group}"'))
+@then_both('ist die offene Aufgabe "{name}" für die Gruppe "{group}"',
+           'die offene Aufgabe ist "{name}" für die Gruppe "{group}"')
 def only_open_task(zsa, vorgang, name, group):
     number = vorgang["number"]
     tasks = zsa.tasks(case=number)
@@ -99,85 +89,90 @@ def only_open_task(zsa, vorgang, name, group):
     assert tasks[0]["kommune"] == zsa.case(number)["kommune"]
 
 
-@then(parsers.parse('the case is "{state}"'))
-@then(parsers.parse('ist der Vorgang "{state}"'))
+@then_both('gibt es die offene Aufgabe "{name}" für die Gruppe "{group}"',
+           'es gibt die offene Aufgabe "{name}" für die Gruppe "{group}"')
+def task_for_group(zsa, vorgang, name, group):
+    task = open_task(zsa, vorgang["number"], name)
+    assert group in task["candidate_groups"], task
+
+
+@then_both('ist der Vorgang im Zustand "{state}"', 'der Vorgang ist im Zustand "{state}"')
 def case_state(zsa, vorgang, state):
     case = zsa.case(vorgang["number"])
     assert case["state"] == state, (case["state"], case["incident"], case["tasks"])
 
 
-@then("the case is waiting with no open task")
-@then("the case is running with no open task")
+@then_both("wartet der Vorgang ohne offene Aufgabe", "der Vorgang wartet ohne offene Aufgabe")
+@then_both("läuft der Vorgang ohne offene Aufgabe", "der Vorgang läuft ohne offene Aufgabe")
 def running_without_task(zsa, vorgang):
     assert zsa.case(vorgang["number"])["state"] == "running", state_of(zsa, vorgang["number"])
     assert zsa.tasks(case=vorgang["number"]) == []
 
 
-@then(parsers.parse('the case is completed at "{end_event}"'))
+@then_both('ist der Vorgang mit "{end_event}" abgeschlossen', 'der Vorgang ist mit "{end_event}" abgeschlossen')
 def completed_at(zsa, vorgang, end_event):
     assert zsa.case(vorgang["number"])["state"] == "completed", state_of(zsa, vorgang["number"])
     ends = [e["element_name"] for e in zsa.events(vorgang["number"]) if e["type"] == "end_event"]
     assert ends == [end_event], ends
 
 
-@then(parsers.parse('the case data "{key}" is {value}'))
-@then(parsers.parse('ist das Falldatum "{key}" gleich {value}'))
+@then_both('ist das Falldatum "{key}" gleich {value}', 'das Falldatum "{key}" ist gleich {value}')
 def case_data_is(zsa, vorgang, key, value):
     data = zsa.case(vorgang["number"])["data"]
     current = data
     for part in key.split("."):
         assert isinstance(current, dict) and part in current, (key, data)
         current = current[part]
-    assert current == json.loads(value), (key, current)
+    expected = expected_value(value)
+    assert current == expected and isinstance(current, bool) == isinstance(expected, bool), (key, current, expected)
 
 
-@then(parsers.parse('the case data "{key}" contains "{item}"'))
+@then_both('enthält das Falldatum "{key}" den Eintrag "{item}"', 'das Falldatum "{key}" enthält den Eintrag "{item}"')
 def case_data_contains(zsa, vorgang, key, item):
     assert item in zsa.case(vorgang["number"])["data"][key]
 
 
-@then(parsers.parse('the case reached "{element}"'))
-@then(parsers.parse('hat der Vorgang "{element}" erreicht'))
+@then_both('hat der Vorgang "{element}" erreicht', 'der Vorgang hat "{element}" erreicht')
 def reached(zsa, vorgang, element):
     events = zsa.events(vorgang["number"])
     assert any(element in (e["element_id"], e["element_name"]) for e in events), [
         (e["type"], e["element_id"], e["element_name"]) for e in events]
 
 
-@then(parsers.parse('the case passed "{element}"'))
+@then_both('hat der Vorgang "{element}" durchlaufen', 'der Vorgang hat "{element}" durchlaufen')
 def passed(zsa, vorgang, element):
     assert element in [e["element_name"] for e in zsa.events(vorgang["number"])]
 
 
-@then(parsers.parse('the case did not pass "{element}"'))
+@then_both('hat der Vorgang "{element}" nicht durchlaufen', 'der Vorgang hat "{element}" nicht durchlaufen')
 def not_passed(zsa, vorgang, element):
     assert element not in [e["element_name"] for e in zsa.events(vorgang["number"])]
 
 
-@then(parsers.parse('the message "{message}" was sent'))
+@then_both('wurde die Nachricht "{message}" versendet', 'die Nachricht "{message}" wurde versendet')
 def message_sent(zsa, vorgang, message):
     assert sent_messages(zsa, vorgang["number"], message), [
         e["data"] for e in zsa.events(vorgang["number"]) if e["type"] == "message_sent"]
 
 
-@then(parsers.parse('the message "{message}" was sent {times:d} times'))
+@then_both('wurde die Nachricht "{message}" {times:d}-mal versendet',
+           'die Nachricht "{message}" wurde {times:d}-mal versendet')
 def message_sent_times(zsa, vorgang, message, times):
     assert len(sent_messages(zsa, vorgang["number"], message)) == times
 
 
-@then(parsers.parse('the message "{message}" was not sent'))
+@then_both('wurde die Nachricht "{message}" nicht versendet', 'die Nachricht "{message}" wurde nicht versendet')
 def message_not_sent(zsa, vorgang, message):
     assert not sent_messages(zsa, vorgang["number"], message)
 
 
-@then("there are no open tasks")
-@then("gibt es keine offenen Aufgaben")
+@then_both("gibt es keine offenen Aufgaben", "es gibt keine offenen Aufgaben")
 def no_open_tasks(zsa, vorgang):
     assert zsa.tasks(case=vorgang["number"]) == []
 
 
-@then(parsers.parse('it is rejected with a message for field "{field}"'))
-@then(parsers.parse('the application is rejected with a message for field "{field}"'))
+@then_both('wird die Eingabe mit einer Meldung zum Feld "{field}" abgelehnt',
+           'die Eingabe wird mit einer Meldung zum Feld "{field}" abgelehnt')
 def rejected_field(vorgang, field):
     assert "error" in vorgang, "the data was accepted"
     assert field in vorgang["error"].details["fields"], vorgang["error"].details

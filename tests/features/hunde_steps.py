@@ -1,4 +1,4 @@
-"""Hundehaltung steps shared by hundehaltung.feature, hundeabmeldung.feature and
+"""Hundehaltung steps (German) shared by hundehaltung.feature, hundeabmeldung.feature and
 hundehaltung_asis.feature: every scenario runs through the real engine and database.
 
 Test modules import everything from here so pytest-bdd sees the step fixtures; the steps shared
@@ -7,9 +7,9 @@ with other services (completing tasks, messages, case data, ...) are in conftest
 from pathlib import Path
 
 import pytest
-from pytest_bdd import given, parsers, then, when
+from pytest_bdd import given, parsers, when
 
-from case_helpers import USER, assert_no_incident, data_from, open_task
+from case_helpers import USER, assert_no_incident, data_from, iso_day, money_text, open_task, then_both
 from zsa_flow.errors import Conflict, ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,8 +37,8 @@ ABMELDUNG = {
 }
 
 APPLICATIONS = {  # wording in the features -> (process, portal message, complete application data)
-    "dog registration": ("hundehaltung", "antrag_hundehaltung", ANMELDUNG),
-    "deregistration": ("hundeabmeldung", "antrag_hundeabmeldung", ABMELDUNG),
+    "Anmeldung": ("hundehaltung", "antrag_hundehaltung", ANMELDUNG),
+    "Abmeldung": ("hundeabmeldung", "antrag_hundeabmeldung", ABMELDUNG),
 }
 
 
@@ -48,96 +48,99 @@ def _keyed_in(zsa, vorgang, process, kommune, data):
                                        as_is_variant="_asis_" in process)  # as-is: only on explicit request
 
 
-# -- given ------------------------------------------------------------------------------------
+# -- Angenommen -------------------------------------------------------------------------------
 
-@given("the Hundehaltung processes are deployed")
+@given("die Prozesse der Hundehaltung sind bereitgestellt")
 def hundehaltung_deployed(zsa):
     zsa.deploy([str(ROOT / "processes" / "hundehaltung"), str(ROOT / "forms" / "hundehaltung")])
 
 
-@given(parsers.re(r"an online (?P<what>dog registration|deregistration) in (?P<kommune>.+?)(?: with:)?"))
-def online_application(zsa, vorgang, what, kommune, docstring=None):
+@given(parsers.re(r"eine Online-(?P<what>Anmeldung|Abmeldung) eines Hundes in (?P<kommune>.+?)(?: mit:)?"))
+def online_application(zsa, vorgang, what, kommune, datatable=None):
     _process, message, base = APPLICATIONS[what]
-    vorgang["number"] = zsa.deliver_message(None, message, data=base | data_from(docstring),
+    vorgang["number"] = zsa.deliver_message(None, message, data=base | data_from(datatable),
                                             kommune=KOMMUNEN[kommune])
 
 
-@given(parsers.parse("a paper {what} in {kommune} keyed in with:"))
-def paper_application(zsa, vorgang, what, kommune, docstring):
+@given(parsers.parse("eine Papier-{what} eines Hundes in {kommune}, erfasst mit:"))
+def paper_application(zsa, vorgang, what, kommune, datatable):
     process, _message, base = APPLICATIONS[what]
-    _keyed_in(zsa, vorgang, process, kommune, base | data_from(docstring))
+    _keyed_in(zsa, vorgang, process, kommune, base | data_from(datatable))
 
 
-@given(parsers.parse('a paper dog registration handed in for "{process}" in {kommune}'))
+@given(parsers.parse('eine Papier-Anmeldung eines Hundes für "{process}", abgegeben in {kommune}'))
 def paper_registration_asis(zsa, vorgang, process, kommune):
     _keyed_in(zsa, vorgang, process, kommune, dict(ANMELDUNG))
 
 
-# -- when -------------------------------------------------------------------------------------
+# -- Wenn -------------------------------------------------------------------------------------
 
-@when(parsers.parse('a paper {what} in {kommune} is keyed in with:'))
-def paper_keyed_in(zsa, vorgang, what, kommune, docstring):
+@when(parsers.parse("eine Papier-{what} eines Hundes in {kommune} erfasst wird mit:"))
+def paper_keyed_in(zsa, vorgang, what, kommune, datatable):
     process, _message, base = APPLICATIONS[what]
     try:
-        _keyed_in(zsa, vorgang, process, kommune, base | data_from(docstring))
+        _keyed_in(zsa, vorgang, process, kommune, base | data_from(datatable))
     except ValidationFailed as exc:
         vorgang["error"] = exc
 
 
-@when(parsers.parse('"{group}" tries to complete "{name}" with:'))
-def try_complete(zsa, vorgang, group, name, docstring):
+@when(parsers.parse('"{group}" versucht, die Aufgabe "{name}" zu erledigen mit:'))
+def try_complete(zsa, vorgang, group, name, datatable):
     task = open_task(zsa, vorgang["number"], name)
+    assert group in task["candidate_groups"], task["candidate_groups"]
     zsa.claim(task["id"], user=USER)
     try:
-        zsa.complete(task["id"], data_from(docstring), user=USER)
+        zsa.complete(task["id"], data_from(datatable), user=USER)
     except ValidationFailed as exc:
         vorgang["error"] = exc
 
 
-@when("the applicant sends the missing documents:")
-def documents_arrive(zsa, vorgang, docstring):
-    zsa.deliver_message(vorgang["number"], "unterlagen_eingegangen", data=data_from(docstring))
+@when("die antragstellende Person die fehlenden Unterlagen nachreicht:")
+def documents_arrive(zsa, vorgang, datatable):
+    zsa.deliver_message(vorgang["number"], "unterlagen_eingegangen", data=data_from(datatable))
     assert_no_incident(zsa, vorgang["number"])
 
 
-@when("the applicant sends the missing documents too late")
+@when("die antragstellende Person die fehlenden Unterlagen zu spät nachreicht")
 def documents_too_late(zsa, vorgang):
     with pytest.raises(Conflict):
         zsa.deliver_message(vorgang["number"], "unterlagen_eingegangen", data={})
 
 
-# -- then -------------------------------------------------------------------------------------
+# -- Dann -------------------------------------------------------------------------------------
 
-@then(parsers.parse('the task "{name}" is due on {day}'))
+@then_both('ist die Aufgabe "{name}" am {day} fällig', 'die Aufgabe "{name}" ist am {day} fällig')
 def task_due(zsa, vorgang, name, day):
-    assert open_task(zsa, vorgang["number"], name)["due"][:10] == day
+    assert open_task(zsa, vorgang["number"], name)["due"][:10] == iso_day(day)
 
 
-@then("the case title is the keeper's name")
+@then_both("ist der Vorgangstitel der Name der Halterin oder des Halters",
+           "der Vorgangstitel ist der Name der Halterin oder des Halters")
 def case_title_is_keeper(zsa, vorgang):
     case = zsa.case(vorgang["number"])
     assert case["title"] == f"{case['data']['halter_vorname']} {case['data']['halter_nachname']}", case["title"]
 
 
-@then(parsers.parse('the case number starts with "{prefix}"'))
+@then_both('beginnt die Vorgangsnummer mit "{prefix}"', 'die Vorgangsnummer beginnt mit "{prefix}"')
 def case_number_prefix(vorgang, prefix):
     assert vorgang["number"].startswith(prefix), vorgang["number"]
 
 
-@then(parsers.parse('the case data "{key}" contains "{item}"'))
+@then_both('enthält das Falldatum "{key}" den Eintrag "{item}"', 'das Falldatum "{key}" enthält den Eintrag "{item}"')
 def case_data_contains(zsa, vorgang, key, item):
     """Overrides the generic step: here the list entries are sentences that mention the item."""
     assert any(item in entry for entry in zsa.case(vorgang["number"])["data"][key])
 
 
-@then(parsers.parse('the dog tax is {jahr} € a year and {erstes} € in {year:d}'))
+@then_both("beträgt die Hundesteuer {jahr} € im Jahr und {erstes} € im Jahr {year:d}",
+           "die Hundesteuer beträgt {jahr} € im Jahr und {erstes} € im Jahr {year:d}")
 def dog_tax(zsa, vorgang, jahr, erstes, year):
     steuer = zsa.case(vorgang["number"])["data"]["steuer"]
-    assert (steuer["jahressteuer"], steuer["betrag_erstes_jahr"]) == (jahr, erstes), steuer
+    assert (steuer["jahressteuer"], steuer["betrag_erstes_jahr"]) == (money_text(jahr), money_text(erstes)), steuer
     assert steuer["stichtag"][:4] == str(year)
 
 
-@then(parsers.parse('the first instalment of {betrag} € is due on {day}'))
+@then_both("ist die erste Rate von {betrag} € am {day} fällig", "die erste Rate von {betrag} € ist am {day} fällig")
 def first_instalment(zsa, vorgang, betrag, day):
     rate = zsa.case(vorgang["number"])["data"]["steuer"]["raten"][0]
-    assert (rate["betrag"], rate["faellig"]) == (betrag, day), rate
+    assert (rate["betrag"], rate["faellig"]) == (money_text(betrag), iso_day(day)), rate

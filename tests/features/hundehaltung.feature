@@ -1,236 +1,240 @@
-Feature: Hundeanmeldung mit Hundesteuer – Soll-Prozess der ZSA (processes/hundehaltung/to-be/hundehaltung.bpmn)
-  The ZSA, as Verwaltungshelfer of the municipality, takes the registration (online portal or paper),
-  checks it automatically against the HundeG LSA (chip number, liability insurance, breed list,
-  keeper's age), requests missing documents with a 14-day deadline and one reminder, lets the
-  municipal Ordnungsamt decide on a dangerous dog's Erlaubnis, calculates the dog tax from the
-  municipality's Satzung (hundesteuer.dmn) and drafts the tax assessment, which the municipal
-  Steueramt issues. The dog is then entered in the Zentrales Hunderegister and the applicant is
-  notified. The engine clock starts on 2026-03-02; the dog is acquired on 2026-03-10, so the tax is
-  owed from April (nine months in 2026).
+# language: de
+Funktionalität: Hundeanmeldung mit Hundesteuer – Soll-Prozess der ZSA (processes/hundehaltung/to-be/hundehaltung.bpmn)
+  Die ZSA nimmt als Verwaltungshelferin der Gemeinde die Anmeldung an (Online-Portal oder Papier),
+  prüft sie automatisch nach dem HundeG LSA (Chipnummer, Haftpflichtversicherung, Rasseliste, Alter
+  der Halterin oder des Halters), fordert fehlende Unterlagen mit 14 Tagen Frist und einer Erinnerung
+  nach, lässt das Ordnungsamt der Gemeinde über die Erlaubnis für einen gefährlichen Hund entscheiden,
+  berechnet die Hundesteuer nach der Satzung der Gemeinde (hundesteuer.dmn) und entwirft den
+  Steuerbescheid, den das Steueramt der Gemeinde erlässt. Danach wird der Hund im Zentralen
+  Hunderegister eingetragen und die antragstellende Person benachrichtigt. Die Uhr der Engine beginnt
+  am 02.03.2026; der Hund wird am 10.03.2026 angeschafft, die Steuer ist also ab April geschuldet
+  (neun Monate in 2026).
+  Falldaten stehen in Tabellen | Feld | Wert | (Schlüssel der Formularfelder); Werte nach Feldtyp:
+  ja/nein, Zahlen deutsch (5.000.000, 11,25), Datum TT.MM.JJJJ, Listen mit ";" getrennt.
 
-  Background:
-    Given the Hundehaltung processes are deployed
+  Grundlage:
+    Angenommen die Prozesse der Hundehaltung sind bereitgestellt
 
-  Scenario Outline: A complete online registration is assessed with the municipality's tax rate
-    Given an online dog registration in <kommune> with:
-      """
-      {"anzahl_hunde_bereits": <bereits>}
-      """
-    Then the case number starts with "HUND-2026-"
-    And the case data "vollstaendig" is true
-    And the case data "gefaehrlich" is false
-    And the dog tax is <jahr> € a year and <erstes> € in 2026
-    And the case data "steuer_tarif" is "<tarif>"
-    And the open task is "Bescheid entwerfen" for group "zsa-hundehaltung"
-    And the task "Bescheid entwerfen" is due on 2026-03-04
-    When "zsa-hundehaltung" completes "Bescheid entwerfen" with:
-      """
-      {"bescheid_hinweise": "", "entwurf_geprueft": true}
-      """
-    Then the open task is "Steuerbescheid prüfen und erlassen" for group "steueramt"
-    When "steueramt" completes "Steuerbescheid prüfen und erlassen" with:
-      """
-      {"bescheid_entscheidung": "freigeben", "bescheid_gezeichnet_von": "Frau Schulze, Steueramt"}
-      """
-    Then the message "hunderegister_eintrag" was sent
-    And the message "bescheid_hundehaltung" was sent
-    And the message "nachforderung_unterlagen" was not sent
-    And the case did not pass "Erlaubnis für gefährlichen Hund prüfen"
-    And the case is completed at "Hund angemeldet und veranlagt"
+  Szenariogrundriss: Eine vollständige Online-Anmeldung wird mit dem Steuersatz der Gemeinde veranlagt
+    Angenommen eine Online-Anmeldung eines Hundes in <kommune> mit:
+      | Feld                 | Wert      |
+      | anzahl_hunde_bereits | <bereits> |
+    Dann beginnt die Vorgangsnummer mit "HUND-2026-"
+    Und das Falldatum "vollstaendig" ist gleich ja
+    Und das Falldatum "gefaehrlich" ist gleich nein
+    Und die Hundesteuer beträgt <jahr> € im Jahr und <erstes> € im Jahr 2026
+    Und das Falldatum "steuer_tarif" ist gleich "<tarif>"
+    Und die offene Aufgabe ist "Bescheid entwerfen" für die Gruppe "zsa-hundehaltung"
+    Und die Aufgabe "Bescheid entwerfen" ist am 04.03.2026 fällig
+    Wenn "zsa-hundehaltung" die Aufgabe "Bescheid entwerfen" erledigt mit:
+      | Feld              | Wert |
+      | bescheid_hinweise |      |
+      | entwurf_geprueft  | ja   |
+    Dann ist die offene Aufgabe "Steuerbescheid prüfen und erlassen" für die Gruppe "steueramt"
+    Wenn "steueramt" die Aufgabe "Steuerbescheid prüfen und erlassen" erledigt mit:
+      | Feld                    | Wert                    |
+      | bescheid_entscheidung   | freigeben               |
+      | bescheid_gezeichnet_von | Frau Schulze, Steueramt |
+    Dann wurde die Nachricht "hunderegister_eintrag" versendet
+    Und die Nachricht "bescheid_hundehaltung" wurde versendet
+    Und die Nachricht "nachforderung_unterlagen" wurde nicht versendet
+    Und der Vorgang hat "Erlaubnis für gefährlichen Hund prüfen" nicht durchlaufen
+    Und der Vorgang ist mit "Hund angemeldet und veranlagt" abgeschlossen
 
-    Examples:
+    Beispiele:
       | kommune       | bereits | jahr   | erstes | tarif                          |
-      | Magdeburg     | 0       | 96.00  | 72.00  | erster Hund                    |
-      | Magdeburg     | 1       | 144.00 | 108.00 | zweiter Hund                   |
-      | Magdeburg     | 2       | 192.00 | 144.00 | dritter und jeder weitere Hund |
-      | Halle (Saale) | 0       | 100.00 | 75.00  | erster Hund                    |
-      | Halle (Saale) | 1       | 180.00 | 135.00 | zweiter und jeder weitere Hund |
-      | Haldensleben  | 0       | 54.00  | 40.50  | erster Hund                    |
-      | Kuhfelde      | 1       | 30.00  | 22.50  | zweiter Hund                   |
+      | Magdeburg     | 0       | 96,00  | 72,00  | erster Hund                    |
+      | Magdeburg     | 1       | 144,00 | 108,00 | zweiter Hund                   |
+      | Magdeburg     | 2       | 192,00 | 144,00 | dritter und jeder weitere Hund |
+      | Halle (Saale) | 0       | 100,00 | 75,00  | erster Hund                    |
+      | Halle (Saale) | 1       | 180,00 | 135,00 | zweiter und jeder weitere Hund |
+      | Haldensleben  | 0       | 54,00  | 40,50  | erster Hund                    |
+      | Kuhfelde      | 1       | 30,00  | 22,50  | zweiter Hund                   |
 
-  Scenario: Quarterly instalments follow the Satzung (Magdeburg: 15.2./15.5./15.8./15.11.)
-    Given an online dog registration in Magdeburg
-    Then the first instalment of 24.00 € is due on 2026-05-15
+  Szenario: Die Quartalsraten folgen der Satzung (Magdeburg: 15.2./15.5./15.8./15.11.)
+    Angenommen eine Online-Anmeldung eines Hundes in Magdeburg
+    Dann ist die erste Rate von 24,00 € am 15.05.2026 fällig
 
-  Scenario: A paper registration is keyed in by the ZSA with the start form
-    Given a paper dog registration in Halle (Saale) keyed in with:
-      """
-      {"halter_ort": "Halle (Saale)", "halter_plz": "06108"}
-      """
-    Then the dog tax is 100.00 € a year and 75.00 € in 2026
-    And the open task is "Bescheid entwerfen" for group "zsa-hundehaltung"
-    And the case title is the keeper's name
+  Szenario: Die ZSA erfasst eine Papier-Anmeldung mit dem Startformular
+    Angenommen eine Papier-Anmeldung eines Hundes in Halle (Saale), erfasst mit:
+      | Feld       | Wert          |
+      | halter_ort | Halle (Saale) |
+      | halter_plz | 06108         |
+    Dann beträgt die Hundesteuer 100,00 € im Jahr und 75,00 € im Jahr 2026
+    Und die offene Aufgabe ist "Bescheid entwerfen" für die Gruppe "zsa-hundehaltung"
+    Und der Vorgangstitel ist der Name der Halterin oder des Halters
 
-  Scenario: The start form rejects a malformed chip number and postcode
-    When a paper dog registration in Magdeburg is keyed in with:
-      """
-      {"transponder_nr": "27609810654321", "halter_plz": "3910"}
-      """
-    Then it is rejected with a message for field "transponder_nr"
-    And it is rejected with a message for field "halter_plz"
+  Szenario: Das Startformular weist eine falsche Chipnummer und Postleitzahl zurück
+    Wenn eine Papier-Anmeldung eines Hundes in Magdeburg erfasst wird mit:
+      | Feld           | Wert           |
+      | transponder_nr | 27609810654321 |
+      | halter_plz     | 3910           |
+    Dann wird die Eingabe mit einer Meldung zum Feld "transponder_nr" abgelehnt
+    Und die Eingabe wird mit einer Meldung zum Feld "halter_plz" abgelehnt
 
-  Scenario: A listed breed needs the Erlaubnis of the Ordnungsamt, which grants it
-    Given an online dog registration in Magdeburg with:
-      """
-      {"rasse": "American Staffordshire Terrier"}
-      """
-    Then the case data "gefaehrlich" is true
-    And the open task is "Erlaubnis für gefährlichen Hund prüfen" for group "ordnungsamt"
-    When "ordnungsamt" completes "Erlaubnis für gefährlichen Hund prüfen" with:
-      """
-      {"sachkunde_nachgewiesen": true, "wesenstest_bestanden": true, "zuverlaessig": true,
-       "persoenlich_geeignet": true, "erlaubnis": "erteilt", "erlaubnis_auflagen": "Leinen- und Maulkorbpflicht"}
-      """
-    Then the dog tax is 500.00 € a year and 375.00 € in 2026
-    And the case data "steuer_tarif" is "gefährlicher Hund"
-    When "zsa-hundehaltung" completes "Bescheid entwerfen" with:
-      """
-      {"entwurf_geprueft": true}
-      """
-    And "steueramt" completes "Steuerbescheid prüfen und erlassen" with:
-      """
-      {"bescheid_entscheidung": "freigeben", "bescheid_gezeichnet_von": "Herr Krause"}
-      """
-    Then the case is completed at "Hund angemeldet und veranlagt"
+  Szenario: Eine gelistete Rasse braucht die Erlaubnis des Ordnungsamts, das sie erteilt
+    Angenommen eine Online-Anmeldung eines Hundes in Magdeburg mit:
+      | Feld  | Wert                           |
+      | rasse | American Staffordshire Terrier |
+    Dann ist das Falldatum "gefaehrlich" gleich ja
+    Und die offene Aufgabe ist "Erlaubnis für gefährlichen Hund prüfen" für die Gruppe "ordnungsamt"
+    Wenn "ordnungsamt" die Aufgabe "Erlaubnis für gefährlichen Hund prüfen" erledigt mit:
+      | Feld                   | Wert                        |
+      | sachkunde_nachgewiesen | ja                          |
+      | wesenstest_bestanden   | ja                          |
+      | zuverlaessig           | ja                          |
+      | persoenlich_geeignet   | ja                          |
+      | erlaubnis              | erteilt                     |
+      | erlaubnis_auflagen     | Leinen- und Maulkorbpflicht |
+    Dann beträgt die Hundesteuer 500,00 € im Jahr und 375,00 € im Jahr 2026
+    Und das Falldatum "steuer_tarif" ist gleich "gefährlicher Hund"
+    Wenn "zsa-hundehaltung" die Aufgabe "Bescheid entwerfen" erledigt mit:
+      | Feld             | Wert |
+      | entwurf_geprueft | ja   |
+    Und "steueramt" die Aufgabe "Steuerbescheid prüfen und erlassen" erledigt mit:
+      | Feld                    | Wert        |
+      | bescheid_entscheidung   | freigeben   |
+      | bescheid_gezeichnet_von | Herr Krause |
+    Dann ist der Vorgang mit "Hund angemeldet und veranlagt" abgeschlossen
 
-  Scenario: A dog found dangerous in the individual case, kept by a minor: the Erlaubnis is refused
-    Given an online dog registration in Halle (Saale) with:
-      """
-      {"rasse": "Schäferhund-Mischling", "gefaehrlich_festgestellt": true, "halter_geburtsdatum": "2009-01-15"}
-      """
-    Then the case data "gefaehrlich" is true
-    And the case data "halter_ist_volljaehrig" is false
-    When "ordnungsamt" completes "Erlaubnis für gefährlichen Hund prüfen" with:
-      """
-      {"sachkunde_nachgewiesen": false, "wesenstest_bestanden": true, "zuverlaessig": true,
-       "persoenlich_geeignet": false, "erlaubnis": "versagt",
-       "erlaubnis_begruendung": "Die Halterin ist noch nicht 18 Jahre alt (§ 4 HundeG LSA)."}
-      """
-    Then the message "bescheid_erlaubnis_versagt" was sent
-    And the message "hunderegister_eintrag" was not sent
-    And the case did not pass "Hundesteuer berechnen"
-    And the case is completed at "Erlaubnis versagt"
+  Szenario: Ein im Einzelfall als gefährlich festgestellter Hund einer Minderjährigen: die Erlaubnis wird versagt
+    Angenommen eine Online-Anmeldung eines Hundes in Halle (Saale) mit:
+      | Feld                     | Wert                  |
+      | rasse                    | Schäferhund-Mischling |
+      | gefaehrlich_festgestellt | ja                    |
+      | halter_geburtsdatum      | 15.01.2009            |
+    Dann ist das Falldatum "gefaehrlich" gleich ja
+    Und das Falldatum "halter_ist_volljaehrig" ist gleich nein
+    Wenn "ordnungsamt" die Aufgabe "Erlaubnis für gefährlichen Hund prüfen" erledigt mit:
+      | Feld                   | Wert                                                       |
+      | sachkunde_nachgewiesen | nein                                                       |
+      | wesenstest_bestanden   | ja                                                         |
+      | zuverlaessig           | ja                                                         |
+      | persoenlich_geeignet   | nein                                                       |
+      | erlaubnis              | versagt                                                    |
+      | erlaubnis_begruendung  | Die Halterin ist noch nicht 18 Jahre alt (§ 4 HundeG LSA). |
+    Dann wurde die Nachricht "bescheid_erlaubnis_versagt" versendet
+    Und die Nachricht "hunderegister_eintrag" wurde nicht versendet
+    Und der Vorgang hat "Hundesteuer berechnen" nicht durchlaufen
+    Und der Vorgang ist mit "Erlaubnis versagt" abgeschlossen
 
-  Scenario: The Ordnungsamt must give reasons for a refusal
-    Given an online dog registration in Magdeburg with:
-      """
-      {"rasse": "Pitbull-Mischling"}
-      """
-    When "ordnungsamt" tries to complete "Erlaubnis für gefährlichen Hund prüfen" with:
-      """
-      {"erlaubnis": "versagt"}
-      """
-    Then it is rejected with a message for field "erlaubnis_begruendung"
+  Szenario: Das Ordnungsamt muss eine Versagung begründen
+    Angenommen eine Online-Anmeldung eines Hundes in Magdeburg mit:
+      | Feld  | Wert              |
+      | rasse | Pitbull-Mischling |
+    Wenn "ordnungsamt" versucht, die Aufgabe "Erlaubnis für gefährlichen Hund prüfen" zu erledigen mit:
+      | Feld      | Wert    |
+      | erlaubnis | versagt |
+    Dann wird die Eingabe mit einer Meldung zum Feld "erlaubnis_begruendung" abgelehnt
 
-  Scenario: Missing insurance cover is requested and delivered within the deadline
-    Given an online dog registration in Magdeburg with:
-      """
-      {"versicherung_personen_sach": 500000, "versicherung_vermoegen": 0}
-      """
-    Then the case data "vollstaendig" is false
-    And the case data "fehlende_unterlagen" contains "Haftpflichtversicherung"
-    And the message "nachforderung_unterlagen" was sent
-    And the case is waiting with no open task
-    When 10 days pass
-    And the applicant sends the missing documents:
-      """
-      {"versicherung_personen_sach": 1000000, "versicherung_vermoegen": 50000, "versicherer": "Neue Versicherung AG"}
-      """
-    Then the case data "vollstaendig" is true
-    And the message "erinnerung_unterlagen" was not sent
-    And the open task is "Bescheid entwerfen" for group "zsa-hundehaltung"
+  Szenario: Fehlender Versicherungsschutz wird nachgefordert und fristgerecht nachgereicht
+    Angenommen eine Online-Anmeldung eines Hundes in Magdeburg mit:
+      | Feld                       | Wert    |
+      | versicherung_personen_sach | 500.000 |
+      | versicherung_vermoegen     | 0       |
+    Dann ist das Falldatum "vollstaendig" gleich nein
+    Und das Falldatum "fehlende_unterlagen" enthält den Eintrag "Haftpflichtversicherung"
+    Und die Nachricht "nachforderung_unterlagen" wurde versendet
+    Und der Vorgang wartet ohne offene Aufgabe
+    Wenn 10 Tage vergehen
+    Und die antragstellende Person die fehlenden Unterlagen nachreicht:
+      | Feld                       | Wert                 |
+      | versicherung_personen_sach | 1.000.000            |
+      | versicherung_vermoegen     | 50.000               |
+      | versicherer                | Neue Versicherung AG |
+    Dann ist das Falldatum "vollstaendig" gleich ja
+    Und die Nachricht "erinnerung_unterlagen" wurde nicht versendet
+    Und die offene Aufgabe ist "Bescheid entwerfen" für die Gruppe "zsa-hundehaltung"
 
-  Scenario: An invalid chip number is requested; after one reminder the documents arrive
-    Given an online dog registration in Halle (Saale) with:
-      """
-      {"transponder_nr": "123456789012345"}
-      """
-    Then the case data "fehlende_unterlagen" contains "Transpondernummer"
-    When 14 days pass
-    Then the message "erinnerung_unterlagen" was sent
-    And the case is waiting with no open task
-    When 5 days pass
-    And the applicant sends the missing documents:
-      """
-      {"transponder_nr": "276098106543210"}
-      """
-    Then the case data "transponder_ok" is true
-    And the open task is "Bescheid entwerfen" for group "zsa-hundehaltung"
+  Szenario: Eine ungültige Chipnummer wird nachgefordert; nach einer Erinnerung kommen die Unterlagen
+    Angenommen eine Online-Anmeldung eines Hundes in Halle (Saale) mit:
+      | Feld           | Wert            |
+      | transponder_nr | 123456789012345 |
+    Dann enthält das Falldatum "fehlende_unterlagen" den Eintrag "Transpondernummer"
+    Wenn 14 Tage vergehen
+    Dann wurde die Nachricht "erinnerung_unterlagen" versendet
+    Und der Vorgang wartet ohne offene Aufgabe
+    Wenn 5 Tage vergehen
+    Und die antragstellende Person die fehlenden Unterlagen nachreicht:
+      | Feld           | Wert            |
+      | transponder_nr | 276098106543210 |
+    Dann ist das Falldatum "transponder_ok" gleich ja
+    Und die offene Aufgabe ist "Bescheid entwerfen" für die Gruppe "zsa-hundehaltung"
 
-  Scenario: The deadline passes after one reminder: the registration is not pursued
-    Given an online dog registration in Magdeburg with:
-      """
-      {"versicherung_personen_sach": 0, "versicherung_vermoegen": 0}
-      """
-    When 13 days pass
-    Then the message "erinnerung_unterlagen" was not sent
-    When 1 days pass
-    Then the message "erinnerung_unterlagen" was sent 1 times
-    When 14 days pass
-    Then the message "mitteilung_nicht_weiterverfolgt" was sent
-    And the message "erinnerung_unterlagen" was sent 1 times
-    And the case is completed at "Antrag nicht weiterverfolgt"
-    When the applicant sends the missing documents too late
+  Szenario: Die Frist verstreicht nach einer Erinnerung: die Anmeldung wird nicht weiterverfolgt
+    Angenommen eine Online-Anmeldung eines Hundes in Magdeburg mit:
+      | Feld                       | Wert |
+      | versicherung_personen_sach | 0    |
+      | versicherung_vermoegen     | 0    |
+    Wenn 13 Tage vergehen
+    Dann wurde die Nachricht "erinnerung_unterlagen" nicht versendet
+    Wenn 1 Tag vergeht
+    Dann wurde die Nachricht "erinnerung_unterlagen" 1-mal versendet
+    Wenn 14 Tage vergehen
+    Dann wurde die Nachricht "mitteilung_nicht_weiterverfolgt" versendet
+    Und die Nachricht "erinnerung_unterlagen" wurde 1-mal versendet
+    Und der Vorgang ist mit "Antrag nicht weiterverfolgt" abgeschlossen
+    Wenn die antragstellende Person die fehlenden Unterlagen zu spät nachreicht
 
-  Scenario: Documents delivered but still insufficient are requested again
-    Given an online dog registration in Magdeburg with:
-      """
-      {"versicherung_personen_sach": 0, "versicherung_vermoegen": 0}
-      """
-    When the applicant sends the missing documents:
-      """
-      {"versicherung_personen_sach": 1000000, "versicherung_vermoegen": 10000}
-      """
-    Then the case data "vollstaendig" is false
-    And the message "nachforderung_unterlagen" was sent 2 times
-    And the case is waiting with no open task
+  Szenario: Nachgereichte, aber weiter unzureichende Unterlagen werden erneut nachgefordert
+    Angenommen eine Online-Anmeldung eines Hundes in Magdeburg mit:
+      | Feld                       | Wert |
+      | versicherung_personen_sach | 0    |
+      | versicherung_vermoegen     | 0    |
+    Wenn die antragstellende Person die fehlenden Unterlagen nachreicht:
+      | Feld                       | Wert      |
+      | versicherung_personen_sach | 1.000.000 |
+      | versicherung_vermoegen     | 10.000    |
+    Dann ist das Falldatum "vollstaendig" gleich nein
+    Und die Nachricht "nachforderung_unterlagen" wurde 2-mal versendet
+    Und der Vorgang wartet ohne offene Aufgabe
 
-  Scenario: A puppy under three months needs no insurance yet
-    Given an online dog registration in Magdeburg with:
-      """
-      {"geburtsdatum_hund": "2026-01-20", "versicherung_personen_sach": 0, "versicherung_vermoegen": 0}
-      """
-    Then the case data "vollstaendig" is true
-    And the open task is "Bescheid entwerfen" for group "zsa-hundehaltung"
+  Szenario: Ein Welpe unter drei Monaten braucht noch keine Versicherung
+    Angenommen eine Online-Anmeldung eines Hundes in Magdeburg mit:
+      | Feld                       | Wert       |
+      | geburtsdatum_hund          | 20.01.2026 |
+      | versicherung_personen_sach | 0          |
+      | versicherung_vermoegen     | 0          |
+    Dann ist das Falldatum "vollstaendig" gleich ja
+    Und die offene Aufgabe ist "Bescheid entwerfen" für die Gruppe "zsa-hundehaltung"
 
-  Scenario Outline: A requested exemption or reduction is checked by the ZSA
-    Given an online dog registration in <kommune> with:
-      """
-      {"befreiung": "<befreiung>", "befreiung_nachweis": "<nachweis>"}
-      """
-    Then the open task is "Nachweis für Befreiung / Ermäßigung prüfen" for group "zsa-hundehaltung"
-    When "zsa-hundehaltung" completes "Nachweis für Befreiung / Ermäßigung prüfen" with:
-      """
-      {"befreiung_anerkannt": <anerkannt>, "befreiung_vermerk": "geprüft"}
-      """
-    Then the dog tax is <jahr> € a year and <erstes> € in 2026
-    And the open task is "Bescheid entwerfen" for group "zsa-hundehaltung"
+  Szenariogrundriss: Die ZSA prüft eine beantragte Befreiung oder Ermäßigung
+    Angenommen eine Online-Anmeldung eines Hundes in <kommune> mit:
+      | Feld               | Wert        |
+      | befreiung          | <befreiung> |
+      | befreiung_nachweis | <nachweis>  |
+    Dann ist die offene Aufgabe "Nachweis für Befreiung / Ermäßigung prüfen" für die Gruppe "zsa-hundehaltung"
+    Wenn "zsa-hundehaltung" die Aufgabe "Nachweis für Befreiung / Ermäßigung prüfen" erledigt mit:
+      | Feld                | Wert        |
+      | befreiung_anerkannt | <anerkannt> |
+      | befreiung_vermerk   | geprüft     |
+    Dann beträgt die Hundesteuer <jahr> € im Jahr und <erstes> € im Jahr 2026
+    Und die offene Aufgabe ist "Bescheid entwerfen" für die Gruppe "zsa-hundehaltung"
 
-    Examples:
-      | kommune       | befreiung     | nachweis                          | anerkannt | jahr   | erstes |
-      | Magdeburg     | assistenzhund | Schwerbehindertenausweis, Merkzeichen Bl | true      | 0.00   | 0.00   |
-      | Halle (Saale) | rettungshund  | Prüfungszeugnis Rettungshundestaffel     | true      | 50.00  | 37.50  |
-      | Halle (Saale) | rettungshund  | keiner beigefügt                  | false     | 100.00 | 75.00  |
+    Beispiele:
+      | kommune       | befreiung     | nachweis                                 | anerkannt | jahr   | erstes |
+      | Magdeburg     | assistenzhund | Schwerbehindertenausweis, Merkzeichen Bl | ja        | 0,00   | 0,00   |
+      | Halle (Saale) | rettungshund  | Prüfungszeugnis Rettungshundestaffel     | ja        | 50,00  | 37,50  |
+      | Halle (Saale) | rettungshund  | keiner beigefügt                         | nein      | 100,00 | 75,00  |
 
-  Scenario: The Steueramt returns the draft for correction, then issues it
-    Given an online dog registration in Magdeburg
-    When "zsa-hundehaltung" completes "Bescheid entwerfen" with:
-      """
-      {"entwurf_geprueft": true}
-      """
-    And "steueramt" completes "Steuerbescheid prüfen und erlassen" with:
-      """
-      {"bescheid_entscheidung": "korrigieren", "korrektur_hinweis": "Bitte auf die abgeschaffte Steuermarke hinweisen."}
-      """
-    Then the open task is "Bescheid entwerfen" for group "zsa-hundehaltung"
-    And the message "bescheid_hundehaltung" was not sent
-    When "zsa-hundehaltung" completes "Bescheid entwerfen" with:
-      """
-      {"bescheid_hinweise": "Eine Hundesteuermarke muss seit 20.07.2024 nicht mehr getragen werden.", "entwurf_geprueft": true}
-      """
-    And "steueramt" completes "Steuerbescheid prüfen und erlassen" with:
-      """
-      {"bescheid_entscheidung": "freigeben", "bescheid_gezeichnet_von": "Frau Schulze"}
-      """
-    Then the message "bescheid_hundehaltung" was sent 1 times
-    And the case is completed at "Hund angemeldet und veranlagt"
+  Szenario: Das Steueramt gibt den Entwurf zur Korrektur zurück und erlässt ihn dann
+    Angenommen eine Online-Anmeldung eines Hundes in Magdeburg
+    Wenn "zsa-hundehaltung" die Aufgabe "Bescheid entwerfen" erledigt mit:
+      | Feld             | Wert |
+      | entwurf_geprueft | ja   |
+    Und "steueramt" die Aufgabe "Steuerbescheid prüfen und erlassen" erledigt mit:
+      | Feld                  | Wert                                              |
+      | bescheid_entscheidung | korrigieren                                       |
+      | korrektur_hinweis     | Bitte auf die abgeschaffte Steuermarke hinweisen. |
+    Dann ist die offene Aufgabe "Bescheid entwerfen" für die Gruppe "zsa-hundehaltung"
+    Und die Nachricht "bescheid_hundehaltung" wurde nicht versendet
+    Wenn "zsa-hundehaltung" die Aufgabe "Bescheid entwerfen" erledigt mit:
+      | Feld              | Wert                                                                   |
+      | bescheid_hinweise | Eine Hundesteuermarke muss seit 20.07.2024 nicht mehr getragen werden. |
+      | entwurf_geprueft  | ja                                                                     |
+    Und "steueramt" die Aufgabe "Steuerbescheid prüfen und erlassen" erledigt mit:
+      | Feld                    | Wert         |
+      | bescheid_entscheidung   | freigeben    |
+      | bescheid_gezeichnet_von | Frau Schulze |
+    Dann wurde die Nachricht "bescheid_hundehaltung" 1-mal versendet
+    Und der Vorgang ist mit "Hund angemeldet und veranlagt" abgeschlossen

@@ -1,116 +1,122 @@
-Feature: Hundeanmeldung – Ist-Varianten einzelner Gemeinden (processes/hundehaltung/as-is/)
-  The as-is models are executable so that they can be simulated and compared with the ZSA process.
-  Each variant runs end to end through the real engine: paper work is done as manual tasks,
-  decisions and hand-typed tax amounts as user tasks, batching and working days as timers.
-  Manual tasks cannot carry candidate groups in Camunda Modeler, so the lane name is their group.
-  The engine clock starts on 2026-03-02.
+# language: de
+Funktionalität: Hundeanmeldung – Ist-Varianten einzelner Gemeinden (processes/hundehaltung/as-is/)
+  Die Ist-Modelle sind ausführbar, damit sie simuliert und mit dem ZSA-Prozess verglichen werden
+  können. Jede Variante läuft durch die echte Engine: Papierarbeit als manuelle Aufgaben,
+  Entscheidungen und von Hand getippte Steuerbeträge als Benutzeraufgaben, Stapelbearbeitung und
+  Arbeitstage als Timer. Manuelle Aufgaben haben im Camunda Modeler keine Kandidatengruppen, daher
+  ist der Name der Lane ihre Gruppe. Die Uhr der Engine beginnt am 02.03.2026.
+  Falldaten stehen in Tabellen | Feld | Wert | (Schlüssel der Formularfelder); Werte nach Feldtyp:
+  ja/nein, Zahlen deutsch (5.000.000, 11,25), Datum TT.MM.JJJJ, Listen mit ";" getrennt.
 
-  Background:
-    Given the Hundehaltung processes are deployed
+  Grundlage:
+    Angenommen die Prozesse der Hundehaltung sind bereitgestellt
 
-  Scenario: Magdeburg – Bürgerbüro, Steueramt and Ordnungsamt hand the paper file on
-    Given a paper dog registration handed in for "hundehaltung_asis_magdeburg" in Magdeburg
-    Then the case number starts with "HUND-2026-"
-    And the open task is "Antrag annehmen und per Hauspost an Steueramt" for group "buergerbuero"
-    When "buergerbuero" does the paper work "Antrag annehmen und per Hauspost an Steueramt"
-    Then the open task is "Antrag sichten und prüfen" for group "steueramt"
-    When "steueramt" completes "Antrag sichten und prüfen" with:
-      """
-      {"vollstaendig": "nein", "fehlende_unterlagen_text": "Versicherungsnachweis fehlt", "gefaehrlich": false}
-      """
-    Then the message "nachforderung_unterlagen" was sent
-    And the case is waiting with no open task
-    When 12 days pass
-    And the applicant sends the missing documents:
-      """
-      {"versicherer": "Beispiel Versicherung AG"}
-      """
-    Then the open task is "Antrag sichten und prüfen" for group "steueramt"
-    When "steueramt" completes "Antrag sichten und prüfen" with:
-      """
-      {"vollstaendig": "ja", "gefaehrlich": false}
-      """
-    Then the open task is "Steuer nach Satzung festsetzen" for group "steueramt"
-    When "steueramt" completes "Steuer nach Satzung festsetzen" with:
-      """
-      {"steuer_jahresbetrag": 96, "steuer_erstes_jahr": 72}
-      """
-    And "steueramt" does the paper work "Im Fachverfahren Steuer erfassen"
-    And "steueramt" does the paper work "Bescheid drucken, zeichnen und versenden"
-    And "steueramt" does the paper work "Antragskopie per Hauspost an Ordnungsamt"
-    Then the open task is "Hund im Zentralen Hunderegister erfassen" for group "ordnungsamt"
-    When "ordnungsamt" does the paper work "Hund im Zentralen Hunderegister erfassen"
-    Then the case is completed at "Hund angemeldet"
+  Szenario: Magdeburg – Bürgerbüro, Steueramt und Ordnungsamt reichen die Papierakte weiter
+    Angenommen eine Papier-Anmeldung eines Hundes für "hundehaltung_asis_magdeburg", abgegeben in Magdeburg
+    Dann beginnt die Vorgangsnummer mit "HUND-2026-"
+    Und die offene Aufgabe ist "Antrag annehmen und per Hauspost an Steueramt" für die Gruppe "buergerbuero"
+    Wenn "buergerbuero" die Papierarbeit "Antrag annehmen und per Hauspost an Steueramt" erledigt
+    Dann ist die offene Aufgabe "Antrag sichten und prüfen" für die Gruppe "steueramt"
+    Wenn "steueramt" die Aufgabe "Antrag sichten und prüfen" erledigt mit:
+      | Feld                     | Wert                        |
+      | vollstaendig             | nein                        |
+      | fehlende_unterlagen_text | Versicherungsnachweis fehlt |
+      | gefaehrlich              | nein                        |
+    Dann wurde die Nachricht "nachforderung_unterlagen" versendet
+    Und der Vorgang wartet ohne offene Aufgabe
+    Wenn 12 Tage vergehen
+    Und die antragstellende Person die fehlenden Unterlagen nachreicht:
+      | Feld        | Wert                     |
+      | versicherer | Beispiel Versicherung AG |
+    Dann ist die offene Aufgabe "Antrag sichten und prüfen" für die Gruppe "steueramt"
+    Wenn "steueramt" die Aufgabe "Antrag sichten und prüfen" erledigt mit:
+      | Feld         | Wert |
+      | vollstaendig | ja   |
+      | gefaehrlich  | nein |
+    Dann ist die offene Aufgabe "Steuer nach Satzung festsetzen" für die Gruppe "steueramt"
+    Wenn "steueramt" die Aufgabe "Steuer nach Satzung festsetzen" erledigt mit:
+      | Feld                | Wert |
+      | steuer_jahresbetrag | 96   |
+      | steuer_erstes_jahr  | 72   |
+    Und "steueramt" die Papierarbeit "Im Fachverfahren Steuer erfassen" erledigt
+    Und "steueramt" die Papierarbeit "Bescheid drucken, zeichnen und versenden" erledigt
+    Und "steueramt" die Papierarbeit "Antragskopie per Hauspost an Ordnungsamt" erledigt
+    Dann ist die offene Aufgabe "Hund im Zentralen Hunderegister erfassen" für die Gruppe "ordnungsamt"
+    Wenn "ordnungsamt" die Papierarbeit "Hund im Zentralen Hunderegister erfassen" erledigt
+    Dann ist der Vorgang mit "Hund angemeldet" abgeschlossen
 
-  Scenario: Kuhfelde – one part-time clerk, everything by post; the answer never comes
-    Given a paper dog registration handed in for "hundehaltung_asis_kuhfelde" in Kuhfelde
-    Then the case is waiting with no open task
-    When 2 days pass
-    Then the open task is "Antrag prüfen" for group "kasse"
-    When "kasse" completes "Antrag prüfen" with:
-      """
-      {"vollstaendig": "nein", "fehlende_unterlagen_text": "Chipnummer unleserlich", "gefaehrlich": false}
-      """
-    Then the message "nachforderung_unterlagen" was sent
-    When 41 days pass
-    Then the case is waiting with no open task
-    When 1 days pass
-    Then the case is completed at "Vorgang abgelegt"
+  Szenario: Kuhfelde – eine Teilzeitkraft, alles per Post; die Antwort kommt nie
+    Angenommen eine Papier-Anmeldung eines Hundes für "hundehaltung_asis_kuhfelde", abgegeben in Kuhfelde
+    Dann wartet der Vorgang ohne offene Aufgabe
+    Wenn 2 Tage vergehen
+    Dann ist die offene Aufgabe "Antrag prüfen" für die Gruppe "kasse"
+    Wenn "kasse" die Aufgabe "Antrag prüfen" erledigt mit:
+      | Feld                     | Wert                   |
+      | vollstaendig             | nein                   |
+      | fehlende_unterlagen_text | Chipnummer unleserlich |
+      | gefaehrlich              | nein                   |
+    Dann wurde die Nachricht "nachforderung_unterlagen" versendet
+    Wenn 41 Tage vergehen
+    Dann wartet der Vorgang ohne offene Aufgabe
+    Wenn 1 Tag vergeht
+    Dann ist der Vorgang mit "Vorgang abgelegt" abgeschlossen
 
-  Scenario: Kuhfelde – a complete registration is assessed by hand and reported on paper
-    Given a paper dog registration handed in for "hundehaltung_asis_kuhfelde" in Kuhfelde
-    When 2 days pass
-    And "kasse" completes "Antrag prüfen" with:
-      """
-      {"vollstaendig": "ja", "gefaehrlich": false}
-      """
-    And "kasse" completes "Steuer nach Satzung berechnen" with:
-      """
-      {"steuer_jahresbetrag": 15, "steuer_erstes_jahr": 11.25}
-      """
-    And "kasse" does the paper work "Karteikarte und Excel-Liste führen"
-    And "kasse" does the paper work "Bescheid schreiben, Steuermarke per Post senden"
-    And "kasse" does the paper work "Meldung an Register ausdrucken und senden"
-    Then the case is completed at "Hund angemeldet"
+  Szenario: Kuhfelde – eine vollständige Anmeldung wird von Hand veranlagt und auf Papier gemeldet
+    Angenommen eine Papier-Anmeldung eines Hundes für "hundehaltung_asis_kuhfelde", abgegeben in Kuhfelde
+    Wenn 2 Tage vergehen
+    Und "kasse" die Aufgabe "Antrag prüfen" erledigt mit:
+      | Feld         | Wert |
+      | vollstaendig | ja   |
+      | gefaehrlich  | nein |
+    Und "kasse" die Aufgabe "Steuer nach Satzung berechnen" erledigt mit:
+      | Feld                | Wert  |
+      | steuer_jahresbetrag | 15    |
+      | steuer_erstes_jahr  | 11,25 |
+    Und "kasse" die Papierarbeit "Karteikarte und Excel-Liste führen" erledigt
+    Und "kasse" die Papierarbeit "Bescheid schreiben, Steuermarke per Post senden" erledigt
+    Und "kasse" die Papierarbeit "Meldung an Register ausdrucken und senden" erledigt
+    Dann ist der Vorgang mit "Hund angemeldet" abgeschlossen
 
-  Scenario: Haldensleben – weekly batches; a dangerous dog goes to the Ordnungsamt
-    Given a paper dog registration handed in for "hundehaltung_asis_haldensleben" in Haldensleben
-    When "buergerbuero" does the paper work "Eingang scannen und ablegen"
-    Then the case is waiting with no open task
-    When 7 days pass
-    Then the open task is "Stapel: Antrag prüfen" for group "steueramt"
-    When "steueramt" completes "Stapel: Antrag prüfen" with:
-      """
-      {"vollstaendig": "ja", "gefaehrlich": true}
-      """
-    Then the open task is "Erlaubnis für gefährlichen Hund prüfen" for group "ordnungsamt"
-    When "ordnungsamt" completes "Erlaubnis für gefährlichen Hund prüfen" with:
-      """
-      {"sachkunde_nachgewiesen": true, "wesenstest_bestanden": true, "zuverlaessig": true,
-       "persoenlich_geeignet": true, "erlaubnis": "erteilt"}
-      """
-    And "steueramt" completes "Steuer festsetzen" with:
-      """
-      {"steuer_jahresbetrag": 312, "steuer_erstes_jahr": 234}
-      """
-    And "steueramt" does the paper work "Im Fachverfahren Steuer erfassen"
-    Then the case is waiting with no open task
-    When 7 days pass
-    And "steueramt" does the paper work "Bescheide kuvertieren und versenden"
-    And "ordnungsamt" does the paper work "Sammelliste ins Register übertragen"
-    Then the case is completed at "Hund angemeldet"
+  Szenario: Haldensleben – wöchentliche Stapel; ein gefährlicher Hund geht an das Ordnungsamt
+    Angenommen eine Papier-Anmeldung eines Hundes für "hundehaltung_asis_haldensleben", abgegeben in Haldensleben
+    Wenn "buergerbuero" die Papierarbeit "Eingang scannen und ablegen" erledigt
+    Dann wartet der Vorgang ohne offene Aufgabe
+    Wenn 7 Tage vergehen
+    Dann ist die offene Aufgabe "Stapel: Antrag prüfen" für die Gruppe "steueramt"
+    Wenn "steueramt" die Aufgabe "Stapel: Antrag prüfen" erledigt mit:
+      | Feld         | Wert |
+      | vollstaendig | ja   |
+      | gefaehrlich  | ja   |
+    Dann ist die offene Aufgabe "Erlaubnis für gefährlichen Hund prüfen" für die Gruppe "ordnungsamt"
+    Wenn "ordnungsamt" die Aufgabe "Erlaubnis für gefährlichen Hund prüfen" erledigt mit:
+      | Feld                   | Wert    |
+      | sachkunde_nachgewiesen | ja      |
+      | wesenstest_bestanden   | ja      |
+      | zuverlaessig           | ja      |
+      | persoenlich_geeignet   | ja      |
+      | erlaubnis              | erteilt |
+    Und "steueramt" die Aufgabe "Steuer festsetzen" erledigt mit:
+      | Feld                | Wert |
+      | steuer_jahresbetrag | 312  |
+      | steuer_erstes_jahr  | 234  |
+    Und "steueramt" die Papierarbeit "Im Fachverfahren Steuer erfassen" erledigt
+    Dann wartet der Vorgang ohne offene Aufgabe
+    Wenn 7 Tage vergehen
+    Und "steueramt" die Papierarbeit "Bescheide kuvertieren und versenden" erledigt
+    Und "ordnungsamt" die Papierarbeit "Sammelliste ins Register übertragen" erledigt
+    Dann ist der Vorgang mit "Hund angemeldet" abgeschlossen
 
-  Scenario: Haldensleben – the Ordnungsamt refuses the Erlaubnis
-    Given a paper dog registration handed in for "hundehaltung_asis_haldensleben" in Haldensleben
-    When "buergerbuero" does the paper work "Eingang scannen und ablegen"
-    And 7 days pass
-    And "steueramt" completes "Stapel: Antrag prüfen" with:
-      """
-      {"vollstaendig": "ja", "gefaehrlich": true}
-      """
-    And "ordnungsamt" completes "Erlaubnis für gefährlichen Hund prüfen" with:
-      """
-      {"erlaubnis": "versagt", "erlaubnis_begruendung": "Wesenstest nicht bestanden."}
-      """
-    Then the message "bescheid_erlaubnis_versagt" was sent
-    And the case is completed at "Erlaubnis versagt"
+  Szenario: Haldensleben – das Ordnungsamt versagt die Erlaubnis
+    Angenommen eine Papier-Anmeldung eines Hundes für "hundehaltung_asis_haldensleben", abgegeben in Haldensleben
+    Wenn "buergerbuero" die Papierarbeit "Eingang scannen und ablegen" erledigt
+    Und 7 Tage vergehen
+    Und "steueramt" die Aufgabe "Stapel: Antrag prüfen" erledigt mit:
+      | Feld         | Wert |
+      | vollstaendig | ja   |
+      | gefaehrlich  | ja   |
+    Und "ordnungsamt" die Aufgabe "Erlaubnis für gefährlichen Hund prüfen" erledigt mit:
+      | Feld                  | Wert                        |
+      | erlaubnis             | versagt                     |
+      | erlaubnis_begruendung | Wesenstest nicht bestanden. |
+    Dann wurde die Nachricht "bescheid_erlaubnis_versagt" versendet
+    Und der Vorgang ist mit "Erlaubnis versagt" abgeschlossen

@@ -1,179 +1,186 @@
-Feature: Wohngeld – Soll-Prozess der ZSA (processes/wohngeld/to-be/wohngeld.bpmn)
-  The ZSA, as Verwaltungshelfer of the municipality, takes the application, checks completeness
-  (requesting missing documents with a deadline, § 60 SGB I), checks plausibility and priority
-  (no Wohngeld alongside SGB II/XII), calculates the amount and drafts the decision. The municipal
-  Wohngeldstelle decides, the Kasse pays, and two months before the approval period ends the
-  applicant is reminded to apply for continuation. The engine clock starts on 2026-03-02.
+# language: de
+Funktionalität: Wohngeld – Soll-Prozess der ZSA (processes/wohngeld/to-be/wohngeld.bpmn)
+  Die ZSA nimmt als Verwaltungshelferin der Gemeinde den Antrag an, prüft die Vollständigkeit (mit
+  Nachforderung fehlender Unterlagen unter Fristsetzung, § 60 SGB I), prüft Plausibilität und Vorrang
+  (kein Wohngeld neben SGB II/XII), berechnet den Betrag und entwirft die Entscheidung. Die
+  Wohngeldstelle der Gemeinde entscheidet, die Kasse zahlt, und zwei Monate vor Ende des
+  Bewilligungszeitraums wird an den Weiterleistungsantrag erinnert. Die Uhr der Engine beginnt am
+  02.03.2026.
+  Falldaten stehen in Tabellen | Feld | Wert | (Schlüssel der Formularfelder); Werte nach Feldtyp:
+  ja/nein, Zahlen deutsch (5.000.000, 11,25), Datum TT.MM.JJJJ, Listen mit ";" getrennt.
 
-  Background:
-    Given the Wohngeld processes are deployed
+  Grundlage:
+    Angenommen die Prozesse des Wohngelds sind bereitgestellt
 
-  Scenario: A complete online application is granted with the calculated amount, paid and reminded
-    Given an online Wohngeld application for household "beispiel_3" in Halle (Saale)
-    Then the open task is "Vollständigkeit prüfen" for group "zsa-wohngeld"
-    And the case data "erforderliche_nachweise" contains "Verdienstbescheinigungen der letzten 12 Monate"
-    And the case data "erforderliche_nachweise" contains "Meldebescheinigung bzw. Angaben zu allen Haushaltsmitgliedern"
-    When "zsa-wohngeld" completes "Vollständigkeit prüfen" with:
-      """
-      {"unterlagen_vollstaendig": true, "pruefvermerk": "Alle Nachweise liegen vor."}
-      """
-    Then the open task is "Plausibilität und Vorrang prüfen (SGB II/XII)" for group "zsa-wohngeld"
-    When "zsa-wohngeld" completes "Plausibilität und Vorrang prüfen (SGB II/XII)" with:
-      """
-      {"transferleistung_bezug": false, "rueckfrage_noetig": false}
-      """
-    Then the case data "wohngeld_m" is 253
-    And the case data "wohngeld_anspruch" is true
-    And the case data "vorschlag" is "bewilligung"
-    And the open task is "Bescheidentwurf erstellen" for group "zsa-wohngeld"
-    When "zsa-wohngeld" completes "Bescheidentwurf erstellen" with:
-      """
-      {"vorschlag": "bewilligung", "bewilligung_monate": 12, "begruendung": "Anspruch nach § 19 WoGG: 253 € monatlich."}
-      """
-    Then the open task is "Über den Antrag entscheiden" for group "wohngeldstelle"
-    When "wohngeldstelle" completes "Über den Antrag entscheiden" with:
-      """
-      {"entscheidung": "bewilligung", "bewilligung_monate": 12}
-      """
-    Then the case data "bewilligung_von" is "2026-03-01"
-    And the case data "bewilligung_bis" is "2027-02-28"
-    And the case data "erinnerung_am" is "2027-01-01"
-    And the message "bescheid_wohngeld" was sent
-    And the open task is "Laufende Zahlung anweisen (§ 26 WoGG)" for group "kasse"
-    When "kasse" completes "Laufende Zahlung anweisen (§ 26 WoGG)" with:
-      """
-      {"kassenzeichen": "WOGG-2026-000001", "iban": "DE02120300000000202051", "erste_zahlung_am": "2026-03-02"}
-      """
-    Then the case is running with no open task
-    And the case waits for a timer due on 2027-01-01
-    When the clock is moved to 2026-12-31
-    Then the message "erinnerung_weiterleistung" was not sent
-    When the clock is moved to 2027-01-01
-    Then the message "erinnerung_weiterleistung" was sent
-    And the case is completed at "Wohngeld bewilligt, Erinnerung versandt"
+  Szenario: Ein vollständiger Online-Antrag wird mit dem berechneten Betrag bewilligt, ausgezahlt und an die Weiterleistung erinnert
+    Angenommen ein Online-Wohngeldantrag des Haushalts "beispiel_3" in Halle (Saale)
+    Dann ist die offene Aufgabe "Vollständigkeit prüfen" für die Gruppe "zsa-wohngeld"
+    Und das Falldatum "erforderliche_nachweise" enthält den Eintrag "Verdienstbescheinigungen der letzten 12 Monate"
+    Und das Falldatum "erforderliche_nachweise" enthält den Eintrag "Meldebescheinigung bzw. Angaben zu allen Haushaltsmitgliedern"
+    Wenn "zsa-wohngeld" die Aufgabe "Vollständigkeit prüfen" erledigt mit:
+      | Feld                    | Wert                       |
+      | unterlagen_vollstaendig | ja                         |
+      | pruefvermerk            | Alle Nachweise liegen vor. |
+    Dann ist die offene Aufgabe "Plausibilität und Vorrang prüfen (SGB II/XII)" für die Gruppe "zsa-wohngeld"
+    Wenn "zsa-wohngeld" die Aufgabe "Plausibilität und Vorrang prüfen (SGB II/XII)" erledigt mit:
+      | Feld                   | Wert |
+      | transferleistung_bezug | nein |
+      | rueckfrage_noetig      | nein |
+    Dann ist das Falldatum "wohngeld_m" gleich 253
+    Und das Falldatum "wohngeld_anspruch" ist gleich ja
+    Und das Falldatum "vorschlag" ist gleich "bewilligung"
+    Und die offene Aufgabe ist "Bescheidentwurf erstellen" für die Gruppe "zsa-wohngeld"
+    Wenn "zsa-wohngeld" die Aufgabe "Bescheidentwurf erstellen" erledigt mit:
+      | Feld               | Wert                                      |
+      | vorschlag          | bewilligung                               |
+      | bewilligung_monate | 12                                        |
+      | begruendung        | Anspruch nach § 19 WoGG: 253 € monatlich. |
+    Dann ist die offene Aufgabe "Über den Antrag entscheiden" für die Gruppe "wohngeldstelle"
+    Wenn "wohngeldstelle" die Aufgabe "Über den Antrag entscheiden" erledigt mit:
+      | Feld               | Wert        |
+      | entscheidung       | bewilligung |
+      | bewilligung_monate | 12          |
+    Dann ist das Falldatum "bewilligung_von" gleich 01.03.2026
+    Und das Falldatum "bewilligung_bis" ist gleich 28.02.2027
+    Und das Falldatum "erinnerung_am" ist gleich 01.01.2027
+    Und die Nachricht "bescheid_wohngeld" wurde versendet
+    Und die offene Aufgabe ist "Laufende Zahlung anweisen (§ 26 WoGG)" für die Gruppe "kasse"
+    Wenn "kasse" die Aufgabe "Laufende Zahlung anweisen (§ 26 WoGG)" erledigt mit:
+      | Feld             | Wert                   |
+      | kassenzeichen    | WOGG-2026-000001       |
+      | iban             | DE02120300000000202051 |
+      | erste_zahlung_am | 02.03.2026             |
+    Dann läuft der Vorgang ohne offene Aufgabe
+    Und der Vorgang wartet auf eine Frist am 01.01.2027
+    Wenn die Uhr auf den 31.12.2026 gestellt wird
+    Dann wurde die Nachricht "erinnerung_weiterleistung" nicht versendet
+    Wenn die Uhr auf den 01.01.2027 gestellt wird
+    Dann wurde die Nachricht "erinnerung_weiterleistung" versendet
+    Und der Vorgang ist mit "Wohngeld bewilligt, Erinnerung versandt" abgeschlossen
 
-  Scenario: Missing documents are requested and delivered within the deadline
-    Given an online Wohngeld application for household "beispiel_3" in Magdeburg
-    When "zsa-wohngeld" completes "Vollständigkeit prüfen" with:
-      """
-      {"unterlagen_vollstaendig": false, "fehlende_nachweise": ["Mietbescheinigung des Vermieters"], "nachforderung_hinweis": "Bitte die Mietbescheinigung nachreichen."}
-      """
-    Then the message "nachforderung_unterlagen" was sent
-    And the case is running with no open task
-    And the case waits for a timer due on 2026-03-16
-    When 6 days pass
-    And the message "unterlagen_eingegangen" arrives
-    Then the open task is "Vollständigkeit prüfen" for group "zsa-wohngeld"
-    When "zsa-wohngeld" completes "Vollständigkeit prüfen" with:
-      """
-      {"unterlagen_vollstaendig": true}
-      """
-    And 20 days pass
-    Then the open task is "Plausibilität und Vorrang prüfen (SGB II/XII)" for group "zsa-wohngeld"
-    And the case did not pass "Versagung vorschlagen (§ 66 SGB I)"
+  Szenario: Fehlende Unterlagen werden nachgefordert und fristgerecht nachgereicht
+    Angenommen ein Online-Wohngeldantrag des Haushalts "beispiel_3" in Magdeburg
+    Wenn "zsa-wohngeld" die Aufgabe "Vollständigkeit prüfen" erledigt mit:
+      | Feld                    | Wert                                     |
+      | unterlagen_vollstaendig | nein                                     |
+      | fehlende_nachweise      | Mietbescheinigung des Vermieters         |
+      | nachforderung_hinweis   | Bitte die Mietbescheinigung nachreichen. |
+    Dann wurde die Nachricht "nachforderung_unterlagen" versendet
+    Und der Vorgang läuft ohne offene Aufgabe
+    Und der Vorgang wartet auf eine Frist am 16.03.2026
+    Wenn 6 Tage vergehen
+    Und die Nachricht "unterlagen_eingegangen" eingeht
+    Dann ist die offene Aufgabe "Vollständigkeit prüfen" für die Gruppe "zsa-wohngeld"
+    Wenn "zsa-wohngeld" die Aufgabe "Vollständigkeit prüfen" erledigt mit:
+      | Feld                    | Wert |
+      | unterlagen_vollstaendig | ja   |
+    Und 20 Tage vergehen
+    Dann ist die offene Aufgabe "Plausibilität und Vorrang prüfen (SGB II/XII)" für die Gruppe "zsa-wohngeld"
+    Und der Vorgang hat "Versagung vorschlagen (§ 66 SGB I)" nicht durchlaufen
 
-  Scenario: The deadline passes without the documents: refusal proposal per § 66 SGB I, refused by the municipality
-    Given an online Wohngeld application for household "beispiel_3" in Halle (Saale)
-    When "zsa-wohngeld" completes "Vollständigkeit prüfen" with:
-      """
-      {"unterlagen_vollstaendig": false, "fehlende_nachweise": ["Verdienstbescheinigungen der letzten 12 Monate"]}
-      """
-    And 13 days pass
-    Then the case is running with no open task
-    When 1 days pass
-    Then the case passed "Versagung vorschlagen (§ 66 SGB I)"
-    And the case data "vorschlag" is "versagung"
-    And the open task is "Bescheidentwurf erstellen" for group "zsa-wohngeld"
-    When the message "unterlagen_eingegangen" arrives too late
-    And "zsa-wohngeld" completes "Bescheidentwurf erstellen" with:
-      """
-      {"vorschlag": "versagung", "bewilligung_monate": 12, "begruendung": "Verdienstbescheinigungen trotz Aufforderung mit Fristsetzung und Hinweis auf die Folgen nicht vorgelegt (§§ 60, 66 SGB I)."}
-      """
-    And "wohngeldstelle" completes "Über den Antrag entscheiden" with:
-      """
-      {"entscheidung": "versagung", "bewilligung_monate": 12, "entscheidung_vermerk": "Versagung bis zur Nachholung der Mitwirkung."}
-      """
-    Then the message "bescheid_wohngeld" was sent
-    And the case is completed at "Antrag abgelehnt oder versagt"
-    And the case did not pass "Wohngeld berechnen"
+  Szenario: Die Frist verstreicht ohne Unterlagen: Versagungsvorschlag nach § 66 SGB I, die Gemeinde versagt
+    Angenommen ein Online-Wohngeldantrag des Haushalts "beispiel_3" in Halle (Saale)
+    Wenn "zsa-wohngeld" die Aufgabe "Vollständigkeit prüfen" erledigt mit:
+      | Feld                    | Wert                                           |
+      | unterlagen_vollstaendig | nein                                           |
+      | fehlende_nachweise      | Verdienstbescheinigungen der letzten 12 Monate |
+    Und 13 Tage vergehen
+    Dann läuft der Vorgang ohne offene Aufgabe
+    Wenn 1 Tag vergeht
+    Dann hat der Vorgang "Versagung vorschlagen (§ 66 SGB I)" durchlaufen
+    Und das Falldatum "vorschlag" ist gleich "versagung"
+    Und die offene Aufgabe ist "Bescheidentwurf erstellen" für die Gruppe "zsa-wohngeld"
+    Wenn die Nachricht "unterlagen_eingegangen" zu spät eingeht
+    Und "zsa-wohngeld" die Aufgabe "Bescheidentwurf erstellen" erledigt mit:
+      | Feld               | Wert                                                                                                                       |
+      | vorschlag          | versagung                                                                                                                  |
+      | bewilligung_monate | 12                                                                                                                         |
+      | begruendung        | Verdienstbescheinigungen trotz Aufforderung mit Fristsetzung und Hinweis auf die Folgen nicht vorgelegt (§§ 60, 66 SGB I). |
+    Und "wohngeldstelle" die Aufgabe "Über den Antrag entscheiden" erledigt mit:
+      | Feld                 | Wert                                         |
+      | entscheidung         | versagung                                    |
+      | bewilligung_monate   | 12                                           |
+      | entscheidung_vermerk | Versagung bis zur Nachholung der Mitwirkung. |
+    Dann wurde die Nachricht "bescheid_wohngeld" versendet
+    Und der Vorgang ist mit "Antrag abgelehnt oder versagt" abgeschlossen
+    Und der Vorgang hat "Wohngeld berechnen" nicht durchlaufen
 
-  Scenario: Receipt of Bürgergeld (SGB II) excludes Wohngeld and the application is refused
-    Given an online Wohngeld application for household "buergergeld" in Magdeburg
-    When "zsa-wohngeld" completes "Vollständigkeit prüfen" with:
-      """
-      {"unterlagen_vollstaendig": true}
-      """
-    And "zsa-wohngeld" completes "Plausibilität und Vorrang prüfen (SGB II/XII)" with:
-      """
-      {"transferleistung_bezug": true, "rueckfrage_noetig": false, "plausibilitaet_vermerk": "Jobcenter bestätigt laufenden Bezug von Bürgergeld."}
-      """
-    Then the case passed "Ablehnung vorschlagen (Transferleistung)"
-    And the case did not pass "Wohngeld berechnen"
-    And the case data "vorschlag" is "ablehnung"
-    When "zsa-wohngeld" completes "Bescheidentwurf erstellen" with:
-      """
-      {"vorschlag": "ablehnung", "bewilligung_monate": 12, "begruendung": "Ausschluss nach § 7 Abs. 1 WoGG wegen Bezugs von Bürgergeld."}
-      """
-    And "wohngeldstelle" completes "Über den Antrag entscheiden" with:
-      """
-      {"entscheidung": "ablehnung", "bewilligung_monate": 12}
-      """
-    Then the message "bescheid_wohngeld" was sent
-    And the case is completed at "Antrag abgelehnt oder versagt"
+  Szenario: Bezug von Bürgergeld (SGB II) schließt Wohngeld aus, der Antrag wird abgelehnt
+    Angenommen ein Online-Wohngeldantrag des Haushalts "buergergeld" in Magdeburg
+    Wenn "zsa-wohngeld" die Aufgabe "Vollständigkeit prüfen" erledigt mit:
+      | Feld                    | Wert |
+      | unterlagen_vollstaendig | ja   |
+    Und "zsa-wohngeld" die Aufgabe "Plausibilität und Vorrang prüfen (SGB II/XII)" erledigt mit:
+      | Feld                   | Wert                                                |
+      | transferleistung_bezug | ja                                                  |
+      | rueckfrage_noetig      | nein                                                |
+      | plausibilitaet_vermerk | Jobcenter bestätigt laufenden Bezug von Bürgergeld. |
+    Dann hat der Vorgang "Ablehnung vorschlagen (Transferleistung)" durchlaufen
+    Und der Vorgang hat "Wohngeld berechnen" nicht durchlaufen
+    Und das Falldatum "vorschlag" ist gleich "ablehnung"
+    Wenn "zsa-wohngeld" die Aufgabe "Bescheidentwurf erstellen" erledigt mit:
+      | Feld               | Wert                                                         |
+      | vorschlag          | ablehnung                                                    |
+      | bewilligung_monate | 12                                                           |
+      | begruendung        | Ausschluss nach § 7 Abs. 1 WoGG wegen Bezugs von Bürgergeld. |
+    Und "wohngeldstelle" die Aufgabe "Über den Antrag entscheiden" erledigt mit:
+      | Feld               | Wert      |
+      | entscheidung       | ablehnung |
+      | bewilligung_monate | 12        |
+    Dann wurde die Nachricht "bescheid_wohngeld" versendet
+    Und der Vorgang ist mit "Antrag abgelehnt oder versagt" abgeschlossen
 
-  Scenario: Implausible data lead to a query to the applicant before the calculation
-    Given an online Wohngeld application for household "beispiel_3" in Halle (Saale)
-    When "zsa-wohngeld" completes "Vollständigkeit prüfen" with:
-      """
-      {"unterlagen_vollstaendig": true}
-      """
-    And "zsa-wohngeld" completes "Plausibilität und Vorrang prüfen (SGB II/XII)" with:
-      """
-      {"transferleistung_bezug": false, "rueckfrage_noetig": true, "nachforderung_hinweis": "Wovon bestreiten Sie die Miete über die Angaben hinaus?"}
-      """
-    Then the message "nachforderung_unterlagen" was sent
-    And the case data has no "wohngeld_m"
-    When 3 days pass
-    And the message "unterlagen_eingegangen" arrives
-    And "zsa-wohngeld" completes "Vollständigkeit prüfen" with:
-      """
-      {"unterlagen_vollstaendig": true}
-      """
-    And "zsa-wohngeld" completes "Plausibilität und Vorrang prüfen (SGB II/XII)" with:
-      """
-      {"transferleistung_bezug": false, "rueckfrage_noetig": false}
-      """
-    Then the case data "wohngeld_m" is 253
-    And the open task is "Bescheidentwurf erstellen" for group "zsa-wohngeld"
+  Szenario: Unplausible Angaben führen vor der Berechnung zu einer Rückfrage
+    Angenommen ein Online-Wohngeldantrag des Haushalts "beispiel_3" in Halle (Saale)
+    Wenn "zsa-wohngeld" die Aufgabe "Vollständigkeit prüfen" erledigt mit:
+      | Feld                    | Wert |
+      | unterlagen_vollstaendig | ja   |
+    Und "zsa-wohngeld" die Aufgabe "Plausibilität und Vorrang prüfen (SGB II/XII)" erledigt mit:
+      | Feld                   | Wert                                                    |
+      | transferleistung_bezug | nein                                                    |
+      | rueckfrage_noetig      | ja                                                      |
+      | nachforderung_hinweis  | Wovon bestreiten Sie die Miete über die Angaben hinaus? |
+    Dann wurde die Nachricht "nachforderung_unterlagen" versendet
+    Und der Vorgang hat kein Falldatum "wohngeld_m"
+    Wenn 3 Tage vergehen
+    Und die Nachricht "unterlagen_eingegangen" eingeht
+    Und "zsa-wohngeld" die Aufgabe "Vollständigkeit prüfen" erledigt mit:
+      | Feld                    | Wert |
+      | unterlagen_vollstaendig | ja   |
+    Und "zsa-wohngeld" die Aufgabe "Plausibilität und Vorrang prüfen (SGB II/XII)" erledigt mit:
+      | Feld                   | Wert |
+      | transferleistung_bezug | nein |
+      | rueckfrage_noetig      | nein |
+    Dann ist das Falldatum "wohngeld_m" gleich 253
+    Und die offene Aufgabe ist "Bescheidentwurf erstellen" für die Gruppe "zsa-wohngeld"
 
-  Scenario: A paper application without entitlement is refused after the calculation
-    Given a paper Wohngeld application for household "hohes_einkommen" in Magdeburg
-    Then the open task is "Vollständigkeit prüfen" for group "zsa-wohngeld"
-    When "zsa-wohngeld" completes "Vollständigkeit prüfen" with:
-      """
-      {"unterlagen_vollstaendig": true}
-      """
-    And "zsa-wohngeld" completes "Plausibilität und Vorrang prüfen (SGB II/XII)" with:
-      """
-      {"transferleistung_bezug": false, "rueckfrage_noetig": false}
-      """
-    Then the case data "wohngeld_m" is 0
-    And the case data "wohngeld_anspruch" is false
-    And the case data "vorschlag" is "ablehnung"
-    When "zsa-wohngeld" completes "Bescheidentwurf erstellen" with:
-      """
-      {"vorschlag": "ablehnung", "bewilligung_monate": 12, "begruendung": "Einkommen im Verhältnis zur Miete zu hoch (§ 19 WoGG)."}
-      """
-    And "wohngeldstelle" completes "Über den Antrag entscheiden" with:
-      """
-      {"entscheidung": "ablehnung", "bewilligung_monate": 12}
-      """
-    Then the case is completed at "Antrag abgelehnt oder versagt"
-    And the message "erinnerung_weiterleistung" was not sent
+  Szenario: Ein Papierantrag ohne Anspruch wird nach der Berechnung abgelehnt
+    Angenommen ein Papier-Wohngeldantrag des Haushalts "hohes_einkommen" in Magdeburg
+    Dann ist die offene Aufgabe "Vollständigkeit prüfen" für die Gruppe "zsa-wohngeld"
+    Wenn "zsa-wohngeld" die Aufgabe "Vollständigkeit prüfen" erledigt mit:
+      | Feld                    | Wert |
+      | unterlagen_vollstaendig | ja   |
+    Und "zsa-wohngeld" die Aufgabe "Plausibilität und Vorrang prüfen (SGB II/XII)" erledigt mit:
+      | Feld                   | Wert |
+      | transferleistung_bezug | nein |
+      | rueckfrage_noetig      | nein |
+    Dann ist das Falldatum "wohngeld_m" gleich 0
+    Und das Falldatum "wohngeld_anspruch" ist gleich nein
+    Und das Falldatum "vorschlag" ist gleich "ablehnung"
+    Wenn "zsa-wohngeld" die Aufgabe "Bescheidentwurf erstellen" erledigt mit:
+      | Feld               | Wert                                                   |
+      | vorschlag          | ablehnung                                              |
+      | bewilligung_monate | 12                                                     |
+      | begruendung        | Einkommen im Verhältnis zur Miete zu hoch (§ 19 WoGG). |
+    Und "wohngeldstelle" die Aufgabe "Über den Antrag entscheiden" erledigt mit:
+      | Feld               | Wert      |
+      | entscheidung       | ablehnung |
+      | bewilligung_monate | 12        |
+    Dann ist der Vorgang mit "Antrag abgelehnt oder versagt" abgeschlossen
+    Und die Nachricht "erinnerung_weiterleistung" wurde nicht versendet
 
-  Scenario: The paper start form rejects an invalid IBAN with a field message
-    When a paper Wohngeld application for household "beispiel_3" in Magdeburg is filed with:
-      """
-      {"iban": "DE0212030000"}
-      """
-    Then the application is rejected with a message for field "iban"
+  Szenario: Das Papier-Startformular weist eine ungültige IBAN mit einer Feldmeldung zurück
+    Wenn ein Papier-Wohngeldantrag des Haushalts "beispiel_3" in Magdeburg erfasst wird mit:
+      | Feld | Wert         |
+      | iban | DE0212030000 |
+    Dann wird die Eingabe mit einer Meldung zum Feld "iban" abgelehnt

@@ -1,15 +1,14 @@
-"""Wohngeld steps shared by the to-be and as-is features (real engine, real database).
+"""Wohngeld steps (German) shared by the to-be and as-is features (real engine, real database).
 
 Test modules import everything from here so pytest-bdd sees the step fixtures; the steps shared
 with other services (completing tasks, messages, case data, ...) are in conftest.py.
 """
-import json
 from datetime import datetime, timezone
 from pathlib import Path
 
-from pytest_bdd import given, parsers, then, when
+from pytest_bdd import given, parsers, when
 
-from case_helpers import assert_no_incident, complete_task
+from case_helpers import assert_no_incident, complete_task, data_from, iso_day, then_both
 from zsa_flow.errors import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,25 +50,25 @@ def _at(day):
     return datetime.fromisoformat(day).replace(hour=8, tzinfo=timezone.utc)
 
 
-# -- given ------------------------------------------------------------------------------------
+# -- Angenommen -------------------------------------------------------------------------------
 
-@given("the Wohngeld processes are deployed")
+@given("die Prozesse des Wohngelds sind bereitgestellt")
 def wohngeld_deployed(zsa):
     zsa.deploy([str(ROOT / "processes" / "wohngeld"), str(ROOT / "forms" / "wohngeld")])
 
 
-@given(parsers.parse('an online Wohngeld application for household "{household}" in {kommune}'))
+@given(parsers.parse('ein Online-Wohngeldantrag des Haushalts "{household}" in {kommune}'))
 def online_application(zsa, vorgang, household, kommune):
     vorgang["number"] = zsa.deliver_message(None, "antrag_wohngeld", data=application(household, zsa),
                                             kommune=KOMMUNEN[kommune])
 
 
-@given(parsers.parse('a paper Wohngeld application for household "{household}" in {kommune}'))
+@given(parsers.parse('ein Papier-Wohngeldantrag des Haushalts "{household}" in {kommune}'))
 def paper_application(zsa, vorgang, household, kommune):
     vorgang["number"] = zsa.start_case("wohngeld", kommune=KOMMUNEN[kommune], data=application(household, zsa))
 
 
-@given(parsers.parse('a paper application received at the Posteingang of "{process}" in {kommune}'))
+@given(parsers.parse('ein Papierantrag für "{process}", eingegangen im Posteingang in {kommune}'))
 def paper_received(zsa, vorgang, process, kommune):
     data = {"eingangsdatum": zsa.clock.now().date().isoformat(), "familienname": "Muster",
             "vorname": "Erika", "eingangsweg": "post"}
@@ -77,18 +76,18 @@ def paper_received(zsa, vorgang, process, kommune):
                                        as_is_variant="_asis_" in process)  # as-is: only on explicit request
 
 
-# -- when -------------------------------------------------------------------------------------
+# -- Wenn -------------------------------------------------------------------------------------
 
-@when(parsers.parse('a paper Wohngeld application for household "{household}" in {kommune} is filed with:'))
-def paper_application_with(zsa, vorgang, household, kommune, docstring):
-    data = application(household, zsa) | json.loads(docstring)
+@when(parsers.parse('ein Papier-Wohngeldantrag des Haushalts "{household}" in {kommune} erfasst wird mit:'))
+def paper_application_with(zsa, vorgang, household, kommune, datatable):
+    data = application(household, zsa) | data_from(datatable)
     try:
         vorgang["number"] = zsa.start_case("wohngeld", kommune=KOMMUNEN[kommune], data=data)
     except ValidationFailed as exc:
         vorgang["error"] = exc
 
 
-@when(parsers.parse('"{group}" completes "{name}" with the application of household "{household}"'))
+@when(parsers.parse('"{group}" die Aufgabe "{name}" mit dem Antrag des Haushalts "{household}" erledigt'))
 def complete_with_application(zsa, vorgang, group, name, household):
     number = vorgang["number"]
     data = application(household, zsa) | {"antragsdatum": zsa.case(number)["data"].get("eingangsdatum")}
@@ -96,20 +95,20 @@ def complete_with_application(zsa, vorgang, group, name, household):
     assert_no_incident(zsa, number)
 
 
-@when(parsers.parse("the clock is moved to {day}"))
+@when(parsers.parse("die Uhr auf den {day} gestellt wird"))
 def clock_moved(zsa, day):
-    zsa.clock.set(_at(day))
+    zsa.clock.set(_at(iso_day(day)))
     zsa.tick()
 
 
-# -- then -------------------------------------------------------------------------------------
+# -- Dann -------------------------------------------------------------------------------------
 
-@then(parsers.parse('the case waits for a timer due on {day}'))
+@then_both("wartet der Vorgang auf eine Frist am {day}", "der Vorgang wartet auf eine Frist am {day}")
 def waits_for_timer(zsa, vorgang, day):
     dues = [t["due"][:10] for t in zsa.case(vorgang["number"])["timers"]]
-    assert day in dues, dues
+    assert iso_day(day) in dues, dues
 
 
-@then(parsers.parse('the case data has no "{key}"'))
+@then_both('hat der Vorgang kein Falldatum "{key}"', 'der Vorgang hat kein Falldatum "{key}"')
 def case_data_lacks(zsa, vorgang, key):
     assert key not in zsa.case(vorgang["number"])["data"]

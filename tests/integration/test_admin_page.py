@@ -30,6 +30,8 @@ def test_admin_adds_an_account_that_can_log_in(zsa, client):
     assert _new_account(client).status_code == 302
     eva = users.authenticate(zsa, "eva", "sehr-geheimes-wort", "127.0.0.1")
     assert eva["groups"] == ["ordnungsamt", "steueramt"] and eva["kommunen"] == [MD]
+    listed = client.get("/verwaltung/").text  # groups and Kommunen by their names
+    assert "Ordnungsamt der Gemeinde, Steueramt der Gemeinde" in listed and "Magdeburg (15003000)" in listed
 
 
 def test_invalid_account_keeps_input_and_names_the_field(zsa, client):

@@ -3,8 +3,11 @@ unless asked for explicitly and only for the Kommune of the model's zsa:kommune.
 from pathlib import Path
 
 import pytest
+import json
+
 from click.testing import CliRunner
 
+from api_support import ANMELDUNG
 from modeler_support import basic, start_body
 from webauth import PASSWORD, add_user, login, make_app, session_csrf
 from zsa_flow.cli import main
@@ -38,7 +41,7 @@ def test_cli_needs_as_is_variant_and_the_models_kommune(deployed, db_url, monkey
     assert plain.exit_code == 1 and "Ist-Variante" in plain.output
     wrong = runner.invoke(main, ["start", ASIS, "--kommune", MD, "--as-is-variant"])
     assert wrong.exit_code == 1 and "nicht für 15003000" in wrong.output
-    ok = runner.invoke(main, ["start", ASIS, "--kommune", KUHFELDE, "--as-is-variant"])
+    ok = runner.invoke(main, ["start", ASIS, "--kommune", KUHFELDE, "--as-is-variant", "--data", json.dumps(ANMELDUNG)])
     assert ok.exit_code == 0 and ok.output.startswith("HUND-")
 
 
@@ -50,8 +53,8 @@ def test_api_refuses_unless_as_is_variant_true_for_its_kommune(deployed):
     assert refused.status_code == 409 and refused.json["error"] == "as_is_variant"
     wrong = client.post("/api/v1/cases", json={"process": ASIS, "kommune": MD, "as_is_variant": True}, headers=headers)
     assert wrong.status_code == 409
-    ok = client.post("/api/v1/cases", json={"process": ASIS, "kommune": KUHFELDE, "as_is_variant": True},
-                     headers=headers)
+    ok = client.post("/api/v1/cases", json={"process": ASIS, "kommune": KUHFELDE, "as_is_variant": True,
+                                            "data": ANMELDUNG}, headers=headers)
     assert ok.status_code == 201 and ok.json["process"] == ASIS
 
 

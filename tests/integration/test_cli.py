@@ -54,7 +54,7 @@ def test_deploy_start_tasks_claim_complete_case(cli, test_library):
 
 def test_invalid_completion_prints_field_errors_and_exits_1(cli, test_library):
     cli("deploy", *test_library)
-    number = cli("start", "antrag", "--kommune", "15003000").output.strip()
+    number = cli("start", "antrag", "--kommune", "15003000", "--data", '{"antragsteller_name": "A"}').output.strip()
     task = json.loads(cli("tasks", "--case", number, "--json").output)[0]
     cli("claim", task["id"], "--user", "anna")
     result = cli("complete", task["id"], "--user", "anna", "--data", '{"ergebnis": "x", "foo": 1}', ok=False)
@@ -82,7 +82,7 @@ def test_message_tick_and_start_message(cli, test_library):
 
 def test_task_actions_need_an_existing_active_account(cli, zsa, test_library):
     cli("deploy", *test_library)
-    number = cli("start", "antrag", "--kommune", "15003000").output.strip()
+    number = cli("start", "antrag", "--kommune", "15003000", "--data", '{"antragsteller_name": "A"}').output.strip()
     task = json.loads(cli("tasks", "--case", number, "--json").output)[0]
     for args in (("claim", task["id"], "--user", "demo"), ("complete", task["id"], "--user", "demo"),
                  ("claim", task["id"], "--user", "system")):

@@ -156,7 +156,8 @@ def test_case_page_timeline_notes_diagram(app, zsa, cases):
     assert response.status_code == 302
     html = _text(anna.get(f"/vorgaenge/{cases['md1']}"))
     assert "Rückruf &lt;script&gt;alert(1)&lt;/script&gt; vereinbart" in html and "<script>alert" not in html
-    assert "Vorgang angelegt" in html and "Aufgabe erstellt" in html and "Notiz hinzugefügt" in html
+    assert "Vorgang angelegt" in html and "Aufgabe <em>Antrag prüfen</em> erstellt" in html
+    assert "Notiz hinzugefügt" in html
     assert "Antrag prüfen" in html and 'data-source="/vorgaenge/' in html
     assert "<script>" not in html.replace('<script src=', '')  # only external scripts (CSP)
     diagram = anna.get(f"/vorgaenge/{cases['md1']}/diagramm.json").get_json()
@@ -189,8 +190,10 @@ def test_new_case_from_start_form(app, zsa):
 def test_rechenweg_found_top_level_and_in_results():
     steps = [{"key": "satz", "label": "Jahressteuer", "value": "120.00", "ref": "§ 4 HStS"}]
     found = rechenwege({"rechenweg": steps, "steuer": {"jahressteuer": "120.00", "rechenweg": steps},
-                        "andere": {"rechenweg": "kein Rechenweg"}})
-    assert [f["title"] for f in found] == ["Rechenweg", "Rechenweg Hundesteuer"]
+                        "andere": {"rechenweg": "kein Rechenweg"}, "wohngeld_ergebnis": {"rechenweg": steps},
+                        "neues_ergebnis": {"rechenweg": steps}})
+    assert [f["title"] for f in found] == ["Rechenweg", "Rechenweg Hundesteuer", "Rechenweg Wohngeld",
+                                           "Rechenweg Neues Ergebnis"]
     assert found[1]["steps"] == [{"label": "Jahressteuer", "value": "120.00", "ref": "§ 4 HStS"}]
 
 

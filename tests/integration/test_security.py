@@ -108,7 +108,9 @@ def test_bearer_token_authenticates_machine_clients_without_csrf(zsa, setup):
     assert response.status_code == 201
     number = response.json["number"]
     assert zsa.events(number)[0]["actor"] == "portal"
-    assert client.get(f"/api/v1/cases/{number}", headers=_bearer(token)).status_code == 200
+    # the portal's token (scopes intake, status) follows the coarse status, and reads nothing else
+    assert client.get(response.json["status_url"], headers=_bearer(token)).json["status"] == "in_bearbeitung"
+    assert client.get(f"/api/v1/cases/{number}", headers=_bearer(token)).status_code == 403
     # the portal may start cases only for the Kommunen it serves
     foreign = client.post("/api/v1/messages", headers=_bearer(token),
                           json={"name": "antrag_eingegangen", "kommune": "15002000", "data": {}})
@@ -119,14 +121,17 @@ def test_actor_comes_from_authentication_not_from_the_body(zsa, setup):
     app, task = setup
     client = app.test_client()
     login(client, "anna")
-    api_post(client, f"/api/v1/tasks/{task['id']}/claim", {"user": "tom"})
+    refused = api_post(client, f"/api/v1/tasks/{task['id']}/claim", {"user": "tom"})
+    assert refused.status_code == 422 and refused.json["details"]["fields"] == {"user": "unbekanntes Feld"}
+    assert zsa.task(task["id"])["assignee"] is None
+    api_post(client, f"/api/v1/tasks/{task['id']}/claim", {})
     assert zsa.task(task["id"])["assignee"] == "anna"
 
 
 def test_wrong_revoked_or_disabled_tokens_are_refused(zsa, setup):
     app, _task = setup
     client = app.test_client()
-    token = users.issue_token(zsa, "portal")
+    token = users.issue_token(zsa, "portal", ["intake", "status", "read"])
     assert client.get("/api/v1/cases", headers=_bearer(token)).status_code == 200
     assert client.get("/api/v1/cases", headers=_bearer(token[:-2] + "xx")).status_code == 401
     assert client.get("/api/v1/cases", headers={"Authorization": token}).status_code == 401

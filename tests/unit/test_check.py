@@ -202,6 +202,16 @@ def test_expression_that_does_not_compile(name, needle, element_id, fragments):
     assert_reports(check_paths([fixture(name)]), name, needle, element_id, *fragments)
 
 
+def test_due_dates_and_timers_that_are_no_iso_8601_value_are_refused():
+    """P5X used to pass as a Python name and the task then had no due date."""
+    problems = check_paths([fixture("bad_iso_dates.bpmn")])
+    assert_reports(problems, "bad_iso_dates.bpmn", 'id="Pruefen"', "Pruefen",
+                   "camunda:dueDate", "'P5X' ist kein gültiger ISO-8601-Wert", "P5D")
+    assert_reports(problems, "bad_iso_dates.bpmn", 'id="Pruefen"', "Pruefen",
+                   "camunda:followUpDate", "'2026-02-30' ist kein gültiges Datum")
+    assert_reports(problems, "bad_iso_dates.bpmn", ">P3Q<", "Warten", "timeDuration", "'P3Q'")
+
+
 def test_iso_timer_and_plain_metadata_are_not_compiled_as_python():
     problems = check_paths([str(LIBRARY)])  # P14D, P5D, priority 60, dueDate expression frist_bescheid
     assert not [p for p in problems if "timeDuration" in p.message or "camunda:" in p.message]
@@ -319,8 +329,8 @@ def test_camunda_forms_form_key_resolves_to_the_form_id():
     problem = only([p for p in problems if p.file == fixture("form_key.bpmn")])
     entscheiden = line("form_key.bpmn", 'id="Entscheiden"')
     assert str(problem) == (f"{fixture('form_key.bpmn')}:{entscheiden}: Entscheiden: "
-                            "camunda:formKey 'camunda-forms:deployment:forms/fehlt.form': kein Formular mit der id "
-                            "'fehlt' in der Bibliothek")
+                            "camunda:formKey 'camunda-forms:deployment:forms/fehlt.form': keine Formulardatei "
+                            "'forms/fehlt.form' und kein Formular mit der id 'fehlt' in der Bibliothek")
 
 
 def test_ids_reserved_by_the_engine_are_errors(tmp_path):

@@ -230,10 +230,10 @@ def test_required_checkbox_must_be_checked_and_checklist_nonempty():
 
 def test_pattern_is_a_full_match(dog):
     for bad in ["27609810654321", "2760981065432100", "27609810654321a", "x276098106543210"]:
-        assert dog.validate(valid_dog_data(transponder=bad))[1] == {"transponder": "Ungültiges Format."}
+        assert dog.validate(valid_dog_data(transponder=bad))[1] == {"transponder": "Ungültiges Format: erwartet 15 Ziffern."}
     assert dog.validate(valid_dog_data(transponder=" 276098106543210 "))[0]["transponder"] == "276098106543210"
     form = make(field("textfield", "plz", validate={"pattern": "[0-9]{5}"}))
-    assert form.validate({"plz": "39104x"})[1] == {"plz": "Ungültiges Format."}
+    assert form.validate({"plz": "39104x"})[1] == {"plz": "Ungültiges Format: erwartet 5 Ziffern."}
     assert form.validate({"plz": "39104"})[1] == {}
 
 
@@ -251,7 +251,7 @@ def test_number_rules(dog):
     assert dog.validate(valid_dog_data(gewicht_kg=12.25))[1] == {"gewicht_kg": "Höchstens 1 Nachkommastellen."}
     assert dog.validate(valid_dog_data(gewicht_kg=0.4))[1] == {"gewicht_kg": "Mindestens 0,5."}
     for bad in ["zwölf", True, [1], "1e5", "nan"]:
-        assert dog.validate(valid_dog_data(gewicht_kg=bad))[1] == {"gewicht_kg": "Bitte eine Zahl eingeben."}
+        assert dog.validate(valid_dog_data(gewicht_kg=bad))[1] == {"gewicht_kg": "Bitte eine Zahl eingeben, z. B. 450,50."}
     assert dog.validate(valid_dog_data(anzahl_hunde="3"))[0]["anzahl_hunde"] == 3
     assert dog.validate(valid_dog_data(gewicht_kg=None))[0]["gewicht_kg"] is None
 
@@ -431,7 +431,7 @@ def test_from_html_checkbox_and_german_numbers(dog):
     assert errors == {"begruendung": REQUIRED}
     assert dog.validate(html_post(gewicht_kg="1.234,5"), from_html=True)[1] == {"gewicht_kg": "Höchstens 120."}
     assert dog.validate(html_post(gewicht_kg="12.5"), from_html=True)[0]["gewicht_kg"] == 12.5
-    assert dog.validate(html_post(gewicht_kg="12,5,0"), from_html=True)[1] == {"gewicht_kg": "Bitte eine Zahl eingeben."}
+    assert dog.validate(html_post(gewicht_kg="12,5,0"), from_html=True)[1] == {"gewicht_kg": "Bitte eine Zahl eingeben, z. B. 450,50."}
     assert dog.validate(html_post(gewicht_kg=""), from_html=True)[0]["gewicht_kg"] is None
     assert dog.validate(html_post(steuerbefreiung="vielleicht"), from_html=True)[1] == {
         "steuerbefreiung": "Ungültiger Wert."}
@@ -492,7 +492,7 @@ class Page(HTMLParser):
 
 
 def controls(page):
-    return [a for t, a in page.tags if t in ("input", "select", "textarea")]
+    return [a for t, a in page.tags if t in ("input", "select", "textarea") and a.get("type") != "hidden"]
 
 
 def test_render_returns_markup_with_labelled_controls(dog):
@@ -527,8 +527,9 @@ def test_render_required_rules_and_browser_attributes(dog):
     assert transponder["aria-describedby"] == "zsa-transponder-desc"
     assert page.text_by_id["zsa-transponder-desc"] == "15-stellige Nummer des Mikrochips (nur Ziffern)"
     anzahl = page.one("input", name="anzahl_hunde")
-    assert (anzahl["type"], anzahl["min"], anzahl["max"], anzahl["step"]) == ("number", "1", "10", "1")
-    assert page.one("input", name="gewicht_kg")["step"] == "0.1"
+    # text inputs: German numbers ("450,50") reach the server as typed; the server checks min/max/step
+    assert (anzahl["type"], anzahl["inputmode"]) == ("text", "numeric")
+    assert page.one("input", name="gewicht_kg")["inputmode"] == "decimal"
     nachname = page.one("input", name="halter.nachname")
     assert (nachname["minlength"], nachname["maxlength"]) == ("2", "100")
     assert page.one("input", name="halter.email")["type"] == "email"
@@ -541,13 +542,13 @@ def test_render_required_rules_and_browser_attributes(dog):
 
 def test_render_links_errors_to_fields(dog):
     clean, errors = dog.validate(valid_dog_data(transponder="123", haltung=None))
-    assert errors == {"transponder": "Ungültiges Format.", "haltung": REQUIRED}
+    assert errors == {"transponder": "Ungültiges Format: erwartet 15 Ziffern.", "haltung": REQUIRED}
     page = Page(dog.render(valid_dog_data(transponder="123"), errors))
     transponder = page.one("input", name="transponder")
     assert transponder["aria-invalid"] == "true"
     described = transponder["aria-describedby"].split()
     assert described == ["zsa-transponder-desc", "zsa-transponder-error"]
-    assert page.text_by_id["zsa-transponder-error"].endswith("Ungültiges Format.")
+    assert page.text_by_id["zsa-transponder-error"].endswith("Ungültiges Format: erwartet 15 Ziffern.")
     assert transponder["value"] == "123"  # the user's input stays in the form
     for radio in page.find("input", name="haltung"):
         assert radio["aria-invalid"] == "true" and "zsa-haltung-error" in radio["aria-describedby"]
@@ -564,7 +565,7 @@ def test_render_prefill_case_data_then_default_then_submitted(dog):
     page = Page(dog.render({"halter": {"vorname": "Anna"}, "gewicht_kg": 12.5, "nachweise": ["sachkunde"],
                             "haltung": "gewerblich", "steuerbefreiung": True}, {}))
     assert page.one("input", name="halter.vorname")["value"] == "Anna"
-    assert page.one("input", name="gewicht_kg")["value"] == "12.5"
+    assert page.one("input", name="gewicht_kg")["value"] == "12,5"
     assert page.one("option", value="normal").get("selected", "x") is None  # default "normal" selected
     assert "checked" in page.one("input", name="haltung", value="gewerblich")
     assert "checked" not in page.one("input", name="haltung", value="privat")
@@ -572,7 +573,7 @@ def test_render_prefill_case_data_then_default_then_submitted(dog):
     assert "checked" in page.one("input", name="steuerbefreiung")
     posted = html_post(gewicht_kg="7,5", hundeart="assistenz", nachweise=None)
     page = Page(dog.render({"gewicht_kg": 12.5, "nachweise": ["sachkunde"]}, {}, submitted=posted))
-    assert page.one("input", name="gewicht_kg")["value"] == "7.5"
+    assert page.one("input", name="gewicht_kg")["value"] == "7,5"  # as typed
     assert "selected" in page.one("option", value="assistenz")
     assert "selected" not in page.one("option", value="normal")
     assert all("checked" not in a for a in page.find("input", name="nachweise"))
@@ -621,7 +622,7 @@ def test_render_markdown_placeholders_and_unsafe_links():
     form = make({"type": "text", "id": "t", "text": "Betrag: **{{ rechenweg.summe }} €** für {{ name }}\n\n"
                  "1. [Klick](javascript:alert(1))\n2. [ok](https://example.org/?a=1&b=\"2\")"})
     html = str(form.render({"rechenweg": {"summe": "691.60"}, "name": "<img src=x onerror=alert(1)>"}, {}))
-    assert "<strong>691.60 €</strong>" in html
+    assert "<strong>691,60 €</strong>" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img" not in html
     assert "javascript:" not in re.findall(r'href="([^"]*)"', html)[0]
     assert re.findall(r'href="([^"]*)"', html) == ["https://example.org/?a=1&amp;b=&#34;2&#34;"]
@@ -668,3 +669,9 @@ def test_render_name_of_grouped_and_select_from_case_data():
     assert "selected" in page.one("option", value="15003000")
     assert form.validate(MultiDict({"antrag.kommune": "15003000"}), from_html=True, context=context) == (
         {"antrag": {"kommune": "15003000"}}, {})
+
+
+def test_form_text_shows_case_values_in_german():
+    form = make({"type": "text", "text": "Steuer {{steuer}} EUR ab {{ab}}, Gewicht {{kg}} kg, Zeichen {{az}}"})
+    html = str(form.render({"steuer": "1234.50", "ab": "2026-04-01", "kg": 12.5, "az": "HUND-2026-000001"}, {}))
+    assert "Steuer 1.234,50 EUR ab 01.04.2026, Gewicht 12,5 kg, Zeichen HUND-2026-000001" in html

@@ -171,3 +171,28 @@ def test_dmn_file_is_a_modeler_file_with_diagram_and_marked_sample_data():
     assert sample_rules and all("Beispieldaten" in t for t in sample_rules)
     entries = {e.text for e in root.findall(".//m:inputEntry/m:text", ns)}
     assert {'"15003000"', ">= 2", "[2..3]", "-"} <= entries
+
+
+def _step(result, key):
+    return next(s for s in result["rechenweg"] if s["key"] == key)
+
+
+def test_rechenweg_shows_what_a_recognised_exemption_takes_off():
+    result = tax("15003000", befreiung="assistenzhund")
+    assert _step(result, "verguenstigung")["value"] == "100 %"
+    assert _step(result, "verguenstigung_betrag")["value"] == "-96.00"
+    assert "96,00 €" in _step(result, "verguenstigung_betrag")["label"]
+    assert _step(result, "jahressteuer")["value"] == "0.00"
+
+
+def test_rechenweg_says_why_an_exemption_does_not_apply():
+    none_in_satzung = tax("15003000", befreiung="rettungshund")
+    assert "Satzung sieht dafür keine Befreiung" in _step(none_in_satzung, "verguenstigung")["value"]
+    assert "Rettungshund" in _step(none_in_satzung, "verguenstigung")["label"]
+    dangerous = tax("15002000", gefaehrlich=True, befreiung="rettungshund")
+    assert "nicht für gefährliche Hunde" in _step(dangerous, "verguenstigung")["value"]
+    refused = tax("15003000", befreiung="assistenzhund", befreiung_anerkannt=False)
+    assert refused["jahressteuer"] == "96.00" and refused["ermaessigung_prozent"] == 0
+    assert "Nachweis nicht anerkannt" in _step(refused, "verguenstigung")["value"]
+    nothing = tax("15003000", befreiung="keine")
+    assert nothing["jahressteuer"] == "96.00" and not [s for s in nothing["rechenweg"] if "verg" in s["key"]]

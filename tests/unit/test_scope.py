@@ -58,7 +58,8 @@ def test_foreign_case_raises_the_same_not_found_as_a_missing_one():
     scope = Scope(person(["kommune"], ["ordnungsamt"], [HA]))
     with pytest.raises(NotFound) as foreign:
         scope.require_case({"kommune": MD, "number": "X"})
-    assert foreign.value.to_dict() == {"error": "not_found", "message": "Vorgang nicht gefunden"}
+    assert foreign.value.to_dict() == {"error": "not_found", "message": "Vorgang nicht gefunden",
+                                         "details": {}}
 
 
 def test_disabled_user_has_no_rights():

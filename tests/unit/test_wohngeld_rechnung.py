@@ -266,3 +266,16 @@ def test_parameter_set_is_chosen_by_stichtag(tmp_path, monkeypatch):
         assert new.rechtsstand == "2027-01-01" and new.wohngeld_m == 384  # 1.20 · 320.29185076
     finally:
         params._sets.cache_clear()
+
+
+def test_rechenweg_says_which_reductions_and_limits_apply_and_which_not():
+    steps = {s["key"]: s for s in berechne(antrag([employee(1400.00)])).to_dict()["rechenweg"]}
+    assert "keine Frei- oder Abzugsbeträge" in steps["m1.freibetraege"]["label"]
+    assert "voll berücksichtigt" not in steps["miete_beruecksichtigt"]["label"]  # 600 > 562 + 19.20: capped
+    assert "gekappt" in steps["miete_beruecksichtigt"]["label"]
+    assert "kein Ausschluss" in steps["vermoegen_geprueft"]["label"]
+    assert "erreicht" in steps["mindestbetrag"]["label"]
+    single_parent = berechne(antrag([employee(1400.00, alleinerziehend=True, kinder_alleinerziehend=0)])).to_dict()["rechenweg"]
+    assert "kein Kind" in {s["key"]: s for s in single_parent}["m1.fb_alleinerziehend"]["value"]
+    cheap = {s["key"]: s for s in berechne(antrag([employee(1400.00)], miete=300)).to_dict()["rechenweg"]}
+    assert "voll berücksichtigt" in cheap["miete_beruecksichtigt"]["label"]

@@ -34,6 +34,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser, UserTaskParser
 from SpiffWorkflow.camunda.specs.user_task import UserTask
 
+from .form_keys import is_form_key
 from .specs import ClockedDuration, ClockedTimeDate, DecisionTask, HumanTaskMeta
 
 _ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
@@ -46,10 +47,16 @@ def is_iso_literal(text: str) -> bool:
     return bool(_ISO_DURATION.match(text) or _ISO_DATETIME.match(text))
 
 
-def form_ref_from_key(form_key: str) -> str:
-    """camunda:formKey="camunda-forms:deployment:forms/hund_antrag.form" refers to form id `hund_antrag`."""
-    name = form_key.rsplit(":", 1)[-1].rsplit("/", 1)[-1]
-    return name[: -len(".form")] if name.endswith(".form") else name
+def form_ref_of(node, ns) -> tuple:
+    """(form ref, binding) of a user task or start event: camunda:formRef (a form id) or a path-based
+    camunda:formKey, kept whole and bound to the deployed version (see form_keys)."""
+    form_ref = node.get(ns + "formRef")
+    if form_ref:
+        return form_ref, node.get(ns + "formRefBinding") or "latest"
+    form_key = node.get(ns + "formKey") or ""
+    if is_form_key(form_key):
+        return form_key, "deployment"
+    return None, "latest"
 
 
 def _split_list(value):
@@ -69,10 +76,7 @@ class HumanTaskMixin:
             groups = _split_list(self._property("zsa:candidate-groups"))
         if not groups and self.lane:
             groups = [self.lane]
-        form_ref = get(ns + "formRef")
-        form_key = get(ns + "formKey") or ""
-        if not form_ref and form_key.startswith("camunda-forms:"):
-            form_ref = form_ref_from_key(form_key)
+        form_ref, binding = form_ref_of(self.node, ns)
         task.human = HumanTaskMeta(
             candidate_groups=groups,
             candidate_users=_split_list(get(ns + "candidateUsers")),
@@ -81,7 +85,7 @@ class HumanTaskMixin:
             follow_up_date=get(ns + "followUpDate"),
             priority=get(ns + "priority"),
             form_ref=form_ref,
-            form_binding=get(ns + "formRefBinding") or "latest",
+            form_binding=binding,
         )
         return task
 

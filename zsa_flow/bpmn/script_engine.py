@@ -6,7 +6,8 @@ transformer (`script_policy`); it runs with the guards and the small builtin set
 bound is a deadline check the transformer puts at the top of every loop body, comprehension step,
 function and lambda call: it needs neither signals nor `sys.settrace`, so it works in any thread;
 once expired it raises on every later check, and a run that swallowed it with a bare `except:` is
-failed afterwards anyway. Failures raise `ScriptError` (environment level) and SpiffWorkflow's
+failed afterwards anyway. Results are bounded in bytes as their JSON (`limits.max_value_bytes()` per
+variable or expression result). Failures raise `ScriptError` (environment level) and SpiffWorkflow's
 `WorkflowTaskException` (engine level, "Skript in 'Task' Zeile 3: ...").
 
 Task data written by a script must be JSON-compatible: Decimal becomes its string (money travels
@@ -14,7 +15,10 @@ as text), date/datetime their ISO string, tuples lists; sets, generators, non-fi
 non-text keys and anything else are rejected naming the variable. Top-level functions a script
 defines are dropped, as SpiffWorkflow does. Nothing is written back when a script fails (in-place
 changes of existing lists/dicts excepted). Memory is bounded per operation, not per run, so the
-process needs an OS memory limit as well.
+process needs an OS memory limit as well: `IsolatedEnvironment` (what `make_script_engine` uses
+in production) runs the same sandbox in a pool of limited worker processes (`script_pool`,
+`script_worker`) with a wall-clock deadline that holds inside a single C call; the policy check
+and restricted compilation still happen here first, so a forbidden script never reaches a worker.
 """
 import math
 import sys
@@ -27,10 +31,13 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 
+from .. import limits
+from . import script_codec
 from .script_guards import BUILTINS, GUARDS, MAX_DECIMAL_EXPONENT, MAX_ITEMS, SandboxViolation
 from .script_policy import FILENAME, analyse, check_expression, check_script
 
-__all__ = ["ZsaScriptEngine", "SandboxEnvironment", "ScriptError", "check_script", "check_expression"]
+__all__ = ["ZsaScriptEngine", "SandboxEnvironment", "IsolatedEnvironment", "ScriptError", "check_script",
+           "check_expression"]
 
 RESULT_TYPES = (type(None), bool, int, float, str, list, tuple, dict, set, Decimal, date, datetime, timedelta)
 
@@ -76,6 +83,8 @@ def _describe(error):
         return f"Name '{error.name}' ist nicht definiert"
     if isinstance(error, Overflow):
         return f"Zahl wäre zu groß (Decimal-Überlauf, Exponent über {MAX_DECIMAL_EXPONENT})"
+    if isinstance(error, MemoryError):
+        return "Speichergrenze überschritten (das Skript braucht zu viel Speicher)"
     if isinstance(error, ZeroDivisionError):
         return "Division durch null"
     if isinstance(error, KeyError) and error.args:
@@ -118,6 +127,18 @@ class _Json:
                           f"Falldaten gespeichert werden{hint}", error_type="DataError")
 
 
+def _bounded(name, value):
+    """Refuse a variable / result whose JSON would exceed the per-value byte limit."""
+    limit = limits.max_value_bytes()
+    try:
+        script_codec.size(value, limit)
+    except script_codec.TooLarge:
+        raise ScriptError(f"{name} ist zu groß (über {limits.json_bytes(limit)} als JSON)",
+                          error_type="DataError") from None
+    except (TypeError, ValueError) as error:
+        raise ScriptError(f"{name}: {error}", error_type="DataError") from None
+
+
 class SandboxEnvironment(TaskDataEnvironment):
     """SpiffWorkflow environment that runs everything restricted; `globals` are the domain functions."""
 
@@ -130,6 +151,8 @@ class SandboxEnvironment(TaskDataEnvironment):
         result = self._run(code, self._namespace(context, external_context))
         if not isinstance(result, RESULT_TYPES):
             raise ScriptError(f"Ausdruck liefert einen Wert vom Typ '{type(result).__name__}'", 1)
+        if not isinstance(result, (bool, int, float, type(None))):
+            _bounded("Ergebnis des Ausdrucks", result)
         return result
 
     def execute(self, script, context, external_context=None):
@@ -142,6 +165,8 @@ class SandboxEnvironment(TaskDataEnvironment):
         for key, value in namespace.items():
             if not (key.startswith("_") or key in reserved or callable(value)):
                 new[key] = json.variable(key, value)
+                if not isinstance(new[key], (bool, int, float, type(None))):
+                    _bounded(f"Variable '{key}'", new[key])
         for key in [k for k in context if not k.startswith("_") and k not in namespace]:
             del context[key]  # `del x` in the script
         context.update(new)
@@ -209,8 +234,13 @@ def _task_error(task, kind, source, error):
 class ZsaScriptEngine(PythonScriptEngine):
     """SpiffWorkflow script engine running scripts/expressions in the sandbox with a time limit."""
 
-    def __init__(self, functions=None, time_limit=2.0):
-        super().__init__(environment=SandboxEnvironment(functions, time_limit))
+    def __init__(self, functions=None, time_limit=2.0, isolated=False):
+        if isolated:  # the worker knows exactly the functions of `engine.definitions.make_script_engine`
+            from .script_isolated import IsolatedEnvironment
+            environment = IsolatedEnvironment(functions, time_limit)
+        else:
+            environment = SandboxEnvironment(functions, time_limit)
+        super().__init__(environment=environment)
 
     def _guarded(self, task, kind, source, run):
         try:

@@ -57,8 +57,26 @@ _OPS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.t
         "//": operator.floordiv, "%": operator.mod, "**": operator.pow, "<<": operator.lshift,
         ">>": operator.rshift, "|": operator.or_, "^": operator.xor, "&": operator.and_,
         "@": operator.matmul}
-_SEQUENCES = (str, list, tuple)
-_PERCENT_SPEC = re.compile(r"%(?:\([^)]*\))?[#0\- +]*(\*|\d*)(?:\.(\*|\d*))?")
+_SEQUENCES = (str, bytes, list, tuple)
+_PERCENT_FIELD = re.compile(r"[#0\- +]*(\*|\d*)(?:\.(\*|\d*))?")
+
+
+def _percent_numbers(fmt):
+    """(width, precision) of every %-conversion, parsing `%(key)` with nested parentheses as Python does."""
+    found, i = [], fmt.find("%")
+    while i >= 0:
+        i += 1
+        if fmt.startswith("(", i):
+            depth = 0
+            while i < len(fmt):
+                depth += {"(": 1, ")": -1}.get(fmt[i], 0)
+                i += 1
+                if depth == 0:
+                    break
+        field = _PERCENT_FIELD.match(fmt, i)
+        found.append(field.groups(""))
+        i = fmt.find("%", field.end() + 1)
+    return found
 
 
 def _is_int(value):
@@ -89,8 +107,9 @@ def _check_lshift(a, b):
 
 
 def _check_mod(a, b):
-    if isinstance(a, str):
-        for width, precision in _PERCENT_SPEC.findall(a):
+    if isinstance(a, (str, bytes)):
+        text = a.decode("latin-1") if isinstance(a, bytes) else a
+        for width, precision in _percent_numbers(text):
             for number in (width, precision):
                 if number == "*" or (number and int(number) > MAX_FORMAT_WIDTH):
                     raise SandboxViolation(f"Formatbreite {number!r} ist nicht erlaubt")

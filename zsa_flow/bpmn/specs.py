@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 
+from .. import limits
 from . import runtime
 
 
@@ -95,6 +96,10 @@ class DecisionTask(BpmnSpecMixin):
             raise WorkflowTaskException(
                 f"Entscheidung '{self.decision_ref}': {getattr(exc, 'message', exc)}", task=my_task
             ) from exc
+        limit = limits.max_value_bytes()
+        if limits.json_size(value, limit) is None:
+            raise WorkflowTaskException(f"Entscheidung '{self.decision_ref}': Ergebnis ist zu groß "
+                                        f"(über {limits.json_bytes(limit)} als JSON)", task=my_task)
         if self.result_variable:
             my_task.data[self.result_variable] = value
         elif isinstance(value, dict):

@@ -74,6 +74,9 @@ def _register_all():
     from . import versions  # noqa: F401  (versions, diff, suspend, resume)
     from . import audit  # noqa: F401  (audit verify/checkpoint/keygen/erase/conformance)
     from . import replay  # noqa: F401  (replay, export xes/csv)
+    from . import simulate  # noqa: F401  (simulate, compare)
+    from . import serve  # noqa: F401  (serve, worker)
+    from . import ops  # noqa: F401  (outbox, backup, restore)
 
 
 _register_all()

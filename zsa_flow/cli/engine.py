@@ -1,13 +1,10 @@
 """Engine commands: deploy, processes, start, cases, case, tasks, claim, unclaim, assign, complete,
-note, message, tick, worker, retry, serve, db upgrade.
+note, message, tick, retry, db upgrade (serve and worker: cli/serve.py).
 
 Actions go through services/actions.py like the web: `--user` names an existing, active account;
 operator commands (deploy, start, message, retry) default to the system actor `system`, which
 cannot work tasks. tick and worker fire timers as the actor `timer`.
 """
-import signal
-from contextlib import contextmanager
-
 import click
 
 from . import echo_json, echo_rows, main, read_json_arg
@@ -206,23 +203,6 @@ def tick():
 
 
 @main.command()
-@click.option("--interval", default=10.0, help="Sekunden zwischen zwei Durchläufen.")
-def worker(interval):
-    """Dauerhaft fällige Timer auslösen (Strg+C oder SIGTERM beendet)."""
-    from ..services.timers import TimerScheduler
-
-    _log_to_stderr()
-    scheduler = TimerScheduler(_platform(), interval)
-    click.echo(f"Worker läuft, Intervall {interval}s")
-    with _stop_on_sigterm():
-        try:
-            scheduler.run()
-        except KeyboardInterrupt:
-            pass
-    click.echo("Worker beendet")
-
-
-@main.command()
 @click.argument("number")
 @click.option("--data", help="Korrigierte Daten für den gestörten Schritt (JSON).")
 @SYSTEM_USER
@@ -230,68 +210,3 @@ def retry(number, data, user):
     """Vorgang mit Störung erneut ausführen."""
     state = _actions().retry(_platform(), user, number, read_json_arg(data))
     click.echo(f"{number}: {state}")
-
-
-@main.command()
-@click.option("--host", default="127.0.0.1")
-@click.option("--port", default=5000, type=int)
-@click.option("--threads", default=8, type=int, show_default=True, help="Anfragen, die gleichzeitig bearbeitet werden.")
-@click.option("--timer-interval", default=5.0, type=float, show_default=True,
-              help="Sekunden zwischen zwei Timer-Durchläufen.")
-@click.option("--no-timers", is_flag=True, help="Keine Timer auslösen (das übernehmen eigene `zsa-flow worker`).")
-@click.option("--debug", is_flag=True, help="Flasks Entwicklungsserver mit Debugger und Neuladen (nur Entwicklung).")
-def serve(host, port, threads, timer_interval, no_timers, debug):
-    """Web-Oberfläche und API (waitress) starten; fällige Timer werden alle --timer-interval Sekunden ausgelöst."""
-    import os
-
-    from ..services.timers import TimerScheduler
-    from ..web import create_app
-
-    _log_to_stderr()
-    app = create_app()
-    # Under --debug Werkzeug's reloader runs this command twice; only its child serves requests.
-    serving_process = not debug or os.environ.get("WERKZEUG_RUN_MAIN") == "true"
-    scheduler = None
-    if not no_timers and serving_process:
-        scheduler = TimerScheduler(app.extensions["zsa"], timer_interval).start()
-    try:
-        if debug:
-            app.run(host=host, port=port, debug=True, threaded=True)
-        else:
-            _serve_waitress(app, host, port, threads, timers=None if scheduler is None else timer_interval)
-    finally:
-        if scheduler is not None:
-            scheduler.stop()
-        app.extensions["zsa"].engine.dispose()
-    click.echo("zsa-flow beendet")
-
-
-def _serve_waitress(app, host, port, threads, timers):
-    from waitress import create_server
-
-    server = create_server(app, host=host, port=port, threads=threads)
-    timer_note = f"Timer alle {timers:g}s" if timers else "ohne Timer"
-    click.echo(f"zsa-flow läuft auf http://{host}:{server.effective_port} (waitress, {threads} Threads, {timer_note})")
-    with _stop_on_sigterm():
-        server.run()  # returns after Ctrl+C (waitress closes its sockets and threads itself)
-
-
-def _log_to_stderr():
-    """One line per message on stderr: zsa-flow's own reports, warnings of the libraries."""
-    import logging
-
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("zsa_flow").setLevel(logging.INFO)
-
-
-@contextmanager
-def _stop_on_sigterm():
-    """Treat SIGTERM (systemd, docker stop) like Ctrl+C for the duration of the block."""
-    def interrupt(_signum, _frame):
-        raise KeyboardInterrupt
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)

@@ -3,6 +3,7 @@
 Passwords never go on the command line (they would land in shell history and `ps`): they are
 prompted for, or read from stdin with --password-stdin.
 """
+import json
 import sys
 
 import click
@@ -105,18 +106,75 @@ def users_password(username, password_stdin):
     click.echo(f"Passwort von {username} geändert")
 
 
-@users.command("token")
+class _TokenGroup(click.Group):
+    """`users token USERNAME …` stays short for `users token issue USERNAME …`."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["issue", *args]
+        return super().parse_args(ctx, args)
+
+
+@users.group("token", cls=_TokenGroup)
+def users_token():
+    """API-Token: ausgeben (issue), auflisten (list), widerrufen (revoke), erneuern (rotate)."""
+
+
+@users_token.command("issue")
 @click.argument("username")
+@click.option("--scope", "scopes", multiple=True,
+              help="Bereich (mehrfach): intake, status, read, work, deploy. Ohne Angabe: Konto der Rolle "
+                   "schnittstelle → intake+status, sonst alle.")
+@click.option("--kommune", "kommunen", multiple=True, help="Nur diese Kommune des Kontos (AGS, mehrfach).")
+@click.option("--service", "services", multiple=True, help="Nur dieser Prozess (ID, mehrfach).")
 @click.option("--revoke", is_flag=True, help="Alle Token des Kontos widerrufen statt ein neues auszugeben.")
-def users_token(username, revoke):
+def token_issue(username, scopes, kommunen, services, revoke):
     """Neues API-Token ausgeben (wird nur dieses eine Mal angezeigt)."""
-    from ..services import users as service
+    from ..services import tokens
 
     if revoke:
-        click.echo(f"{service.revoke_tokens(_platform(), username)} Token widerrufen")
+        click.echo(f"{tokens.revoke_tokens(_platform(), username)} Token widerrufen")
         return
-    click.echo(service.issue_token(_platform(), username))
+    click.echo(tokens.issue_token(_platform(), username, scopes, kommunen=kommunen, services=services))
     click.echo("Das Token wird nur jetzt angezeigt; gespeichert ist nur sein Hash.", err=True)
+
+
+@users_token.command("list")
+@click.argument("username", required=False)
+@click.option("--json", "as_json", is_flag=True)
+def token_list(username, as_json):
+    """Token auflisten (Nummer, Konto, Bereiche, Einschränkungen, widerrufen) – nie das Token selbst."""
+    from ..services import tokens
+
+    rows = tokens.list_tokens(_platform(), username)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for r in rows:
+        scopes = ",".join(r["scopes"]) if r["scopes"] is not None else "alle"
+        limits = "".join(f" {name}={','.join(r[name])}" for name in ("kommunen", "services") if r[name])
+        state = f"widerrufen {r['revoked_at'][:16]}" if r["revoked_at"] else "gültig"
+        click.echo(f"{r['id']:>5}  {r['username']:<16} {scopes:<28}{limits}  {state}")
+
+
+@users_token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id):
+    """Ein Token (Nummer aus `users token list`) widerrufen."""
+    from ..services import tokens
+
+    tokens.revoke_token(_platform(), token_id)
+    click.echo(f"Token {token_id} widerrufen")
+
+
+@users_token.command("rotate")
+@click.argument("token_id", type=int)
+def token_rotate(token_id):
+    """Token erneuern: neues Token mit denselben Bereichen, das alte gilt sofort nicht mehr."""
+    from ..services import tokens
+
+    click.echo(tokens.rotate_token(_platform(), token_id))
+    click.echo(f"Token {token_id} widerrufen; das neue Token wird nur jetzt angezeigt.", err=True)
 
 
 @main.group()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
-from ..bpmn import runtime
+from ..bpmn import form_keys, runtime
 from ..bpmn.parser import ZsaParser
 from ..dmn import parse_dmn
 from ..errors import ModelError
@@ -37,7 +37,7 @@ class Definition:
 def build_definition(row, contents: dict) -> Definition:
     """Parse a version's files (`contents`: sha256 -> bytes) into a runnable Definition."""
     parser = ZsaParser()
-    decisions, forms, form_shas = {}, {}, {}
+    decisions, forms, form_shas, paths = {}, {}, {}, {}
     try:
         for f in row["files"]:
             data = contents[f["sha256"]]
@@ -48,13 +48,20 @@ def build_definition(row, contents: dict) -> Definition:
                 for decision_id in doc.decisions:
                     decisions[decision_id] = doc
             elif f["kind"] == "form":
-                form = parse_form(data, f["path"])
+                form = parse_form(data, f["path"], default_id=form_keys.synthetic_form_id(f["path"]))
                 forms[form.id] = form
                 form_shas[form.id] = f["sha256"]
+                paths[form.id] = f["path"]
         spec = parser.get_spec(row["process_id"])
         subprocess_specs = parser.get_subprocess_specs(row["process_id"])
     except ValidationException as exc:
         raise ModelError(f"{exc.file_name}:{exc.line_number}: {exc.id or ''}: {exc}") from None
+    for key, bpmn_path in _form_keys(spec, subprocess_specs, row["start_form"]):
+        try:
+            form_id = form_keys.resolve(key, bpmn_path, paths)
+        except form_keys.FormKeyError as exc:
+            raise ModelError(f"{bpmn_path}: {exc}") from None
+        forms[key], form_shas[key] = forms[form_id], form_shas[form_id]
     engine = make_script_engine()
     engine.decisions = decisions
     return Definition(
@@ -75,6 +82,20 @@ def build_definition(row, contents: dict) -> Definition:
     )
 
 
+def _form_keys(spec, subprocess_specs, start_form):
+    """(path-based formKey, BPMN file) of every human task and of the start form: the keys under which
+    the definition's `forms` also holds the form they resolve to."""
+    found = {}
+    for process in [spec, *subprocess_specs.values()]:
+        for task_spec in process.task_specs.values():
+            ref = getattr(getattr(task_spec, "human", None), "form_ref", None)
+            if form_keys.is_form_key(ref):
+                found.setdefault(ref, process.file)
+    if form_keys.is_form_key(start_form):
+        found.setdefault(start_form, spec.file)
+    return sorted(found.items())
+
+
 def definition_from_bundle(info, bundle, definition_id=0, version=0) -> Definition:
     """A runnable Definition straight from a library's files, without a database (deploy checks,
     simulation, tests). `info`: the library's process info; `bundle`: its files."""
@@ -86,12 +107,18 @@ def definition_from_bundle(info, bundle, definition_id=0, version=0) -> Definiti
     return build_definition(row, {f.sha256: f.content for f in bundle})
 
 
-def make_script_engine():
-    """The sandboxed script engine with exactly the functions the domain rules expose."""
+def make_script_engine(isolated=None):
+    """The sandboxed script engine with exactly the functions the domain rules expose. Scripts and
+    expressions run in limited worker processes unless `isolated` is False, ZSA_SCRIPT_ISOLATION=0,
+    or this process is itself a limited worker (`script_worker.lock_down` was applied)."""
     from ..bpmn.script_engine import ZsaScriptEngine
+    from ..bpmn.script_worker import is_limited_process
+    from ..limits import script_isolation
     from ..rules.functions import SCRIPT_FUNCTIONS
 
-    return ZsaScriptEngine(functions={**SCRIPT_FUNCTIONS, "heute": heute})
+    if isolated is None:
+        isolated = script_isolation() and not is_limited_process()
+    return ZsaScriptEngine(functions={**SCRIPT_FUNCTIONS, "heute": heute}, isolated=isolated)
 
 
 def heute() -> str:

@@ -14,6 +14,7 @@ PHONE_RE = re.compile(r"^(?:\+|00|0)[1-9][0-9 ()/.-]{4,25}$")
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 NUMBER_RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 GERMAN_GROUPED_RE = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+,\d*$")
+GERMAN_THOUSANDS_RE = re.compile(r"^[+-]?\d{1,3}(?:\.\d{3})+$")  # "1.234" typed by a person: 1234
 GERMAN_DATE_RE = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 RESERVED_HTML = ("csrf_token",)
 
@@ -39,7 +40,7 @@ def coerce(f, raw, from_html, context):
             raise Invalid(BAD_CHARS)
         return text
     if f.type == "number":
-        return number(raw)
+        return number(raw, german=from_html)
     if f.type == "checkbox":
         if isinstance(raw, bool):
             return raw
@@ -80,7 +81,8 @@ def coerce(f, raw, from_html, context):
     raise Invalid(INVALID)
 
 
-def number(raw):
+def number(raw, german=False):
+    """A Decimal from a JSON number or a string ("450,50", "1.234,56"; with `german`, "1.234" is 1234)."""
     if raw is None:
         return None
     if isinstance(raw, bool):
@@ -95,6 +97,8 @@ def number(raw):
             if "." in text and not GERMAN_GROUPED_RE.match(text):
                 raise Invalid(NUMBER)
             text = text.replace(".", "").replace(",", ".")
+        elif german and GERMAN_THOUSANDS_RE.match(text):
+            text = text.replace(".", "")
         if len(text) > 40 or not NUMBER_RE.match(text):
             raise Invalid(NUMBER)
     else:

@@ -70,3 +70,22 @@ class Condition:
 
     def __repr__(self):
         return f"Condition({self.source!r})"
+
+
+class Rule:
+    """A `zsa:validate` rule: any FEEL expression of the DMN engine; the value is wrong when it is false.
+
+    Raises FeelSyntaxError for an expression the engine cannot compile (the form is then refused).
+    """
+
+    def __init__(self, source, message):
+        self.source, self.message = source, message
+        text = str(source).strip()
+        self._expression = CompiledExpression(text[1:] if text.startswith("=") else text)
+
+    def broken(self, context):
+        """True only when the expression evaluates to false (null — e.g. an empty field — is no error)."""
+        return self._expression.evaluate(context) is False
+
+    def __repr__(self):
+        return f"Rule({self.source!r})"

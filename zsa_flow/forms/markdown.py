@@ -29,13 +29,25 @@ def _lookup(data, dotted):
     return data
 
 
+_DECIMAL_TEXT = re.compile(r"^-?\d+\.\d{1,4}$")  # "500.00" as rules store money
+_ISO_DATE_TEXT = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
 def _display(value):
+    """A case value in German: 500.00 -> "500,00", 1234.5 -> "1.234,5", "2026-03-10" -> "10.03.2026"."""
+    if isinstance(value, str) and _DECIMAL_TEXT.match(value):
+        sign, digits = ("-", value[1:]) if value.startswith("-") else ("", value)
+        whole, _, fraction = digits.partition(".")
+        return sign + f"{int(whole):,}".replace(",", ".") + "," + fraction
+    if isinstance(value, str) and _ISO_DATE_TEXT.match(value):
+        year, month, day = _ISO_DATE_TEXT.match(value).groups()
+        return f"{day}.{month}.{year}"
     if value is None:
         return ""
     if isinstance(value, bool):
         return "ja" if value else "nein"
     if isinstance(value, float):
-        return format(value, "g").replace(".", ",")
+        return _display(repr(value)) if _DECIMAL_TEXT.match(repr(value)) else format(value, "g").replace(".", ",")
     if isinstance(value, list):
         return ", ".join(_display(v) for v in value)
     return str(value)

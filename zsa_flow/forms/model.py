@@ -46,6 +46,9 @@ class Field:
     increment: Decimal | None = None
     serialize_to_string: bool = False
     hide: tuple = ()  # own condition and those of enclosing groups
+    format: str | None = None  # `zsa:format` property: "iban" (ISO 13616 checksum)
+    pattern_message: str | None = None  # `zsa:pattern-message`: names the expected format
+    rules: tuple = ()  # `zsa:validate` rules: (Rule, message)
 
     @property
     def name(self):
@@ -133,8 +136,28 @@ class Form:
 
         return validate_form(self, data, from_html=from_html, context=context, ignore=ignore)
 
-    def render(self, values=None, errors=None, *, readonly=False, submitted=None):
-        """Accessible server-side HTML (markupsafe.Markup) of the form's fields, without <form>."""
+    def render(self, values=None, errors=None, *, readonly=False, submitted=None, summary=True):
+        """Accessible server-side HTML (markupsafe.Markup) of the form's fields, without <form>.
+
+        `summary=False` leaves out the error summary (the page shows `error_summary` at its top)."""
         from .render import render_form
 
-        return render_form(self, values or {}, errors or {}, readonly=readonly, submitted=submitted)
+        return render_form(self, values or {}, errors or {}, readonly=readonly, submitted=submitted,
+                           summary=summary)
+
+    def error_summary(self, errors, first=()):
+        """The error summary for `errors`; `first` are (target id, label, message) of page fields."""
+        from .render import error_summary, field_ids
+
+        ids = field_ids(self)
+        items = [item for item in first if item[2]]
+        for name, message in (errors or {}).items():
+            f = next((x for x in self.fields if x.name == name), None)
+            items.append((ids.get(name), (f.label or f.key) if f else name, message))
+        return error_summary(items)
+
+    def newly_shown(self, submitted, values=None):
+        """Conditional fields a drawn form's submission shows that the person has not seen (no script ran)."""
+        from .browser import newly_shown
+
+        return newly_shown(self, submitted, values)

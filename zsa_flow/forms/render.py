@@ -15,18 +15,43 @@ from markupsafe import Markup, escape
 
 from .coerce import LOCAL_TZ, Invalid, coerce, german_number
 from .feel import Condition
+from .browser import browser_context
 from .markdown import html_as_text, render_markdown
 from .validate import lookup, scope_for, submitted_values
 
 EMPTY = "keine Angabe"
 CHOOSE = "Bitte wählen …"
-SUMMARY = "Bitte prüfen Sie Ihre Eingaben:"
+SUMMARY = "Es gibt ein Problem"
 REQUIRED_NOTE = "Felder mit * sind Pflichtfelder."
 TRUE_WORDS = ("on", "true", "1", "ja", "yes")
 
 
-def render_form(form, values, errors, *, readonly=False, submitted=None):
-    return Markup(_Renderer(form, values, errors, readonly, submitted).render())
+def render_form(form, values, errors, *, readonly=False, submitted=None, summary=True):
+    return Markup(_Renderer(form, values, errors, readonly, submitted, summary).render())
+
+
+def field_ids(form):
+    """{field name: id of the element an error link jumps to} (the first option of option groups)."""
+    renderer = _Renderer(form, {}, {}, False, None)
+    return {f.name: renderer.ids[f.name] + ("-1" if f.type in ("radio", "checklist", "taglist") else "")
+            for f in form.fields}
+
+
+def error_summary(items):
+    """The GOV.UK/BITV error summary: a heading and one link per problem to its field.
+
+    `items` are (target id or None, label, message); static/zsa-form.js moves the focus here.
+    """
+    if not items:
+        return Markup("")
+    links = []
+    for target, label, message in items:
+        text = escape(f"{label} – {message}")
+        links.append(f'<li><a href="#{escape(target)}">{text}</a></li>' if target else f"<li>{text}</li>")
+    return Markup('<div class="zsa-error-summary" id="zsa-error-summary" role="alert" tabindex="-1" '
+                  'aria-labelledby="zsa-error-summary-title">'
+                  f'<h2 class="zsa-error-summary-title" id="zsa-error-summary-title">{escape(SUMMARY)}</h2>'
+                  f'<ul>{"".join(links)}</ul></div>')
 
 
 def _attrs(**pairs):
@@ -40,8 +65,9 @@ def _attrs(**pairs):
 
 
 class _Renderer:
-    def __init__(self, form, values, errors, readonly, submitted):
+    def __init__(self, form, values, errors, readonly, submitted, with_summary=True):
         self.form, self.values, self.errors, self.readonly = form, values, errors, readonly
+        self.with_summary = with_summary
         self.scope = scope_for(form, values, submitted)
         self.raw = submitted_values(form, submitted, values)[0] if submitted is not None else None
         self.used, self.ids = set(), {}
@@ -62,38 +88,29 @@ class _Renderer:
         head = ""
         if self.readonly:
             return f'<div class="zsa-form zsa-form--readonly"{_attrs(data_zsa_form=self.form.id)}>{body}</div>'
-        if self.errors:
+        if self.errors and self.with_summary:
             head += self.summary()
         if any(f.required and not self.inactive(f) for f in self.form.fields):
             head += f'<p class="zsa-required-note">{escape(REQUIRED_NOTE)}</p>'
-        return f'<div class="zsa-form"{_attrs(data_zsa_form=self.form.id)}>{head}{body}</div>'
+        tail = browser_context(self.form, self.values, self.scope)
+        return f'<div class="zsa-form"{_attrs(data_zsa_form=self.form.id)}>{head}{body}{tail}</div>'
 
     def inactive(self, f):
         return f.disabled or f.is_readonly(self.scope) or f.is_hidden(self.scope)
 
     def summary(self):
-        labels = {f.name: f for f in self.form.fields}
-        items = []
-        for name, message in self.errors.items():
-            f = labels.get(name)
-            text = escape(f"{(f.label or f.key) if f else name} – {message}")
-            if f is not None:
-                target = self.ids[name] + ("-1" if f.type in ("radio", "checklist", "taglist") else "")
-                items.append(f'<li><a href="#{escape(target)}">{text}</a></li>')
-            else:
-                items.append(f"<li>{text}</li>")
-        return ('<div class="zsa-error-summary" id="zsa-error-summary" role="alert" tabindex="-1">'
-                f'<p class="zsa-error-summary-title">{escape(SUMMARY)}</p><ul>{"".join(items)}</ul></div>')
+        return str(self.form.error_summary(self.errors))  # str: what follows is HTML, not text to escape
 
     # ---------------------------------------------------------------- tree
 
     def components(self, components, hidden):
         parts, run = [], []
         for comp in components:
-            comp_hidden = hidden or bool(comp.hide and comp.hide.holds(self.scope))
+            own_hidden = bool(comp.hide and comp.hide.holds(self.scope))
+            comp_hidden = hidden or own_hidden
             if self.readonly and comp_hidden:
                 continue
-            html = self.component(comp, comp_hidden)
+            html = self.component(comp, comp_hidden, own_hidden)
             if self.readonly and comp.field is not None:
                 run.append(html)  # values are <div><dt/><dd/></div>: collect runs into one <dl>
                 continue
@@ -105,12 +122,13 @@ class _Renderer:
             parts.append(f'<dl class="zsa-values">{"".join(run)}</dl>')
         return "".join(parts)
 
-    def hide_attrs(self, comp, hidden):
-        source = comp.hide.source if comp.hide and isinstance(comp.hide.source, str) else None
-        return _attrs(hidden=hidden and not self.readonly, data_zsa_hide=source)
+    def hide_attrs(self, comp, own_hidden):
+        """`hidden` where the component's own condition holds (inside, the DOM hides what a group hides)."""
+        source = comp.hide.source if comp.hide and comp.hide.supported and isinstance(comp.hide.source, str) else None
+        return _attrs(hidden=own_hidden and not self.readonly, data_zsa_hide=source)
 
-    def component(self, comp, hidden):
-        extra = self.hide_attrs(comp, hidden)
+    def component(self, comp, hidden, own_hidden=False):
+        extra = self.hide_attrs(comp, own_hidden)
         if comp.field is not None:
             if self.readonly:
                 return self.value_row(comp.field)
@@ -160,15 +178,19 @@ class _Renderer:
             return ""
         if isinstance(value, list):
             value = value[0] if value else ""
+        if f.type == "number" and self.raw is not None and f.name in self.raw:
+            return str(value)  # as typed: "450,50" stays "450,50"
         if f.type in ("number", "datetime"):
             try:
-                value = coerce(f, value, True, {})
+                value = coerce(f, value, f.type != "number", {})
             except Invalid:
                 return str(value)
             if value is None:
                 return ""
             if f.type == "number":
-                return format(value, "f")
+                if f.decimal_digits is not None:
+                    value = value.quantize(Decimal(1).scaleb(-f.decimal_digits))
+                return format(value, "f").replace(".", ",")
             if f.subtype == "time":
                 return value[:5]
             if f.subtype == "datetime":
@@ -189,7 +211,7 @@ class _Renderer:
             labels = {str(o.value): o.label for o in f.options_for(self.scope)}
             return ", ".join(labels.get(str(v), str(v)) for v in chosen)
         try:
-            clean = coerce(f, value, True, {})
+            clean = coerce(f, value, f.type != "number", {})
         except Invalid:
             return str(value)
         if f.type == "number":
@@ -216,12 +238,13 @@ class _Renderer:
         fid, error = self.ids[f.name], self.errors.get(f.name)
         readonly = f.is_readonly(self.scope)
         disabled = f.disabled or hidden
-        required = f.required and not (readonly or disabled)
+        shown_required = f.required and not (readonly or f.disabled)  # required whenever the field is shown
+        required = shown_required and not hidden
         desc_id = fid + "-desc" if f.description else None
         err_id = fid + "-error" if error else None
         aria = dict(aria_describedby=" ".join(x for x in (desc_id, err_id) if x) or None,
                     aria_invalid="true" if error else None)
-        marker = '<span class="zsa-required" aria-hidden="true">*</span>' if required else ""
+        marker = '<span class="zsa-required" aria-hidden="true">*</span>' if shown_required else ""
         label = escape(f.label or f.key)
         notes = ""
         if desc_id:
@@ -230,18 +253,23 @@ class _Renderer:
             notes += (f'<p class="zsa-error"{_attrs(id=err_id)}><span class="zsa-sr-only">Fehler: </span>'
                       f"{escape(error)}</p>")
         classes = f"zsa-field zsa-field--{f.type}" + (" zsa-field--invalid" if error else "")
+        if f.rules and f.type not in ("radio", "checklist", "taglist"):  # checked live by static/zsa-form.js
+            extra += _attrs(data_zsa_rule=f.rules[0].source, data_zsa_rule_message=f.rules[0].message)
         value = self.value(f)
         if f.type in ("radio", "checklist", "taglist"):
-            if f.multiple and f.required and not (readonly or disabled):
+            if f.multiple and shown_required:
                 marker += '<span class="zsa-sr-only"> (Pflichtfeld)</span>'
-            options = self.options(f, fid, value, required and f.type == "radio", readonly or disabled, aria)
+            options = self.options(f, fid, value, required and f.type == "radio", readonly or disabled, aria,
+                                   locked=readonly or f.disabled, shown_required=shown_required and f.type == "radio")
             return (f'<fieldset class="{classes}"{_attrs(id=fid + "-group", aria_describedby=aria["aria_describedby"])}'
                     f"{extra}><legend>{label}{marker}</legend>{notes}{options}</fieldset>")
         common = dict(id=fid, name=f.name, required=required, aria_required="true" if required else None,
-                      disabled=disabled, **aria)
+                      disabled=disabled, data_zsa_locked=f.disabled or None,
+                      data_zsa_required=shown_required and f.type != "checklist" or None, **aria)
         if f.type == "checkbox":
+            locked = dict(common, data_zsa_locked=(f.disabled or readonly) or None)
             box = (f'<input type="checkbox" value="on"'
-                   f"{_attrs(**common, checked=self.checked(value) or None, disabled_=readonly and not disabled)}>")
+                   f"{_attrs(**locked, checked=self.checked(value) or None, disabled_=readonly and not disabled)}>")
             return f'<div class="{classes}"{extra}>{box}<label for="{fid}">{label}{marker}</label>{notes}</div>'
         if f.type == "select":
             control = self.select(f, value, common, readonly)
@@ -255,10 +283,9 @@ class _Renderer:
             attrs = _attrs(**common, rows=4, readonly=readonly, minlength=f.min_length, maxlength=f.max_length)
             return f"<textarea{attrs}>{escape(shown)}</textarea>"
         lengths = dict(minlength=f.min_length, maxlength=f.max_length, pattern=f.pattern)
-        if f.type == "number":
-            step = f.increment if f.increment is not None else (
-                "any" if f.decimal_digits is None else format(Decimal(1).scaleb(-f.decimal_digits), "f"))
-            kind, rules = "number", dict(inputmode="decimal", step=step, min=f.min, max=f.max)
+        if f.type == "number":  # text, not type=number: German input ("450,50") reaches the server as typed
+            kind = "text"
+            rules = dict(inputmode="numeric" if f.decimal_digits == 0 else "decimal", autocomplete="off")
         elif f.type == "datetime":
             kind, rules = {"date": "date", "time": "time"}.get(f.subtype, "datetime-local"), {}
         else:
@@ -271,10 +298,11 @@ class _Renderer:
         for option in f.options_for(self.scope):
             selected = chosen is not None and str(option.value) == chosen
             options.append(f"<option{_attrs(value=option.value, selected=selected)}>{escape(option.label)}</option>")
-        attrs = _attrs(**common, disabled_=readonly and not common["disabled"])
+        locked = dict(common, data_zsa_locked=common["data_zsa_locked"] or readonly or None)
+        attrs = _attrs(**locked, disabled_=readonly and not common["disabled"])
         return f"<select{attrs}>{''.join(options)}</select>"
 
-    def options(self, f, fid, value, required, locked, aria):
+    def options(self, f, fid, value, required, disabled, aria, locked=False, shown_required=False):
         chosen = value if isinstance(value, list) else ([] if value in (None, "") else [value])
         chosen = {str(v) for v in chosen}
         kind = "radio" if f.type == "radio" else "checkbox"
@@ -282,7 +310,8 @@ class _Renderer:
         for index, option in enumerate(f.options_for(self.scope), start=1):
             oid = f"{fid}-{index}"
             attrs = _attrs(type=kind, id=oid, name=f.name, value=option.value, checked=str(option.value) in chosen,
-                           required=required, disabled=locked, **aria)
+                           required=required, disabled=disabled, data_zsa_locked=locked or None,
+                           data_zsa_required=shown_required or None, **aria)
             parts.append(f'<div class="zsa-option"><input{attrs}><label for="{escape(oid)}">'
                          f"{escape(option.label)}</label></div>")
         return "".join(parts)

@@ -8,7 +8,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from ..errors import ModelError
-from .feel import Condition
+from ..dmn import FeelSyntaxError
+from ..jsonsafe import check_json
+from .feel import Condition, Rule
 from .model import INPUT_TYPES, OPTION_TYPES, Component, Field, Form, options_from
 
 MAX_FORM_BYTES = 1024 * 1024
@@ -21,10 +23,13 @@ KEY_RE = re.compile(r"^[^\W\d][\w-]*(\.[^\W\d][\w-]*)*$")
 SUBTYPES = ("date", "time", "datetime")
 TIME_FORMATS = ("utc_offset", "utc_normalized", "no_timezone")
 VALIDATION_TYPES = ("email", "phone", "custom", "", None)
+_ID_OR_KEY = re.compile(r'"(id|key)"\s*:\s*("[^"\\]*(?:\\.[^"\\]*)*")')
 
 
-def parse_form(data, filename="<form>"):
-    """Parse a `.form` file's content (bytes or str) into a Form; raise ModelError when broken."""
+def parse_form(data, filename="<form>", default_id=None):
+    """Parse a `.form` file's content (bytes or str) into a Form; raise ModelError when broken.
+
+    `default_id` is the id of a form without `id` (one found by its path, see bpmn/form_keys)."""
     if isinstance(data, str):
         size, text = len(data.encode("utf-8", "surrogatepass")), data
     else:
@@ -38,6 +43,7 @@ def parse_form(data, filename="<form>"):
         except UnicodeDecodeError as exc:
             line = bytes(data)[: exc.start].count(b"\n") + 1
             raise _error(filename, line, None, "file is not valid UTF-8") from None
+    check_json(text, filename, MAX_FORM_BYTES)  # size and depth before json.loads recurses
     try:
         schema = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -47,7 +53,7 @@ def parse_form(data, filename="<form>"):
         ) from None
     except RecursionError:
         raise _error(filename, 1, None, "JSON is nested too deeply") from None
-    return _Builder(filename, text).build(schema)
+    return _Builder(filename, text).build(schema, default_id)
 
 
 def _error(filename, line, element, message):
@@ -63,14 +69,23 @@ class _Builder:
         self.filename, self.text = filename, text
         self.fields, self.warnings = [], []
         self.seen = {}  # field name -> component label for duplicate detection
+        self.prefixes = {}  # "a" and "a.b" of a field "a.b.c" -> "a.b.c" (conflicting keys, linear time)
+        self.lines = None  # ("id"|"key", value) -> line, built on the first lookup
 
     def line_of(self, comp):
+        if self.lines is None:  # one pass over the text, however many components report
+            self.lines, line, last = {}, 1, 0
+            for match in _ID_OR_KEY.finditer(self.text):
+                line += self.text.count("\n", last, match.start())
+                last = match.start()
+                try:
+                    self.lines.setdefault((match[1], json.loads(match[2])), line)
+                except ValueError:
+                    continue
         for attr in ("id", "key"):
             value = comp.get(attr) if isinstance(comp, dict) else None
-            if isinstance(value, str):
-                match = re.search(r'"%s"\s*:\s*%s' % (attr, re.escape(json.dumps(value))), self.text)
-                if match:
-                    return self.text.count("\n", 0, match.start()) + 1
+            if isinstance(value, str) and (attr, value) in self.lines:
+                return self.lines[(attr, value)]
         return 1
 
     def fail(self, comp, message):
@@ -82,11 +97,13 @@ class _Builder:
                 name = f"{name} (key '{key}')" if name else f"key '{key}'"
         raise _error(self.filename, self.line_of(comp), name, message)
 
-    def build(self, schema):
+    def build(self, schema, default_id=None):
         if not isinstance(schema, dict):
             raise _error(self.filename, 1, None, "a form must be a JSON object with 'components'")
         form_id = schema.get("id")
-        if not isinstance(form_id, str) or not form_id.strip():
+        if (not isinstance(form_id, str) or not form_id.strip()) and default_id:
+            form_id = default_id
+        elif not isinstance(form_id, str) or not form_id.strip():
             raise _error(self.filename, 1, None, "form has no 'id' (camunda:formRef refers to it)")
         if schema.get("type", "default") != "default":
             raise _error(self.filename, self.line_of(schema), form_id,
@@ -235,17 +252,51 @@ class _Builder:
                     x for x in (date_label, time_label) if isinstance(x, str) and x)
         if ctype in OPTION_TYPES:
             self.options(comp, f)
+        self.properties(comp, f)
         f.default = comp.get("defaultValue")
         self.check_default(comp, f)
         self.fields.append(f)
         return f
 
+    def properties(self, comp, f):
+        """zsa-flow's custom properties (form-js `properties`, "Custom properties" in the Modeler)."""
+        props = comp.get("properties") or {}
+        if not isinstance(props, dict):
+            self.fail(comp, "'properties' must be an object")
+        fmt = props.get("zsa:format")
+        if fmt not in (None, "", "iban"):
+            self.fail(comp, f"unknown zsa:format {fmt!r} (iban)")
+        if fmt and f.type != "textfield":
+            self.fail(comp, "zsa:format applies to text fields only")
+        f.format = fmt or None
+        message = props.get("zsa:pattern-message")
+        if message not in (None, "") and not isinstance(message, str):
+            self.fail(comp, "'zsa:pattern-message' must be a string")
+        f.pattern_message = message or None
+        rule, rule_message = props.get("zsa:validate"), props.get("zsa:validate-message")
+        if rule in (None, ""):
+            if rule_message:
+                self.fail(comp, "'zsa:validate-message' without 'zsa:validate'")
+            return
+        if not isinstance(rule, str) or not isinstance(rule_message, str) or not rule_message.strip():
+            self.fail(comp, "'zsa:validate' needs a FEEL expression and a 'zsa:validate-message'")
+        try:
+            f.rules = (Rule(rule, rule_message.strip()),)
+        except FeelSyntaxError as exc:
+            self.fail(comp, f"zsa:validate {rule!r} is not a valid FEEL expression: {exc}")
+
     def register(self, comp, name):
-        for other in self.seen:
-            if other == name:
-                self.fail(comp, f"duplicate key '{name}' (also used by {self.seen[other]})")
-            if other.startswith(name + ".") or name.startswith(other + "."):
-                self.fail(comp, f"key '{name}' conflicts with key '{other}' of {self.seen[other]}")
+        if name in self.seen:
+            self.fail(comp, f"duplicate key '{name}' (also used by {self.seen[name]})")
+        other = self.prefixes.get(name)  # a key below this one: "a.b" after "a.b.c"
+        parts = name.split(".")
+        for i in range(1, len(parts)):  # a key above this one: "a.b.c" after "a.b"
+            if other is None and ".".join(parts[:i]) in self.seen:
+                other = ".".join(parts[:i])
+        if other is not None:
+            self.fail(comp, f"key '{name}' conflicts with key '{other}' of {self.seen[other]}")
+        for i in range(1, len(parts)):
+            self.prefixes.setdefault(".".join(parts[:i]), name)
         self.seen[name] = comp.get("id") or name
 
     def options(self, comp, f):

@@ -11,8 +11,9 @@ from decimal import ROUND_FLOOR, Decimal
 
 from ..errors import ValidationFailed
 from .coerce import EMAIL_RE, PHONE_RE, RESERVED_HTML, Invalid, coerce, german_number
-from .messages import (DECIMALS, EMAIL, INTEGER, MAX, MAX_LENGTH, MIN, MIN_LENGTH, PATTERN, PHONE, READONLY,
-                       REQUIRED, STEP, UNKNOWN)
+from .formats import check_iban, compact_iban, pattern_message
+from .messages import (DECIMALS, EMAIL, INTEGER, MAX, MAX_LENGTH, MIN, MIN_LENGTH, PHONE, READONLY, REQUIRED, STEP,
+                       UNKNOWN)
 
 _MISSING = object()
 
@@ -60,12 +61,40 @@ def validate_form(form, data, *, from_html=False, context=None, ignore=()):
             elif value is not _MISSING:
                 _set(clean, f.path, value)
             continue
+        if f.format == "iban":
+            value = compact_iban(value)
         message = _check(f, value)
         if message:
             errors[name] = message
         else:
             _set(clean, f.path, _output(f, value))
+    _check_rules(form, fields, scope, clean, errors, context)
     return clean, errors
+
+
+def _check_rules(form, fields, scope, clean, errors, context):
+    """`zsa:validate` rules of the shown fields, over what would be stored (hidden fields dropped)."""
+    ruled = [f for f in fields.values() if f.rules and f.name not in errors]
+    if not ruled:
+        return
+    data = _merge(_merge(_initial_shown(form, scope), context), clean)
+    for f in ruled:
+        if f.is_hidden(scope) or f.disabled or f.is_readonly(scope):
+            continue
+        for rule in f.rules:
+            if rule.broken(data):
+                errors[f.name] = rule.message
+                break
+
+
+def _initial_shown(form, scope):
+    """Initial values of the fields that are shown (a hidden field's value does not count)."""
+    initial = _initial(form)
+    out = {}
+    for f in form.fields:
+        if not f.is_hidden(scope):
+            _set(out, f.path, lookup(initial, f.path))
+    return out
 
 
 def submitted_values(form, submitted, context=None):
@@ -204,8 +233,12 @@ def _check(f, value):
             return MIN_LENGTH.format(n=f.min_length)
         if f.max_length is not None and length > f.max_length:
             return MAX_LENGTH.format(n=f.max_length)
+        if f.format == "iban":
+            message = check_iban(value)
+            if message:
+                return message
         if f.regex is not None and not f.regex.fullmatch(value):
-            return PATTERN
+            return pattern_message(f)
         if f.validation_type == "email" and not EMAIL_RE.match(value):
             return EMAIL
         if f.validation_type == "phone" and (not PHONE_RE.match(value) or not 6 <= sum(c.isdigit() for c in value) <= 17):

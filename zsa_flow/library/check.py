@@ -7,6 +7,7 @@ Never raises for bad input: unreadable, hostile or broken files become Problems.
 in `check_bpmn` (XSD, diagram, warnings), `check_expr` (expressions, unsupported constructs) and
 `check_refs` (unique ids, references, engine parse); this module reads files and orchestrates.
 """
+from ..bpmn.form_keys import synthetic_form_id
 from ..dmn import parse_dmn
 from ..errors import ModelError
 from ..forms import MAX_FORM_BYTES, parse_form
@@ -19,6 +20,8 @@ from .loader import KINDS, LibraryFile, find_model_files
 
 __all__ = ["Problem", "check_files", "check_paths", "summary"]
 DEFAULT_PATHS = ("processes", "forms")
+# DMN 1.1 has no DMNDI: Camunda Modeler (up to 4.x) keeps a decision's shape in its extension elements
+BIODI_BOUNDS = "{*}extensionElements/{http://bpmn.io/schema/dmn/biodi/1.0}bounds"
 
 
 def check_paths(paths) -> list:
@@ -117,7 +120,7 @@ def _oversized(f, problems) -> bool:
 
 
 def _check_form(f, problems):
-    form = parse_form(f.content, f.path)
+    form = parse_form(f.content, f.path, default_id=synthetic_form_id(f.path))
     for warning in form.warnings:
         problems.append(from_message(warning, f.path, severity="warning"))
     return form.id
@@ -130,6 +133,7 @@ def _check_dmn(f, tree, problems):
     root = tree.getroot()
     drawn = {n.get("dmnElementRef") for n in root.iter() if local(n) == "DMNShape"}
     for node in root.iter():
-        if local(node) == "decision" and node.get("id") and node.get("id") not in drawn:
+        if local(node) == "decision" and node.get("id") and node.get("id") not in drawn \
+                and node.find(BIODI_BOUNDS) is None:
             problems.append(Problem(f.path, line_of(node), node.get("id"),
                                     "Entscheidung hat kein dmndi:DMNShape im Diagramm (DRD)", "warning"))

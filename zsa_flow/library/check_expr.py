@@ -5,6 +5,7 @@ JUEL, Java delegates, connectors, external tasks and CMMN cases have no meaning 
 as such instead of failing (or silently doing something else) at run time.
 """
 import re
+from datetime import datetime
 
 from ..bpmn.parser import is_iso_literal
 from .check_bpmn import semantic_elements
@@ -155,6 +156,24 @@ def _script_task(report, node):
     _compile(report, script, "Skript", script.text, kind="script")
 
 
+ISO_ATTEMPT = re.compile(r"^[+-]?PT?\d[0-9A-Za-z.,]*$|^\d{4}-|^\d{1,2}\.\d{1,2}\.\d{2,4}")
+ISO_EXAMPLES = "z. B. P5D, PT12H, P1M oder 2026-12-31T12:00:00"
+
+
+def _iso_problem(text):
+    """Why `text`, written as an ISO 8601 value, is none (None when fine or clearly an expression)."""
+    if is_iso_literal(text):
+        if text[0].isdigit():
+            try:
+                datetime.fromisoformat(text.replace(" ", "T").replace("Z", "+00:00"))
+            except ValueError:
+                return f"{text!r} ist kein gültiges Datum ({ISO_EXAMPLES})"
+        return None
+    if ISO_ATTEMPT.match(text):
+        return f"{text!r} ist kein gültiger ISO-8601-Wert ({ISO_EXAMPLES})"
+    return None
+
+
 def _timer(report, node):
     parts = [child for child in node if local(child) in ("timeDate", "timeDuration", "timeCycle")]
     if not parts:
@@ -168,6 +187,8 @@ def _timer(report, node):
         text = (part.text or "").strip()
         if not text:
             report.error(part, f"{name} ist leer")
+        elif _iso_problem(text):
+            report.error(part, f"{name}: {_iso_problem(text)}")
         elif not is_iso_literal(text) and not _has_juel(text):
             _compile(report, part, f"{name} (kein ISO-8601-Wert, daher Python-Ausdruck)", text)
 
@@ -177,5 +198,7 @@ def _human_task(report, node):
                           ("priority", lambda t: t.lstrip("-").isdigit()),
                           ("assignee", lambda t: bool(PLAIN_NAME.match(t)))):
         text = (node.get(C + attr) or "").strip()
-        if text and not literal(text) and not _has_juel(text):
+        if text and attr in ("dueDate", "followUpDate") and _iso_problem(text):
+            report.error(node, f"camunda:{attr}: {_iso_problem(text)}")
+        elif text and not literal(text) and not _has_juel(text):
             _compile(report, node, f"camunda:{attr} {text!r}", text)

@@ -2,7 +2,7 @@
 from dataclasses import dataclass, field
 
 
-from ..bpmn.parser import form_ref_from_key
+from ..bpmn import form_keys
 from ..errors import ModelError
 from ..xmlsafe import parse_xml
 from .check_bpmn import FLOW_NODES, semantic_elements
@@ -105,12 +105,14 @@ def _library_refs(report, node, index):
     if form_ref and form_ref not in index.forms:
         report.error(node, f"camunda:formRef '{form_ref}': kein Formular mit dieser id in der Bibliothek")
     elif form_key and not form_ref:
-        if not form_key.startswith("camunda-forms:"):
+        if not form_keys.is_form_key(form_key):
             report.error(node, f"camunda:formKey '{form_key}' wird nicht unterstützt "
                                "(nur Camunda Forms: camunda:formRef oder camunda-forms:…)")
-        elif form_ref_from_key(form_key) not in index.forms:
-            report.error(node, f"camunda:formKey '{form_key}': kein Formular mit der id "
-                               f"'{form_ref_from_key(form_key)}' in der Bibliothek")
+        else:
+            try:
+                form_keys.resolve(form_key, report.file, {i: f.path for i, f in index.library.forms.items()})
+            except form_keys.FormKeyError as exc:
+                report.error(node, str(exc))
     decision = node.get(C + "decisionRef")
     if decision and decision not in index.decisions:
         report.error(node, f"camunda:decisionRef '{decision}': keine Entscheidung mit dieser id in einer DMN-Datei")

@@ -4,9 +4,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..bpmn.parser import form_ref_from_key
+from ..bpmn import form_keys
+from ..bpmn.parser import form_ref_of
 from ..errors import ModelError
-from ..xmlsafe import parse_xml
+from ..jsonsafe import check_file_size, check_json
+from ..xmlsafe import MAX_MODEL_BYTES, parse_xml
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
@@ -49,7 +51,18 @@ class Library:
     files: list = field(default_factory=list)
     processes: dict = field(default_factory=dict)  # process id -> ProcessInfo
     decisions: dict = field(default_factory=dict)  # decision id -> LibraryFile
-    forms: dict = field(default_factory=dict)  # form id -> LibraryFile
+    forms: dict = field(default_factory=dict)  # form id (or synthetic id, see form_keys) -> LibraryFile
+
+    def form_id_for(self, ref: str, bpmn_path: str) -> str:
+        """The id under which `ref` (a form id or a path-based formKey) is indexed; ModelError if none."""
+        if form_keys.is_form_key(ref):
+            try:
+                return form_keys.resolve(ref, bpmn_path, {i: f.path for i, f in self.forms.items()})
+            except form_keys.FormKeyError as exc:
+                raise ModelError(f"{bpmn_path}: {exc}") from None
+        if ref not in self.forms:
+            raise ModelError(f"{bpmn_path}: Formular '{ref}' nicht gefunden")
+        return ref
 
     def bundle(self, process_id: str) -> list:
         """Every file the process needs: its BPMN, called processes, decision tables, forms."""
@@ -69,9 +82,8 @@ class Library:
                     raise ModelError(f"{info.file.path}: Entscheidungstabelle '{ref}' nicht gefunden")
                 files[self.decisions[ref].path] = self.decisions[ref]
             for ref in info.forms:
-                if ref not in self.forms:
-                    raise ModelError(f"{info.file.path}: Formular '{ref}' nicht gefunden")
-                files[self.forms[ref].path] = self.forms[ref]
+                form = self.forms[self.form_id_for(ref, info.file.path)]
+                files[form.path] = form
         return sorted(files.values(), key=lambda f: f.path)
 
     def bundle_hash(self, process_id: str) -> str:
@@ -109,7 +121,18 @@ def find_model_files(paths, on_problem=_raise) -> list:
 
 def collect_files(paths) -> list:
     """Every .bpmn/.dmn/.form below the given files or directories, read, in a stable order."""
-    return [LibraryFile(str(p), KINDS[p.suffix], p.read_bytes()) for p in find_model_files(paths)]
+    files = []
+    for p in find_model_files(paths):
+        check_file_size(p, max_bytes(KINDS[p.suffix]))  # before reading: a 200 MB file is never loaded
+        files.append(LibraryFile(str(p), KINDS[p.suffix], p.read_bytes()))
+    return files
+
+
+def max_bytes(kind: str) -> int:
+    """The size limit of a model file of `kind` (bpmn, dmn, form)."""
+    from ..forms import MAX_FORM_BYTES
+
+    return MAX_FORM_BYTES if kind == "form" else MAX_MODEL_BYTES
 
 
 def kind_of(name: str) -> str | None:
@@ -156,14 +179,19 @@ def _unique(index, key, value, f, what):
 
 
 def form_id(f: LibraryFile) -> str:
-    """The `id` of a Camunda Form file (what camunda:formRef refers to)."""
+    """The `id` of a Camunda Form file (what camunda:formRef refers to); without one, a synthetic id
+    from its path (such a form is found by a path-based camunda:formKey, see bpmn/form_keys)."""
     try:
-        doc = json.loads(f.content)
+        text = f.content.decode("utf-8-sig")
+        check_json(text, f.path, max_bytes("form"))
+        doc = json.loads(text)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         line = getattr(exc, "lineno", 1)
         raise ModelError(f"{f.path}:{line}: kein gültiges JSON: {exc}") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("id"), str) or not doc["id"]:
-        raise ModelError(f"{f.path}:1: Formular ohne 'id'")
+    if not isinstance(doc, dict):
+        raise ModelError(f"{f.path}:1: Formular ist kein JSON-Objekt")
+    if not isinstance(doc.get("id"), str) or not doc["id"].strip():
+        return form_keys.synthetic_form_id(f.path)
     return doc["id"]
 
 
@@ -197,10 +225,7 @@ def scan_bpmn(f: LibraryFile) -> list:
                 info.called.add(node.get("calledElement"))
             elif local == "businessRuleTask" and node.get(f"{{{CAMUNDA_NS}}}decisionRef"):
                 info.decisions.add(node.get(f"{{{CAMUNDA_NS}}}decisionRef"))
-            ref = node.get(f"{{{CAMUNDA_NS}}}formRef")
-            key = node.get(f"{{{CAMUNDA_NS}}}formKey") or ""
-            if not ref and key.startswith("camunda-forms:"):
-                ref = form_ref_from_key(key)
+            ref, _binding = form_ref_of(node, f"{{{CAMUNDA_NS}}}")
             if ref and local in ("userTask", "startEvent"):
                 info.forms.add(ref)
             if local == "startEvent" and node.getparent() is proc:

@@ -22,7 +22,8 @@ def hundesteuer_berechnen(eingabe: dict | None = None, **felder) -> dict:
     """Hundesteuer berechnen / annual dog tax, first-year amount and instalments.
 
     Either one dict or keywords: ags, stichtag (Beginn der Haltung), anzahl_hunde_bereits,
-    gefaehrlich, befreiung (null | "assistenzhund" | "rettungshund" | "wachhund_aussenbereich"), ende.
+    gefaehrlich, befreiung (null | "keine" | "assistenzhund" | "rettungshund" | "wachhund_aussenbereich"),
+    befreiung_anerkannt (default true: the proof was accepted), ende.
     """
     return hundesteuer.berechne({**(eingabe or {}), **felder})
 
@@ -117,3 +118,19 @@ SCRIPT_FUNCTIONS = {
         alter_in_jahren, monatsanfang_folgemonat,
     )
 }
+
+
+def preload():
+    """Read every parameter set and decision table the functions use, now: script workers call
+    this before they give up file access (zsa_flow/bpmn/script_worker.py)."""
+    from . import decisions, hundeg, hundesteuer, params
+
+    for path in sorted(params.PARAMS_DIR.glob("*.json")):
+        match = params._NAME.match(path.name)
+        if match:
+            params.available(match["name"])
+        else:
+            hundeg._data(path.name)
+    hundesteuer.einstellungen()
+    for table in sorted(decisions.decisions_dir().glob("*.dmn")):
+        decisions.load(table.name)

@@ -14,10 +14,10 @@ from . import inputs as inp
 from .daten import monatserster, monatsletzter, plus_monate
 from .decisions import evaluate_first
 from .params import PARAMS_DIR
-from .rechenweg import Rechenweg
+from .rechenweg import Rechenweg, euro_de
 
 DMN_FILE = "hundesteuer.dmn"
-KNOWN = {"ags", "stichtag", "anzahl_hunde_bereits", "gefaehrlich", "befreiung", "ende"}
+KNOWN = {"ags", "stichtag", "anzahl_hunde_bereits", "gefaehrlich", "befreiung", "befreiung_anerkannt", "ende"}
 
 
 @lru_cache(maxsize=None)
@@ -40,8 +40,12 @@ def _parse(eingabe) -> dict:
     if ags not in settings["kommunen"]:
         raise inp.invalid("ags", f"für Gemeinde {ags} ist keine Hundesteuersatzung hinterlegt")
     befreiung = data.get("befreiung")
+    if befreiung == "keine":  # the application form's "nothing applied for"
+        befreiung = None
     if befreiung is not None:
         inp.choice(befreiung, "befreiung", list(settings["befreiungsarten"]))
+    anerkannt = data.get("befreiung_anerkannt")
+    anerkannt = True if anerkannt is None else inp.boolean(anerkannt, "befreiung_anerkannt")
     stichtag = inp.iso_date(inp.get(data, "stichtag", "stichtag"), "stichtag")
     ende = data.get("ende")
     ende = None if ende is None else inp.iso_date(ende, "ende")
@@ -55,6 +59,7 @@ def _parse(eingabe) -> dict:
                                minimum=0, maximum=100),
         "gefaehrlich": inp.boolean(inp.get(data, "gefaehrlich", "gefaehrlich"), "gefaehrlich"),
         "befreiung": befreiung,
+        "anerkannt": anerkannt,
         "kommune": settings["kommunen"][ags],
     }
 
@@ -105,27 +110,55 @@ def _beginn(monate: list[int], year: int, ende: date | None) -> str | None:
     return None if ende is not None else monatserster(year + 1, 1).isoformat()
 
 
+def _verguenstigung(rw, d, verg, prozent, jahressatz, satzung, hinweise):
+    """Rechenweg steps that say whether a requested exemption or reduction applies, and why (not)."""
+    if not d["befreiung"]:
+        return
+    art = einstellungen()["befreiungsarten"][d["befreiung"]]
+    beantragt = f"Beantragt: {art}"
+    if not d["anerkannt"]:
+        rw.add("verguenstigung", beantragt, "keine Ermäßigung – Nachweis nicht anerkannt", "Prüfung des Nachweises",
+               raw=True)
+        hinweise.append(f"Für '{art}' wurde der Nachweis nicht anerkannt; die Steuer gilt ohne Ermäßigung.")
+        return
+    if prozent:
+        rw.add("verguenstigung", f"{verg['art']}: {verg['grundlage']}", f"{prozent} %", satzung, raw=True)
+        rw.add("verguenstigung_betrag", f"abzüglich {verg['art']} ({prozent} % von {euro_de(jahressatz)} €)",
+               -_cents(jahressatz * prozent / 100), satzung)
+        return
+    warum = ("nicht für gefährliche Hunde" if d["gefaehrlich"] and _gilt_sonst(d)
+             else "die Satzung sieht dafür keine Befreiung oder Ermäßigung vor")
+    rw.add("verguenstigung", beantragt, f"keine Ermäßigung – {warum}", satzung, raw=True)
+    hinweise.append(f"Die Satzung sieht für '{art}' keine Befreiung oder Ermäßigung vor"
+                    + (" (nicht für gefährliche Hunde)." if d["gefaehrlich"] else "."))
+
+
+def _gilt_sonst(d) -> bool:
+    """Whether the Satzung grants the exemption to a dog that is not dangerous."""
+    context = {"ags": d["ags"], "stichtag": d["stichtag"], "position": d["bereits"] + 1, "gefaehrlich": False,
+               "befreiung": d["befreiung"]}
+    return bool((evaluate_first(DMN_FILE, "hundesteuer_verguenstigung", context) or {}).get("ermaessigung_prozent"))
+
+
 def berechne(eingabe: dict) -> dict:
     """Annual Hundesteuer, prorated amount for the Stichtag's year and instalments."""
     d = _parse(eingabe)
     kommune, rw, hinweise = d["kommune"], Rechenweg(), []
     satzung = f"Hundesteuersatzung {kommune['name']}"
     position = d["bereits"] + 1
+    angewandt = d["befreiung"] if d["anerkannt"] else None
     context = {"ags": d["ags"], "stichtag": d["stichtag"], "position": position, "gefaehrlich": d["gefaehrlich"],
-               "befreiung": d["befreiung"] or "keine"}
+               "befreiung": angewandt or "keine"}
     satz = evaluate_first(DMN_FILE, "hundesteuer_satz", context)
     if not satz:
         raise inp.invalid("stichtag", f"für {kommune['name']} ist zum {d['stichtag'].isoformat()} kein Steuersatz hinterlegt")
     rw.add("position", "Position des Hundes beim Halter", position, satzung)
     jahressatz = rw.add("jahressatz", f"Jahressatz ({satz['tarif']})", Decimal(satz["jahressteuer"]), satzung)
     verg = evaluate_first(DMN_FILE, "hundesteuer_verguenstigung", context) or {}
-    prozent = int(verg.get("ermaessigung_prozent") or 0)
-    if d["befreiung"] and prozent == 0:
-        hinweise.append(f"Die Satzung sieht für '{einstellungen()['befreiungsarten'][d['befreiung']]}' "
-                        f"keine Befreiung oder Ermäßigung vor" + (" (nicht für gefährliche Hunde)." if d["gefaehrlich"] else "."))
-    if prozent:
-        rw.add("verguenstigung", f"{verg['art']}: {verg['grundlage']}", f"{prozent} %", satzung, raw=True)
-    jahressteuer = rw.add("jahressteuer", "Jahressteuer", _cents(jahressatz * (100 - prozent) / 100), satzung)
+    prozent = int(verg.get("ermaessigung_prozent") or 0) if angewandt else 0
+    _verguenstigung(rw, d, verg, prozent, jahressatz, satzung, hinweise)
+    jahressteuer = rw.add("jahressteuer", "Jahressteuer" + (f" nach {verg['art']}" if prozent else ""),
+                          _cents(jahressatz * (100 - prozent) / 100), satzung)
     monate = steuermonate(kommune, d["stichtag"], d["ende"])
     year = d["stichtag"].year
     regel = "ab Folgemonat" if kommune["anteilig"]["beginn"] == "folgemonat" else "ab Monat der Anschaffung"

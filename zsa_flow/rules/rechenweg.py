@@ -20,6 +20,11 @@ def fmt(value) -> str | int | None:
     return str(value)
 
 
+def euro_de(value) -> str:
+    """Money inside a German label: Decimal("1234.5") -> "1.234,50"."""
+    return f"{Decimal(value):,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
 class Rechenweg(list):
     """A list of steps; `add` appends one and returns the value for chaining."""
 

@@ -16,7 +16,7 @@ from . import inputs as inp
 from .inputs import invalid
 from .mietstufen import ROMAN_OF, mietstufe_fuer_ags, parse_mietstufe
 from .params import in_force
-from .rechenweg import Rechenweg
+from .rechenweg import Rechenweg, euro_de
 from .wohngeld_einkommen import cents, monatseinkommen_y, parse_mitglied
 
 TOP_FIELDS = {"stichtag", "mietstufe", "ags", "bruttokaltmiete_m", "vermoegen", "haushalt"}
@@ -92,8 +92,11 @@ def _miete_m(p: dict, miete: Decimal, stufe: int, n: int, n_table: int, rw: Rech
     hb = rw.add("hoechstbetrag", f"Höchstbetrag Mietstufe {ROMAN_OF[stufe]}, {n} Haushaltsmitglied(er)",
                 _hoechstbetrag(p, stufe, n), p["hoechstbetraege"]["ref"])
     klima = rw.add("klimakomponente", "Klimakomponente", _per_person(p["klimakomponente"], n), p["klimakomponente"]["ref"])
-    counted = rw.add("miete_beruecksichtigt", "Berücksichtigte Miete (höchstens Höchstbetrag + Klimakomponente)",
-                     min(miete, hb + klima), "§ 12 Abs. 1 und 7 WoGG")
+    gekappt = miete > hb + klima
+    counted = rw.add("miete_beruecksichtigt", "Berücksichtigte Miete: " + (
+        "Miete über Höchstbetrag + Klimakomponente, daher gekappt" if gekappt
+        else "Miete unter Höchstbetrag + Klimakomponente, voll berücksichtigt"), min(miete, hb + klima),
+        "§ 12 Abs. 1 und 7 WoGG")
     mindest = Decimal(p["mindest_m"]["nach_personen"][n_table - 1])
     if counted < mindest:
         counted = rw.add("mindest_m", f"Mindest-M für {n_table} Haushaltsmitglied(er) ersetzt die Miete", mindest, p["mindest_m"]["ref"])
@@ -156,18 +159,25 @@ def berechne(antrag: dict) -> WohngeldErgebnis:
     grund = code = None
     limit = Decimal(p["vermoegen"]["erstes_mitglied"]) + Decimal(p["vermoegen"]["je_weiteres_mitglied"]) * (n - 1)
     minimum = Decimal(p["mindestbetrag"]["wert"])
+    if data["vermoegen"] <= limit:
+        rw.add("vermoegen_geprueft", f"Vermögen {euro_de(data['vermoegen'])} € nicht über der Grenze von {euro_de(limit)} €: "
+               "kein Ausschluss", limit, p["vermoegen"]["ref"])
     if data["vermoegen"] > limit:
         code = "vermoegen"
         grund = (f"Erhebliches Vermögen: {inp.euro_str(data['vermoegen'])} € übersteigt die Grenze von "
                  f"{inp.euro_str(limit)} € ({p['vermoegen']['ref']})")
-        rw.add("vermoegensgrenze", "Vermögensgrenze überschritten – kein Anspruch", limit, p["vermoegen"]["ref"])
+        rw.add("vermoegensgrenze", f"Vermögen {euro_de(data['vermoegen'])} € über der Grenze – kein Anspruch", limit,
+               p["vermoegen"]["ref"])
     elif amount == 0:
         code = "kein_betrag"
         grund = "Rechnerisch ergibt sich kein Wohngeld: das Einkommen ist im Verhältnis zur Miete zu hoch (§ 19 WoGG)"
+        rw.add("kein_betrag", "Kein Wohngeld: Einkommen im Verhältnis zur Miete zu hoch (z4 ≤ 0)", 0, "§ 19 WoGG")
     elif amount < minimum:
         code = "mindestbetrag"
         grund = f"Wohngeld von {amount} € liegt unter dem Mindestbetrag von {int(minimum)} € monatlich ({p['mindestbetrag']['ref']})"
         rw.add("mindestbetrag", "Mindestbetrag nicht erreicht – kein Anspruch", minimum, p["mindestbetrag"]["ref"])
+    else:
+        rw.add("mindestbetrag", f"Mindestbetrag von {int(minimum)} € erreicht", minimum, p["mindestbetrag"]["ref"])
     anspruch = code is None
     rw.add("wohngeld_m", "Monatliches Wohngeld", amount if anspruch else 0, "§ 19 WoGG" if anspruch else "§ 21 WoGG")
     return WohngeldErgebnis(

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from . import inputs as inp
 from .inputs import invalid
+from .rechenweg import euro_de
 
 MONEY_FIELDS = ("bruttolohn_m", "rente_m", "sonstige_einkuenfte_m")
 FLAG_FIELDS = ("zahlt_steuern", "zahlt_kv_pv", "zahlt_rv", "schwerbehindert_pflege",
@@ -56,7 +57,7 @@ def jahreseinkommen(member: dict, nr: int, p: dict, rw) -> Decimal:
     total = D0
     lohn = member["bruttolohn_m"] * 12
     if lohn > 0:
-        rw.add(f"m{nr}.lohn_y", f"{who}: Bruttolohn jährlich (12 × {inp.euro_str(member['bruttolohn_m'])})", lohn, "§ 14 Abs. 1 WoGG")
+        rw.add(f"m{nr}.lohn_y", f"{who}: Bruttolohn jährlich (12 × {euro_de(member['bruttolohn_m'])} €)", lohn, "§ 14 Abs. 1 WoGG")
         pausch = Decimal(wk_p["arbeitnehmer_pauschbetrag_y"])
         declared = member["werbungskosten_y"]
         wk = min(max(pausch, declared or D0), lohn)
@@ -64,7 +65,7 @@ def jahreseinkommen(member: dict, nr: int, p: dict, rw) -> Decimal:
         total += lohn - rw.add(f"m{nr}.wk_lohn", f"{who}: {label}", wk, wk_p["ref_arbeitnehmer"])
     rente = member["rente_m"] * 12
     if rente > 0:
-        rw.add(f"m{nr}.rente_y", f"{who}: Rente jährlich (12 × {inp.euro_str(member['rente_m'])})", rente, "§ 14 Abs. 1 WoGG")
+        rw.add(f"m{nr}.rente_y", f"{who}: Rente jährlich (12 × {euro_de(member['rente_m'])} €)", rente, "§ 14 Abs. 1 WoGG")
         wk = min(Decimal(wk_p["versorgung_pauschbetrag_y"]), rente)
         total += rente - rw.add(f"m{nr}.wk_rente", f"{who}: Werbungskosten-Pauschbetrag Rente", wk, wk_p["ref_versorgung"])
     sonstige = member["sonstige_einkuenfte_m"] * 12
@@ -97,8 +98,15 @@ def freibetraege(member: dict, nr: int, jahres: Decimal, p: dict, rw) -> Decimal
                         min(Decimal(fb["kind_einkommen_hoechstens_y"]), jahres), fb["ref_kind_einkommen"])
     if member["unterhalt_gezahlt_y"] > 0:
         cap = Decimal(p["unterhalt"]["hoechstens_y"][member["unterhalt_an"]]) * member["unterhalt_empfaenger"]
-        total += rw.add(f"m{nr}.unterhalt", f"{who}: Unterhaltsleistungen (höchstens {inp.euro_str(cap)} €)",
+        total += rw.add(f"m{nr}.unterhalt", f"{who}: Unterhaltsleistungen (höchstens {euro_de(cap)} €)",
                         min(member["unterhalt_gezahlt_y"], cap), p["unterhalt"]["ref"])
+    if member["alleinerziehend"] and not member["kinder_alleinerziehend"]:
+        rw.add(f"m{nr}.fb_alleinerziehend", f"{who}: kein Freibetrag für Alleinerziehende",
+               "kein Kind im Haushalt angegeben", fb["ref_alleinerziehend"], raw=True)
+    if total == D0 and not member["alleinerziehend"]:
+        rw.add(f"m{nr}.freibetraege", f"{who}: keine Frei- oder Abzugsbeträge",
+               "weder Schwerbehinderung/Pflege noch alleinerziehend, kein Kind mit Einkommen, kein Unterhalt",
+               "§§ 17, 18 WoGG", raw=True)
     return total
 
 

@@ -15,7 +15,8 @@ Rules that hold on every channel:
 - As-is process variants are run by simulation and tests (Platform), never started as cases here.
 """
 from ..errors import NotFound, ValidationFailed, ZsaError
-from . import users
+from . import cases, users
+from .deployments import definition_row
 from .inbox import start_form_of
 from .scope import CASE_NOT_FOUND, SYSTEM, TASK_NOT_FOUND, Scope, SystemScope
 
@@ -113,16 +114,19 @@ def assign(platform, actor, task_id, assignee):
 
 # ---- cases
 def start_case(platform, actor, process_id, kommune, data=None, *, from_html=False, version=None,
-               business_key=None, as_is_variant=False):
+               business_key=None, as_is_variant=False, on_number=None):
     """Start a case for a Kommune the actor serves; `from_html`: data are the start form's strings.
-    As-is variants start only when asked for explicitly, for their own Kommune (cases.check_startable)."""
+    The data must satisfy the version's start form before a case exists (422 with details.fields).
+    As-is variants start only when asked for explicitly, for their own Kommune (cases.check_startable).
+    `on_number(uow, number)` runs inside the starting transaction (idempotency keys, access codes)."""
     scope = scope_of(platform, actor)
     _require_start(scope, kommune)
-    data = dict(data or {})
-    if from_html:
-        data = _clean_start_form(platform, process_id, version, data)
+    with platform.uow(readonly=True) as uow:  # refusals of the Kommune and version come before field errors
+        cases.check_kommune(platform, uow, kommune)
+        cases.check_startable(definition_row(uow, process_id, version), kommune, as_is_variant)
+    data = validate_start_data(platform, process_id, version, data, from_html=from_html)
     return platform.start_case(process_id, kommune, data, version=version, business_key=business_key,
-                               actor=scope.username, as_is_variant=as_is_variant)
+                               actor=scope.username, as_is_variant=as_is_variant, on_number=on_number)
 
 
 def _require_start(scope, kommune):
@@ -132,30 +136,44 @@ def _require_start(scope, kommune):
     scope.require(scope.can_start(None, kommune), f"Für die Kommune {kommune} dürfen Sie keine Vorgänge anlegen")
 
 
-def _clean_start_form(platform, process_id, version, data):
+def validate_start_data(platform, process_id, version, data, *, from_html=False):
+    """The start data cleaned by the process's start form; ValidationFailed with field errors otherwise.
+
+    A process without a start form accepts no fields. Every channel (web form, API, portal message,
+    CLI) starts through here, so no case exists whose start data the form would refuse."""
+    data = dict(data or {})
     form = start_form_of(platform, process_id, version)
     if form is None:
         if data:
-            raise ValidationFailed("Dieser Prozess hat kein Startformular und nimmt keine Felder an")
+            raise ValidationFailed("Dieser Prozess hat kein Startformular und nimmt keine Felder an",
+                                   details={"fields": {key: "unbekanntes Feld" for key in data}})
         return {}
-    clean, errors = form.validate(data, from_html=True)
+    clean, errors = form.validate(data, from_html=from_html)
     if errors:
         raise ValidationFailed("Bitte die markierten Felder korrigieren", details={"fields": errors})
     return clean
 
 
-def start_by_message(platform, actor, name, kommune, data=None):
-    """A start message (e.g. the online portal's application) starts a case; returns its number."""
+def start_by_message(platform, actor, name, kommune, data=None, *, on_number=None):
+    """A start message (e.g. the online portal's application) starts a case; returns its number.
+    Its data must satisfy the start form of the process the message starts (422 otherwise)."""
     scope = scope_of(platform, actor)
     _require_start(scope, kommune)
-    return platform.deliver_message(None, name, data or {}, kommune=kommune, actor=scope.username)
+    data = validate_start_data(platform, process_started_by(platform, name), None, data)
+    return platform.deliver_message(None, name, data, kommune=kommune, actor=scope.username, on_number=on_number)
 
 
-def deliver_message(platform, actor, number, name, data=None):
-    """Deliver a message (e.g. documents received) to a waiting case; returns the case state."""
+def process_started_by(platform, message):
+    """The process id a start message starts (NotFound when none does)."""
+    return cases.process_started_by(platform, message)
+
+
+def deliver_message(platform, actor, number, name, data=None, *, on_number=None):
+    """Deliver a message (e.g. documents received) to a waiting case; returns the case state.
+    `on_number(uow, number)` runs inside the delivering transaction (idempotency keys)."""
     scope = scope_of(platform, actor)
     scope.require(scope.can_message(_case(platform, number, scope)))
-    return platform.deliver_message(number, name, data or {}, actor=scope.username)
+    return platform.deliver_message(number, name, data or {}, actor=scope.username, on_number=on_number)
 
 
 def retry(platform, actor, number, data=None):

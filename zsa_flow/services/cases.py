@@ -8,6 +8,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from ..engine.runner import CaseRun
 from ..errors import Conflict, NotFound, ValidationFailed, ZsaError
 from ..storage.tables import case_number_seq, human_task, kommune as kommune_table, process_definition, timer, vorgang, workflow_state
+from .data_limits import check_input
 from .deployments import definition_row
 from .history import GENESIS, append_events
 from .runs import get_case_row, open_run, save_run
@@ -16,11 +17,14 @@ AGS = re.compile(r"^\d{8}$")
 
 
 def start_case(platform, process_id, kommune, data=None, *, version=None, business_key=None,
-               actor="system", message=None, as_is_variant=False):
-    """Start a case of `process_id` for a Kommune; return its case number."""
+               actor="system", message=None, as_is_variant=False, on_number=None):
+    """Start a case of `process_id` for a Kommune; return its case number.
+    `on_number(uow, number)` runs in the same transaction once the number is drawn (insert-first
+    idempotency keys: a racing duplicate fails on their unique constraint and nothing is started)."""
+    check_input(data, "Nachrichtendaten" if message else "Startdaten")
     data = dict(data or {})
     with platform.uow() as uow:
-        _check_kommune(platform, uow, kommune)
+        check_kommune(platform, uow, kommune)
         row = definition_row(uow, process_id, version)
         check_startable(row, kommune, as_is_variant)
         definition = platform.definition(uow, row["id"])
@@ -34,10 +38,13 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
                     raise ValidationFailed("Die Angaben sind unvollständig oder fehlerhaft", details={"fields": errors})
                 data = clean
         now = platform.clock.now()
-        number = _next_number(uow, definition.case_prefix, now.year)
         data["kommune"] = kommune
         run = CaseRun.new(definition, platform.clock)
         effects = run.start(data, message=message)
+        # the counter row is locked until commit: take the number after the engine run
+        number = _next_number(uow, definition.case_prefix, now.year)
+        if on_number is not None:
+            on_number(uow, number)
         case_row = {
             "number": number, "definition_id": row["id"], "process_id": process_id, "kommune": kommune,
             "business_key": business_key, "title": None, "state": "running", "data": {}, "lock_version": 0,
@@ -76,21 +83,30 @@ def check_startable(row, kommune, as_is_variant=False):
                        code="as_is_variant", status=409)
 
 
-def deliver_message(platform, number, name, data=None, *, kommune=None, actor="system"):
-    """Deliver a message to a waiting case, or start a case whose start event awaits it."""
+def deliver_message(platform, number, name, data=None, *, kommune=None, actor="system", on_number=None):
+    """Deliver a message to a waiting case, or start a case whose start event awaits it.
+    `on_number(uow, number)` runs inside the transaction before the engine (see start_case)."""
     if number is None:
         if not kommune:
             raise ValidationFailed("Für eine Startnachricht ist die Kommune (AGS) anzugeben",
                                    details={"fields": {"kommune": "Pflichtfeld"}})
-        return start_case(platform, _process_started_by(platform, name), kommune, data, actor=actor, message=name)
-    return run_on_case(platform, number, actor, lambda run: run.deliver_message(name, data or {}))
+        return start_case(platform, process_started_by(platform, name), kommune, data, actor=actor, message=name,
+                          on_number=on_number)
+    check_input(data, "Nachrichtendaten")
+    only_if = None if on_number is None else (lambda uow, case_row: on_number(uow, number) or True)
+    return run_on_case(platform, number, actor, lambda run: run.deliver_message(name, data or {}), only_if=only_if)
 
 
 def retry(platform, number, actor="system", data=None):
     """Run a case in incident again, optionally with corrected data for the failed step."""
+    check_input(data, "Korrekturdaten")
     with platform.uow(readonly=True) as uow:
-        if get_case_row(uow, number=number)["state"] != "incident":
+        case_row = get_case_row(uow, number=number)
+        if case_row["state"] != "incident":
             raise Conflict(f"Vorgang {number} hat keine Störung")
+    with platform.uow() as uow:  # timers that failed repeatedly get their attempts anew
+        uow.execute(update(timer).where(timer.c.case_id == case_row["id"]).values(attempts=0, last_error=None))
+        uow.commit()
     return run_on_case(platform, number, actor, lambda run: run.retry(data))
 
 
@@ -129,7 +145,8 @@ def run_on_case(platform, number, actor, operation, only_if=None):
     return state
 
 
-def _process_started_by(platform, message):
+def process_started_by(platform, message):
+    """The one process whose start event awaits `message`."""
     with platform.uow(readonly=True) as uow:
         rows = uow.execute(select(process_definition.c.process_id, process_definition.c.message_starts)
                            .order_by(process_definition.c.version.desc())).all()
@@ -141,7 +158,7 @@ def _process_started_by(platform, message):
     return matches[0]
 
 
-def _check_kommune(platform, uow, ags):
+def check_kommune(platform, uow, ags):
     if not isinstance(ags, str) or not AGS.match(ags):
         raise ValidationFailed(f"Kommune: '{ags}' ist kein 8-stelliger Amtlicher Gemeindeschlüssel",
                                details={"fields": {"kommune": "8-stelliger AGS erwartet"}})
@@ -164,6 +181,8 @@ _SEQ_ENSURE = {  # the first case of a year creates the counter; concurrent serv
 
 def _next_number(uow, prefix, year):
     """Readable, gap-free per prefix and year: HUND-2026-000123 (race-free across app servers)."""
-    uow.execute(_SEQ_ENSURE[uow.conn.dialect.name], {"prefix": prefix, "year": year, "last": 0})
-    last = uow.execute(_SEQ_NEXT, {"b_prefix": prefix, "b_year": year}).scalar_one()
+    last = uow.execute(_SEQ_NEXT, {"b_prefix": prefix, "b_year": year}).scalar()
+    if last is None:  # the first case of the year for this prefix
+        uow.execute(_SEQ_ENSURE[uow.conn.dialect.name], {"prefix": prefix, "year": year, "last": 0})
+        last = uow.execute(_SEQ_NEXT, {"b_prefix": prefix, "b_year": year}).scalar_one()
     return f"{prefix}-{year}-{last:06d}"

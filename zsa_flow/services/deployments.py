@@ -125,7 +125,9 @@ def _deployed_files(platform, given):
         forms = uow.execute(select(form_definition.c.form_id, form_definition.c.sha256)
                             .order_by(form_definition.c.version)).all()
         for row in forms:
-            refs.setdefault(row.sha256, (f"{row.form_id}.form", "form"))
+            # a form without id is known by its path (see bpmn/form_keys), which ends in .form
+            path = row.form_id if row.form_id.endswith(".form") else f"{row.form_id}.form"
+            refs.setdefault(row.sha256, (path, "form"))
         contents = dict(uow.execute(select(artifact.c.sha256, artifact.c.content)
                                     .where(artifact.c.sha256.in_(list(refs)))).all()) if refs else {}
     given_paths = {f.path for f in given}

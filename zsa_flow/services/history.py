@@ -114,12 +114,15 @@ def verify_rows(case_number, rows):
     return findings
 
 
+_INSERT_EVENTS = event.insert().inline()  # no RETURNING of the new ids: fits a write batch
+
+
 def insert_events(uow, rows):
     if rows:
         if uow.conn.dialect.name == "postgresql" and not getattr(uow, "append_locked", False):
             uow.execute(select(_pg_lock()))
             uow.append_locked = True
-        uow.execute(event.insert(), rows)
+        uow.execute(_INSERT_EVENTS, rows)
 
 
 def _pg_lock():

@@ -8,15 +8,17 @@ from sqlalchemy import insert
 
 from ..errors import NotFound, ValidationFailed
 from ..storage.tables import case_note
-from . import inbox_queries
+from . import inbox_queries, users
 from .scope import CASE_NOT_FOUND, TASK_NOT_FOUND
 from .deployments import definition_row
 from .history import append_events
+from .process_texts import humanize
 from .runs import get_case_row
 from .tasks import get_task_row, task_form
 
 MAX_NOTE = 4000
-RESULT_TITLES = {"steuer": "Hundesteuer", "hundesteuer": "Hundesteuer", "wohngeld": "Wohngeld"}
+RESULT_TITLES = {"steuer": "Hundesteuer", "hundesteuer": "Hundesteuer", "wohngeld": "Wohngeld",
+                 "wohngeld_ergebnis": "Wohngeld", "abrechnung": "Abrechnung der Hundesteuer"}
 
 
 def visible_case(platform, number, scope):
@@ -52,6 +54,9 @@ def task_page(platform, task_id, scope):
         "rechenweg": rechenwege(data),
         "can_act": task["state"] == "open" and scope.can_act_on_task(task),
         "can_assign": task["state"] == "open" and scope.can_assign(task),
+        "assignee_name": users.display_name(platform, task["assignee"]),
+        "assignees": users.eligible_for_task(platform, task) if task["state"] == "open" and scope.can_assign(task)
+        else [],
     }
 
 
@@ -69,7 +74,7 @@ def rechenwege(data):
         found.append({"title": "Rechenweg", "steps": _steps(data["rechenweg"])})
     for key, value in data.items():
         if isinstance(value, dict) and _is_steps(value.get("rechenweg")):
-            title = RESULT_TITLES.get(key, key.replace("_", " ").capitalize())
+            title = RESULT_TITLES.get(key) or humanize(key)
             found.append({"title": f"Rechenweg {title}", "steps": _steps(value["rechenweg"])})
     return found
 

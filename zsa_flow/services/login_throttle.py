@@ -2,9 +2,10 @@
 
 Unknown usernames are counted like real ones, so the lockout reveals nothing about which accounts exist.
 """
+import hashlib
 from datetime import timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text, update
 
 from ..storage.tables import login_attempt
 
@@ -44,7 +45,24 @@ def locked_until(uow, username, ip, now):
     return end if end is not None and end > now else None
 
 
+def serialize(uow, username):
+    """Hold a per-username lock until the transaction ends, so concurrent attempts count one after another.
+
+    PostgreSQL: a transaction-level advisory lock; SQLite: write transactions begin IMMEDIATE and
+    are serialized already."""
+    if uow.conn.dialect.name == "postgresql":
+        key = int.from_bytes(hashlib.sha256(b"login:" + username.encode("utf-8")).digest()[:8], "big", signed=True)
+        uow.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": key})
+
+
 def record(uow, username, ip, now, success):
-    """Store one attempt and forget attempts older than KEEP."""
-    uow.execute(login_attempt.insert().values(username=username, ip=ip, at=now, success=success))
+    """Store one attempt (its id) and forget attempts older than KEEP."""
+    attempt = uow.execute(login_attempt.insert().values(username=username, ip=ip, at=now, success=success)
+                          ).inserted_primary_key[0]
     uow.execute(delete(login_attempt).where(login_attempt.c.at < now - KEEP))
+    return attempt
+
+
+def mark_success(uow, attempt):
+    """The attempt counted before the password check turned out right."""
+    uow.execute(update(login_attempt).where(login_attempt.c.id == attempt).values(success=True))

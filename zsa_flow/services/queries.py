@@ -1,10 +1,11 @@
 """Read models: cases, task lists and history as plain dicts (indexed queries, no workflow loading)."""
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, literal, or_, select
 
 from ..errors import NotFound
 from ..storage.tables import event, human_task, process_definition, task_candidate, timer, vorgang
 from .crypto import case_cipher
 from .history import readable_data
+from .data_limits import summary
 from .runs import get_case_row
 
 
@@ -54,7 +55,7 @@ def get_case(platform, number):
 
 
 def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=None, search=None, limit=100, offset=0):
-    """Cases, newest first, filtered."""
+    """Cases, newest first, filtered; `data` is a summary (a few short values, see data_limits.summary)."""
     q = CASES
     if kommune:
         q = q.where(vorgang.c.kommune == kommune)
@@ -69,7 +70,7 @@ def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=Non
         q = q.where(or_(vorgang.c.number.ilike(like), vorgang.c.title.ilike(like), vorgang.c.business_key == search))
     with platform.uow(readonly=True) as uow:
         rows = uow.execute(q.order_by(vorgang.c.id.desc()).limit(limit).offset(offset)).mappings().all()
-        return [case_dict(r) for r in rows]
+        return [{**case_dict(r), "data": summary(r["data"])} for r in rows]
 
 
 def task_dict(row):
@@ -123,7 +124,11 @@ def task_filter(*, case=None, group=None, groups=None, user=None, kommune=None, 
             options.append(and_(cand.kind == "group", cand.value.in_(list(groups))))
         if user:
             options.append(and_(cand.kind == "user", cand.value == user))
-        visible = exists().where(cand.task_id == human_task.c.id, or_(*options)) if options else False
+        # OFFSET 0 keeps PostgreSQL from turning the EXISTS into a hashed subplan that reads every
+        # candidate row first; then it is an index lookup per task row (as on SQLite), and a page of
+        # 25 stops after a few dozen rows.
+        visible = exists(select(literal(1)).where(cand.task_id == human_task.c.id, or_(*options)).offset(0)) \
+            if options else False
         cond.append(or_(visible, human_task.c.assignee == user) if user else visible)
     return cond
 

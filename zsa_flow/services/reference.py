@@ -30,3 +30,15 @@ def sync_kommunen(platform):
 def list_kommunen(platform):
     with platform.uow(readonly=True) as uow:
         return [dict(r) for r in uow.execute(select(kommune).order_by(kommune.c.name)).mappings()]
+
+
+GRUPPEN_FILE = KOMMUNEN_FILE.parent / "gruppen.json"
+_group_names = None
+
+
+def group_names():
+    """{group id: display name} from data/gruppen.json (read once); unknown groups keep their id."""
+    global _group_names
+    if _group_names is None:
+        _group_names = dict(json.loads(GRUPPEN_FILE.read_text(encoding="utf-8"))["gruppen"])
+    return _group_names

@@ -4,18 +4,20 @@ This is the hot path of every engine operation; statements are built once with b
 and only what changed is written (the rows mirror the workflow state before the run).
 """
 import json
+import uuid
 from datetime import datetime
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..engine.state import StoredState
-from ..errors import Conflict, NotFound
+from ..errors import Conflict, NotFound, ZsaError
 from ..storage.tables import human_task, outbox, process_definition, task_candidate, timer, vorgang, workflow_state
+from .data_limits import oversized_result
 from .history import chain, cipher_for, insert_events
 
 # The case row carries the content hash of the process version in force: every event hashes it.
-_CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
+CASE_QUERY = _CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
     process_definition, process_definition.c.id == vorgang.c.definition_id)
 _CASE_BY_ID = _CASE.where(vorgang.c.id == bindparam("b_id"))
 _CASE_BY_NUMBER = _CASE.where(vorgang.c.number == bindparam("b_number"))
@@ -62,6 +64,11 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
     """Persist an operation's effects: case row (optimistic lock), state, tasks, timers, history, outbox."""
     state = run.state()
     data = run.case_data()  # task data is JSON by construction (the script engine enforces it)
+    too_large = oversized_result(data)
+    if too_large and case_row["lock_version"] == 0:  # a new case: refuse to create it at all
+        raise ZsaError(f"Vorgang wurde nicht angelegt: {too_large}", code="data_too_large", status=422)
+    if too_large:
+        return _save_oversized(uow, case_row, too_large, actor, now, events_before)
     events = list(events_before) + effects.events
     if state == COMPLETED and case_row["state"] != COMPLETED:
         events.append({"type": "case_completed", "data": {}})
@@ -82,17 +89,40 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
         raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden.")
 
     stored = run.stored_state()
-    uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
-    _save_tasks(uow, case_row, effects, now, completed)
-    _save_timers(uow, case_row, effects)
-    insert_events(uow, rows)
-    if effects.messages:
-        uow.execute(insert(outbox), [{"case_id": case_row["id"], "name": m["name"],
-                                      "payload": _jsonable(m["payload"]), "created_at": now}
-                                     for m in effects.outbox])
+    with uow.batch():  # the case row is ours now; the rest is written in one round trip
+        uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
+        _save_tasks(uow, case_row, effects, now, completed)
+        _save_timers(uow, case_row, effects)
+        insert_events(uow, rows)
+        if effects.messages:
+            uow.execute(insert(outbox).inline(), [{"case_id": case_row["id"], "name": m["name"],
+                                          "payload": _jsonable(m["payload"]), "created_at": now,
+                                          "delivery_id": str(uuid.uuid4()), "state": "pending", "attempts": 0}
+                                         for m in effects.outbox])
     workflow = run.workflow
     uow.after_commit.append(lambda: platform.workflows.put(case_row["id"], new_version, workflow))
     return state
+
+
+def _save_oversized(uow, case_row, message, actor, now, events_before):
+    """The run produced case data over the limits: keep the case as it was before the run (data, state,
+    tasks, timers) and put it into an incident with the message; nothing of the run is stored. A case
+    already in this incident (a timer that fires again) is left as it is."""
+    if case_row["state"] == INCIDENT and case_row["incident"] == message:
+        return INCIDENT
+    events = list(events_before) + [{"type": "incident_raised", "element_id": None, "element_name": None,
+                                     "data": {"message": message}}]
+    rows, new_seq, new_hash = chain(case_row, events, actor, now)
+    result = uow.execute(_SAVE_CASE, {
+        "b_id": case_row["id"], "b_version": case_row["lock_version"], "b_seq": case_row["last_seq"],
+        "state": INCIDENT, "data": case_row["data"], "incident": message,
+        "new_version": case_row["lock_version"] + 1, "now": now, "ended_at": case_row["ended_at"],
+        "title": case_row["title"], "new_seq": new_seq, "new_hash": new_hash,
+    })
+    if result.rowcount != 1:
+        raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden.")
+    insert_events(uow, rows)
+    return INCIDENT
 
 
 def case_title(definition, data):

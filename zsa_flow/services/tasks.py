@@ -11,13 +11,40 @@ from sqlalchemy import bindparam, select, update
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..forms import parse_form
 from ..forms.messages import UNKNOWN
-from ..storage.tables import artifact, form_definition, human_task
+from ..storage.tables import artifact, form_definition, human_task, process_definition, vorgang
+from .data_limits import check_input
 from .history import append_events
 from .runs import get_case_row, open_run, save_run
 
 
 CLAIM_FIRST = "Bitte übernehmen Sie die Aufgabe zuerst"
 _TASK = select(human_task).where(human_task.c.id == bindparam("b_id"))
+_LATEST_FORM = (select(form_definition.c.sha256).where(form_definition.c.form_id == human_task.c.form_ref)
+                .order_by(form_definition.c.version.desc()).limit(1).scalar_subquery())
+# Completing reads the task, its case (with the version's content hash) and the newest form of the
+# task in one statement.
+_TASK_AND_CASE = (
+    select(*[c.label("t_" + c.name) for c in human_task.c], vorgang,
+           process_definition.c.content_hash.label("definition_hash"), _LATEST_FORM.label("latest_form_sha"))
+    .join(vorgang, vorgang.c.id == human_task.c.case_id)
+    .join(process_definition, process_definition.c.id == vorgang.c.definition_id)
+    .where(human_task.c.id == bindparam("b_id"))
+)
+_UNSET = object()
+
+
+def get_task_and_case(uow, task_id):
+    """(task row, case row, newest form sha of the task's form) in one round trip, or NotFound."""
+    found = uow.execute(_TASK_AND_CASE, {"b_id": str(task_id)}).mappings().first()
+    if found is None:
+        raise NotFound(f"Aufgabe {task_id} nicht gefunden")
+    task, case = {}, {}
+    for key, value in found.items():
+        if key.startswith("t_"):
+            task[key[2:]] = value
+        elif key != "latest_form_sha":
+            case[key] = value
+    return task, case, found["latest_form_sha"]
 
 
 def get_task_row(uow, task_id):
@@ -81,6 +108,7 @@ def _set_assignee(platform, task_id, assignee, actor, expect_free, event_type, e
 
 def save_draft(platform, task_id, data, user, *, require_claim=False):
     """Keep unfinished form input (raw values of the form's fields) on the task without completing it."""
+    check_input(data, "Entwurfsdaten")
     with platform.uow() as uow:
         row = get_task_row(uow, task_id)
         _check_worker(row, user, require_claim, done="nicht mehr offen")
@@ -113,8 +141,9 @@ def refuse_unexpected(data, fields):
                                details={"fields": {key: UNKNOWN for key in unexpected}})
 
 
-def task_form(platform, uow, row, definition=None):
-    """The Camunda Form of a task: the newest deployed one (binding latest) or the version's own."""
+def task_form(platform, uow, row, definition=None, latest_sha=_UNSET):
+    """The Camunda Form of a task: the newest deployed one (binding latest) or the version's own.
+    `latest_sha`: the newest form's sha256 when the caller read it already."""
     if not row["form_ref"]:
         return None
     if definition is None:
@@ -123,8 +152,9 @@ def task_form(platform, uow, row, definition=None):
     task_spec = definition.spec.task_specs.get(row["task_def"])
     binding = getattr(getattr(task_spec, "human", None), "form_binding", "latest")
     if binding == "latest":
-        sha = uow.execute(select(form_definition.c.sha256).where(form_definition.c.form_id == row["form_ref"])
-                          .order_by(form_definition.c.version.desc()).limit(1)).scalar()
+        sha = latest_sha if latest_sha is not _UNSET else uow.execute(
+            select(form_definition.c.sha256).where(form_definition.c.form_id == row["form_ref"])
+            .order_by(form_definition.c.version.desc()).limit(1)).scalar()
         if sha:
             return platform.forms.get(sha, lambda: parse_form(
                 uow.execute(select(artifact.c.content).where(artifact.c.sha256 == sha)).scalar_one(),
@@ -138,14 +168,14 @@ def complete(platform, task_id, data, user, *, from_html=False, require_claim=Fa
     With `require_claim` the task must be assigned to `user` (checked in the completing transaction);
     with `form_fields_only` a task without a form takes no data (ValidationFailed names the keys).
     """
+    check_input(data, "Formulardaten")
     with platform.uow() as uow:
-        row = get_task_row(uow, task_id)
+        row, case_row, latest_sha = get_task_and_case(uow, task_id)
         _check_worker(row, user, require_claim, done="bereits erledigt")
         if form_fields_only and not row["form_ref"]:
             refuse_unexpected(data, set())
-        case_row = get_case_row(uow, case_id=row["case_id"])
         run, definition = open_run(platform, uow, case_row)
-        form = task_form(platform, uow, row, definition)
+        form = task_form(platform, uow, row, definition, latest_sha)
         if form is not None:
             clean, errors = form.validate(data, from_html=from_html, context=run.case_data())
             if errors:

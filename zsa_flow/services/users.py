@@ -3,16 +3,16 @@
 A "user" handed to web and scoping code is a plain dict:
 {"username", "name", "roles" (set), "groups" (list), "kommunen" (list), "active", "demo", "epoch"}.
 """
-import hashlib
 import re
 import secrets
+import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select, update
 
 from ..errors import NotFound, ValidationFailed, ZsaError
-from ..storage.tables import account, api_token, kommune
+from ..storage.tables import account, kommune
 from . import login_throttle
 
 ROLES = {
@@ -27,7 +27,6 @@ ROLES = {
 MIN_PASSWORD = 12
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 GROUP = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
-TOKEN_PREFIX = "zsa_"
 RESERVED = frozenset({"system", "timer"})  # actors without an account (CLI operator, timers)
 
 _hasher = PasswordHasher()  # argon2id with argon2-cffi's RFC 9106 low-memory defaults
@@ -45,7 +44,7 @@ class LoginThrottled(ZsaError):
 
 
 def _user(row):
-    return {"username": row["username"], "name": row["name"], "roles": set(row["roles"] or []),
+    return {"id": row["id"], "username": row["username"], "name": row["name"], "roles": set(row["roles"] or []),
             "groups": list(row["groups"] or []), "kommunen": list(row["kommunen"] or []),
             "active": bool(row["active"]), "demo": bool(row["demo"]), "epoch": row["session_epoch"]}
 
@@ -134,9 +133,37 @@ def get_user(platform, username):
     return _user(row) if row is not None else None
 
 
+def display_name(platform, username):
+    """The name of the account ("Anna Schulz"), or the username itself when there is no such account."""
+    if not username:
+        return None
+    person = get_user(platform, username)
+    return person["name"] if person is not None and person["name"] else username
+
+
+def eligible_for_task(platform, task):
+    """[(username, name)] of the active accounts that may work `task` (its groups or users within its
+    Kommune, team leads of the Kommune), sorted by name: whom a team lead can assign it to."""
+    from .scope import Scope
+
+    with platform.uow(readonly=True) as uow:
+        rows = uow.execute(select(account).where(account.c.active.is_(True))).mappings().all()
+    people = [_user(row) for row in rows]
+    return sorted(((p["username"], p["name"]) for p in people if Scope(p).can_act_on_task(task)),
+                  key=lambda item: (item[1].casefold(), item[0]))
+
+
 def list_accounts(platform):
     with platform.uow(readonly=True) as uow:
         return [_public(r) for r in uow.execute(select(account).order_by(account.c.username)).mappings()]
+
+
+def end_sessions(platform, username):
+    """End every session of the account (logout): a copied session cookie stops working at once."""
+    with platform.uow() as uow:
+        uow.execute(update(account).where(account.c.username == username).values(
+            session_epoch=account.c.session_epoch + 1))
+        uow.commit()
 
 
 def set_active(platform, username, active):
@@ -159,28 +186,35 @@ def set_password(platform, username, password):
 
 
 def authenticate(platform, username, password, ip):
-    """The user dict for a correct username/password of an active account; LoginFailed/Throttled otherwise."""
+    """The user dict for a correct username/password of an active account; LoginFailed/Throttled otherwise.
+
+    Atomic throttling: under a per-username lock the attempt is counted (as a failure) before the
+    password is checked, so concurrent guesses see each other and at most MAX_PER_USER_IP reach argon2.
+    A correct password then turns its own attempt into a success."""
     username = (username or "").strip().lower()[:64]
     ip = (ip or "unbekannt")[:64]
     now = platform.clock.now()
-    with platform.uow(readonly=True) as uow:
+    with platform.uow() as uow:
+        login_throttle.serialize(uow, username)
         until = login_throttle.locked_until(uow, username, ip, now)
+        attempt = None if until is not None else login_throttle.record(uow, username, ip, now, success=False)
         row = uow.execute(select(account).where(account.c.username == username)).mappings().first()
+        uow.commit()
     if until is not None:
         wait = int((until - now).total_seconds()) + 1
         raise LoginThrottled(f"Zu viele Fehlversuche. Bitte in {max(1, (wait + 59) // 60)} Minuten erneut "
                              "versuchen.", details={"retry_after": wait})
-    # Hashing happens outside the write transaction; unknown users verify against a dummy hash.
+    # Hashing happens outside any transaction; unknown users verify against a dummy hash.
     stored = row["password_hash"] if row is not None and row["password_hash"] else _DUMMY_HASH
     ok = _verify(stored, password or "") and stored is not _DUMMY_HASH
-    with platform.uow() as uow:
-        login_throttle.record(uow, username, ip, now, success=ok and row["active"])
-        if ok and row["active"]:
+    if ok and row["active"]:
+        with platform.uow() as uow:
+            login_throttle.mark_success(uow, attempt)
             values = {"last_login_at": now}
             if _hasher.check_needs_rehash(stored):
                 values["password_hash"] = _hasher.hash(password)
             uow.execute(update(account).where(account.c.id == row["id"]).values(**values))
-        uow.commit()
+            uow.commit()
     if not ok:
         raise LoginFailed("Benutzername oder Passwort ist falsch.")
     if not row["active"]:
@@ -188,47 +222,27 @@ def authenticate(platform, username, password, ip):
     return _user(row)
 
 
+class _Counter:
+    """How many password hashes were verified in this process (tests of the atomic throttling)."""
+
+    def __init__(self):
+        self.value, self.lock = 0, threading.Lock()
+
+    def add(self):
+        with self.lock:
+            self.value += 1
+
+
+password_checks = _Counter()
+
+
 def _verify(password_hash, password):
+    password_checks.add()
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def _token_hash(token):
-    # Tokens are 256 random bits, so a fast hash suffices (no dictionary to guess from).
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def issue_token(platform, username):
-    """A new API token for the account, returned once in clear text (only its hash is stored)."""
-    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    with platform.uow() as uow:
-        row = _get_row(uow, username)
-        uow.execute(api_token.insert().values(account_id=row["id"], token_hash=_token_hash(token),
-                                              created_at=platform.clock.now()))
-        uow.commit()
-    return token
-
-
-def revoke_tokens(platform, username):
-    """Revoke all tokens of the account; returns how many were active."""
-    with platform.uow() as uow:
-        row = _get_row(uow, username)
-        result = uow.execute(update(api_token).where(api_token.c.account_id == row["id"],
-                                                     api_token.c.revoked_at.is_(None))
-                             .values(revoked_at=platform.clock.now()))
-        uow.commit()
-    return result.rowcount
-
-
-def user_for_token(platform, token):
-    """The user dict of an active account holding this unrevoked token, or None."""
-    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
-        return None
-    with platform.uow(readonly=True) as uow:
-        row = uow.execute(select(account).join(api_token, api_token.c.account_id == account.c.id).where(
-            api_token.c.token_hash == _token_hash(token), api_token.c.revoked_at.is_(None))).mappings().first()
-    if row is None or not row["active"]:
-        return None
-    return _user(row)
+# API tokens live in services/tokens.py (scopes, restrictions, list, revoke, rotate).
+from .tokens import issue_token, revoke_tokens, user_for_token  # noqa: E402,F401

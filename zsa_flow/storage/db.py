@@ -26,7 +26,11 @@ def make_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    # No ping per checkout (a round trip per use case): a connection that died with a server restart
+    # fails its statement, SQLAlchemy then discards the whole pool and the caller retries.
+    # ZSA_DB_PRE_PING=1 pings before every use instead.
+    return create_engine(url, pool_size=10, max_overflow=20,
+                         pool_pre_ping=os.environ.get("ZSA_DB_PRE_PING", "") in ("1", "true", "yes"))
 
 
 def _configure_sqlite(engine):

@@ -1,4 +1,5 @@
 """Applying and checking Alembic migrations without an alembic.ini."""
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
@@ -33,6 +34,7 @@ def revision(engine, message: str) -> None:
         command.revision(_config(conn), message=message, autogenerate=True)
 
 
+@lru_cache(maxsize=1)
 def head() -> str:
     return ScriptDirectory.from_config(_config()).get_current_head()
 

@@ -223,6 +223,9 @@ timer = Table(
     Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
     Column("element_id", String(200), nullable=False),
     Column("due_at", UtcDateTime(), nullable=False),
+    # failed firing attempts (an error other than a lost race); at MAX the case shows an incident
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("last_error", Text),
     Index("ix_timer_due", "due_at"),
 )
 
@@ -289,8 +292,15 @@ outbox = Table(
     Column("name", String(200), nullable=False),
     Column("payload", JSON, nullable=False, default=dict),
     Column("created_at", UtcDateTime(), nullable=False),
-    Column("sent_at", UtcDateTime()),
+    Column("sent_at", UtcDateTime()),  # delivered (acknowledged by the receiver)
+    # delivery (services/outbox.py): pending -> delivered | dead (dead letter, `zsa-flow outbox retry`)
+    Column("delivery_id", String(36)),  # sent as Idempotency-Key / X-ZSA-Delivery-Id; receivers dedupe on it
+    Column("state", String(20), nullable=False, default="pending", server_default="pending"),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("next_attempt_at", UtcDateTime()),  # NULL: now; also the lease of a delivery in progress
+    Column("last_error", Text),
     Index("ix_outbox_unsent", "sent_at"),
+    Index("ix_outbox_due", "state", "next_attempt_at"),
 )
 
 # People and machine clients that may log in. Roles, groups and Kommunen (AGS) drive scoping
@@ -335,7 +345,38 @@ api_token = Table(
     Column("created_at", UtcDateTime(), nullable=False),
     Column("last_used_at", UtcDateTime()),
     Column("revoked_at", UtcDateTime()),
+    # Least privilege (services/tokens.py): granted scopes (NULL = every scope, tokens issued before
+    # scopes existed) and optional restrictions to Kommunen (AGS) and services (process ids).
+    Column("scopes", JSON),
+    Column("kommunen", JSON),
+    Column("services", JSON),
     Index("ix_api_token_account", "account_id"),
+)
+
+# Per-case access code for the coarse status (GET /api/v1/status/<nr>) and who started the case
+# through the API (a token with scope "status" reads the status of the cases its account started).
+case_access = Table(
+    "case_access",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("case_number", String(60), nullable=False, unique=True),
+    Column("account_id", Integer, ForeignKey("account.id")),
+    Column("code", String(64), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# Idempotency keys of API writes: one row per (account, key), inserted in the same transaction as
+# the case start or message delivery, so a retried or racing duplicate cannot start a second case.
+idempotency_key = Table(
+    "idempotency_key",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("account.id"), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("request_hash", String(64), nullable=False),
+    Column("case_number", String(60), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("account_id", "key", name="uq_idempotency_account_key"),
 )
 
 # Notes caseworkers add to a case (the inbox's case page); each also enters the case history.

@@ -1,5 +1,14 @@
-"""Unit of work: one database transaction per use case; rolled back unless committed."""
+"""Unit of work: one database transaction per use case; rolled back unless committed.
+
+On PostgreSQL a read-only unit of work runs in autocommit (no BEGIN/ROLLBACK round trips; under
+READ COMMITTED every statement has its own snapshot anyway), and `batch()` sends the statements of
+its block in one pipeline (psycopg pipeline mode): one round trip for all writes whose results
+nobody reads.
+"""
+from contextlib import contextmanager, nullcontext
+
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 
 class UnitOfWork:
@@ -17,7 +26,10 @@ class UnitOfWork:
     def __enter__(self):
         conn = self.engine.connect()
         if self.readonly:
-            conn = conn.execution_options(zsa_readonly=True)
+            options = {"zsa_readonly": True}
+            if conn.dialect.name == "postgresql":
+                options["isolation_level"] = "AUTOCOMMIT"
+            conn = conn.execution_options(**options)
         self.conn = conn
         self._tx = conn.begin()
         return self
@@ -32,6 +44,22 @@ class UnitOfWork:
     def execute(self, statement, params=None):
         """Run a statement inside this unit of work."""
         return self.conn.execute(statement, params) if params is not None else self.conn.execute(statement)
+
+    @contextmanager
+    def batch(self):
+        """Statements whose results are not read, sent together (PostgreSQL pipeline); errors surface
+        at the end of the block as SQLAlchemy errors and the transaction rolls back as usual."""
+        if self.conn.dialect.name != "postgresql":
+            with nullcontext():
+                yield
+            return
+        import psycopg
+
+        try:
+            with self.conn.connection.driver_connection.pipeline():
+                yield
+        except psycopg.Error as exc:
+            raise DBAPIError.instance("pipeline", None, exc, psycopg.Error) from exc
 
     def commit(self):
         """Make the work durable, then run the after-commit hooks (cache updates)."""

@@ -3,7 +3,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, jsonify, request
+from flask import Flask, jsonify
 
 from ..errors import ZsaError
 from ..services.platform import Platform
@@ -23,7 +23,7 @@ def create_app(test_config=None, instance_path=None):
     if test_config:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):  # Flask's default config holds SECRET_KEY = None
-        app.config["SECRET_KEY"] = os.environ.get("ZSA_SECRET_KEY") or _instance_secret(app)
+        app.config["SECRET_KEY"] = configured_secret() or _instance_secret(app)
     hops = int(os.environ.get("ZSA_PROXY_HOPS", "0") or 0)
     if hops:  # behind a reverse proxy: client IP (login throttling) and scheme from its headers
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -32,25 +32,41 @@ def create_app(test_config=None, instance_path=None):
     platform = app.config.get("PLATFORM") or Platform.connect(app.config["ZSA_DATABASE_URL"])
     app.extensions["zsa"] = platform
 
-    from . import api, engine_rest
+    from . import api, engine_rest, error_pages, format, ops
 
+    ops.install(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(engine_rest.bp)
     _register_optional_blueprints(app)
 
-    @app.errorhandler(ZsaError)
-    def _zsa_error(exc):
-        return jsonify(exc.to_dict()), exc.status
-
-    @app.errorhandler(404)
-    def _not_found(exc):
-        if request.path.startswith("/api/"):
-            return jsonify({"error": "not_found", "message": "Nicht gefunden"}), 404
-        if request.path.startswith("/engine-rest/"):
-            return jsonify({"type": "NotFoundException", "message": f"{request.path} wird nicht angeboten"}), 404
-        return exc
+    error_pages.init_app(app)
+    format.init_app(app)
 
     return app
+
+
+def zsa_error(exc):
+    """{"error", "message", "details"} with the error's status (Retry-After when it says when)."""
+    response = jsonify(exc.to_dict())
+    if "retry_after" in exc.details:
+        response.headers["Retry-After"] = str(exc.details["retry_after"])
+    return response, exc.status
+
+
+HTTP_MESSAGES = {
+    400: "Ungültige Anfrage", 404: "Nicht gefunden", 405: "Diese Methode ist hier nicht erlaubt",
+    413: "Die Anfrage ist zu groß", 415: "Bitte JSON senden", 429: "Zu viele Anfragen",
+}
+
+
+def api_error(exc):
+    """{"error", "message", "details"} for a werkzeug HTTPException under /api/."""
+    code = exc.code or 500
+    error = (exc.name or "error").lower().replace(" ", "_")
+    response = jsonify({"error": error, "message": HTTP_MESSAGES.get(code, exc.name), "details": {}})
+    if code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response, code
 
 
 def _register_optional_blueprints(app):
@@ -60,6 +76,22 @@ def _register_optional_blueprints(app):
     except ImportError:
         return
     register_inbox(app)
+
+
+def configured_secret() -> str | None:
+    """The secret key from ZSA_SECRET_KEY or the file named by ZSA_SECRET_KEY_FILE (Docker/systemd secrets)."""
+    if os.environ.get("ZSA_SECRET_KEY"):
+        return os.environ["ZSA_SECRET_KEY"]
+    path = os.environ.get("ZSA_SECRET_KEY_FILE")
+    if path:
+        try:
+            secret = Path(path).read_text(encoding="utf-8").strip()
+        except OSError as exc:
+            raise ZsaError(f"ZSA_SECRET_KEY_FILE {path} nicht lesbar: {exc.strerror}") from None
+        if not secret:
+            raise ZsaError(f"ZSA_SECRET_KEY_FILE {path} ist leer")
+        return secret
+    return None
 
 
 def _instance_secret(app) -> str:

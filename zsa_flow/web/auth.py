@@ -1,8 +1,9 @@
 """Login, logout and the logged-in user (`g.user`), session lifetime, `login_required`/`role_required`.
 
 Sessions are Flask's signed cookie holding only the username, the account's session epoch, the login
-and last-seen times and the CSRF token. Every request reloads the account, so a disabled account or a
-changed password ends existing sessions at once.
+and last-seen times and the CSRF token. Every request reloads the account, so a disabled account, a changed password or
+a logout (which moves the account's session epoch on) ends existing sessions at once — also a copy
+of the cookie. Idle and absolute timeouts: ZSA_SESSION_IDLE_MINUTES, ZSA_SESSION_MAX_HOURS.
 """
 import functools
 from urllib.parse import urlsplit
@@ -177,7 +178,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the session."""
+    """End the session server-side: the account's session epoch moves on, so a copied cookie stops working
+    (the account's sessions in other browsers end too)."""
+    if g.get("user"):
+        users.end_sessions(get_platform(), g.user["username"])
     session.clear()
     flash("Sie wurden abgemeldet.", "info")
     return redirect(url_for("auth.login"))

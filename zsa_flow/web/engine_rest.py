@@ -16,8 +16,8 @@ from pathlib import PurePosixPath
 
 from flask import Blueprint, g, jsonify, request, url_for
 
-from ..errors import ValidationFailed, ZsaError
-from ..services import deployments, users, versions
+from ..errors import Forbidden, ValidationFailed, ZsaError
+from ..services import deployments, tokens, users, versions
 from ..services.scope import Scope
 from . import get_platform
 
@@ -66,9 +66,11 @@ def _authenticate():
         except users.LoginFailed as exc:
             raise Unauthorized(exc.message) from None
     elif scheme.lower() == "bearer":
-        user = users.user_for_token(platform, value.strip())
+        user = tokens.user_for_token(platform, value.strip())
         if user is None:
             raise Unauthorized("Ungültiges oder widerrufenes API-Token")
+        if not tokens.has_scope(user, "deploy"):
+            raise Forbidden("Dieses API-Token hat den Bereich „deploy“ nicht")
     else:
         raise Unauthorized("Anmeldung erforderlich (HTTP Basic mit Benutzername und Passwort oder Bearer-Token)")
     g.user, g.scope = user, Scope(user)

@@ -27,6 +27,7 @@ HEADERS = {
 }
 
 
+HSTS = "max-age=31536000; includeSubDomains"  # browsers use only HTTPS for a year once they saw TLS
 LOOPBACK = frozenset({"127.0.0.1", "localhost", "[::1]"})
 
 
@@ -100,6 +101,8 @@ def add_headers(response):
     """Security headers on every response; pages of logged-in users are not cached."""
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.is_secure:  # TLS here or at the proxy (X-Forwarded-Proto via ZSA_PROXY_HOPS/ProxyFix)
+        response.headers.setdefault("Strict-Transport-Security", HSTS)
     if session.get("user") and request.endpoint != "static":
         response.headers.setdefault("Cache-Control", "no-store")
     return response

@@ -2,6 +2,7 @@
 import json
 
 from ...dmn import parse_dmn
+from ...bpmn.form_keys import synthetic_form_id
 from ...forms import parse_form
 
 HIT_POLICIES = {"UNIQUE": "U", "FIRST": "F", "PRIORITY": "P", "ANY": "A", "COLLECT": "C", "RULE ORDER": "R",
@@ -32,7 +33,7 @@ def form_previews(files) -> list:
         if f.kind != "form":
             continue
         try:
-            form = parse_form(f.content, f.path)
+            form = parse_form(f.content, f.path, default_id=synthetic_form_id(f.path))
             previews.append({"file": f.path, "id": form.id, "html": form.render({}, {}, readonly=True)})
         except Exception as exc:  # noqa: BLE001 - a preview must not break the page
             previews.append({"file": f.path, "id": _form_id(f), "html": None, "error": str(exc)})

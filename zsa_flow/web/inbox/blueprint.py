@@ -1,14 +1,11 @@
 """The `inbox` blueprint, its German error pages and the template filters of the inbox pages."""
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, request, url_for
 
 from ...errors import ZsaError
+from .. import error_pages, format
 
 bp = Blueprint("inbox", __name__)
 
-LOCAL_TZ = ZoneInfo("Europe/Berlin")
 TITLES = {400: "Anfrage nicht möglich", 403: "Keine Berechtigung", 404: "Nicht gefunden", 409: "Konflikt",
           422: "Eingaben unvollständig"}
 EVENT_LABELS = {
@@ -53,34 +50,7 @@ def _not_found(_exc):
 
 
 def _error_page(title, message, status):
-    return render_template("error.html", title=title, message=message, task_list_link=True), status
-
-
-def _moment(value):
-    if not value:
-        return None
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.astimezone(LOCAL_TZ) if moment.tzinfo else moment
-
-
-@bp.app_template_filter("de_datetime")
-def de_datetime(value):
-    """ISO timestamp → '24.11.2026, 14:05' (German local time); '–' for none."""
-    moment = _moment(value)
-    return moment.strftime("%d.%m.%Y, %H:%M") if moment else "–"
-
-
-@bp.app_template_filter("de_date")
-def de_date(value):
-    moment = _moment(value)
-    return moment.strftime("%d.%m.%Y") if moment else "–"
-
-
-@bp.app_template_filter("iso_local")
-def iso_local(value):
-    """Machine-readable local time for <time datetime=…>."""
-    moment = _moment(value)
-    return moment.isoformat(timespec="minutes") if moment else ""
+    return error_pages.page(status, message, title)
 
 
 @bp.app_template_filter("event_label")
@@ -95,14 +65,8 @@ def state_label(state):
 
 @bp.app_template_filter("scalar")
 def scalar(value):
-    """A leaf value for humans: Ja/Nein, empty dash, numbers and text as they are."""
-    if value is True:
-        return "Ja"
-    if value is False:
-        return "Nein"
-    if value is None or value == "":
-        return "–"
-    return str(value)
+    """A leaf value for people (Ja/Nein, '–', German numbers, dates and money): web/format.py."""
+    return format.auto(value)
 
 
 @bp.app_template_filter("is_mapping")

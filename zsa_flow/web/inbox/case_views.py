@@ -2,7 +2,7 @@
 from flask import flash, g, jsonify, redirect, render_template, request, url_for
 
 from ...errors import ValidationFailed
-from ...services import actions, inbox, inbox_queries
+from ...services import actions, case_display, inbox, inbox_queries
 from ...services.audit import record_view_if_auditor
 from ...services.case_diagram import case_diagram
 from .. import get_platform
@@ -32,7 +32,10 @@ def case(number):
     scope, platform = current_scope(), get_platform()
     page = inbox.case_page(platform, number, scope)
     record_view_if_auditor(platform, scope, number, "web")
-    return render_template("inbox/case.html", case=page, can_note=scope.can_work_tasks)
+    technical = "pruefung" in scope.roles and request.args.get("ansicht") == "technisch"
+    return render_template("inbox/case.html", case=page, view=case_display.case_view(platform, page, page["events"]),
+                           can_note=scope.can_work_tasks, can_see_technical="pruefung" in scope.roles,
+                           technical=technical)
 
 
 @bp.get("/vorgaenge/<number>/diagramm.json")
@@ -73,18 +76,31 @@ def new_case():
 @bp.post("/vorgaenge/neu")
 @login_required
 def new_case_submit():
-    """Validate the start form and start the case; 422 with the input kept on errors."""
+    """Validate the start form and start the case; 422 with the input kept and every problem listed."""
     scope, platform = current_scope(), get_platform()
     process_id, kommune = request.form.get("_prozess", ""), request.form.get("_kommune", "")
-    fields = form_fields(inbox.start_form_of(platform, process_id), request.form)
+    inbox.start_form(platform, process_id, scope)  # 404 for processes not offered here (as-is variants)
+    form = inbox.start_form_of(platform, process_id)
+    fields = form_fields(form, request.form)
     try:
+        if form is not None and form.newly_shown(request.form):  # drawn without script: show the new fields
+            raise ValidationFailed("Bitte füllen Sie auch die jetzt angezeigten Felder aus.")
         number = actions.start_case(platform, g.user, process_id, kommune, fields, from_html=True)
     except ValidationFailed as exc:
-        option, form = inbox.start_form(platform, process_id, scope)
-        errors = (exc.details or {}).get("fields", {})
-        flash(exc.message, "error")
-        return render_template("inbox/new_case.html", chosen=option, kommune=kommune, kommune_error=errors.get("kommune"),
-                               form_html=form.render({}, {k: v for k, v in errors.items() if k != "kommune"},
-                                                         submitted=fields) if form else None), 422
+        return _new_case_again(platform, scope, process_id, kommune, exc, fields)
     flash(f"Vorgang {number} angelegt.", "success")
     return redirect(url_for("inbox.case", number=number))
+
+
+def _new_case_again(platform, scope, process_id, kommune, exc, fields):
+    """The new-case page with all problems at once: the Kommune and every field of the start form."""
+    option, form = inbox.start_form(platform, process_id, scope)
+    errors = dict((exc.details or {}).get("fields", {}))
+    kommune_error = errors.pop("_kommune", None) or errors.pop("kommune", None)
+    if form is not None:
+        errors = {**form.validate(fields, from_html=True)[1], **errors}
+    flash("Bitte die markierten Felder korrigieren" if errors and kommune_error else exc.message, "error")
+    summary = form.error_summary(errors, first=[("zsa-kommune", "Kommune", kommune_error)]) if form else None
+    return render_template("inbox/new_case.html", chosen=option, kommune=kommune, kommune_error=kommune_error,
+                           summary_html=summary,
+                           form_html=form.render({}, errors, submitted=fields, summary=False) if form else None), 422

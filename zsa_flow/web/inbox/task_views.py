@@ -94,6 +94,9 @@ def task_submit(task_id):
             actions.save_draft(platform, g.user, task_id, fields)
             flash("Entwurf gespeichert.", "success")
             return redirect(url_for("inbox.task", task_id=task_id))
+        page = inbox.task_page(platform, task_id, scope)
+        if page["form"] is not None and page["form"].newly_shown(request.form, page["data"]):
+            raise ValidationFailed("Bitte füllen Sie auch die jetzt angezeigten Felder aus.")  # drawn without script
         done = actions.complete(platform, g.user, task_id, fields, from_html=True)
     except ValidationFailed as exc:
         flash(exc.message, "error")

@@ -1,0 +1,337 @@
+"""One replication of one variant: SimPy schedules, the engine runs every case (SIMULATION strategy).
+
+Simulation time is hours since midnight of the scenario's first day; the engine's FakeClock is set to
+the matching datetime before every engine operation. A ready human task waits `zsa:wait` (handover)
+if it has one, queues for a person of its pool (Gemeinde offices: one pool per Gemeinde), holds them
+for a sampled `zsa:duration` of working time and is completed with the values decisions.py chooses.
+Receive tasks and message catch events get their message after a sampled `zsa:wait`; timers fire
+after their `zsa:wait` or at their own due time, so a message races its deadline. A case is done when
+it completes or only waits for a date timer without zsa:wait (a follow-up such as the reminder
+before a Wohngeld period ends, which is not part of handling the application).
+"""
+import math
+import zlib
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from random import Random
+
+import simpy
+
+from ..clock import FakeClock
+from ..engine.runner import CaseRun
+from ..engine.strategies import SIMULATION
+from .calendar import make_calendar
+from .decisions import CaseFacts
+
+COUNTED = ("script_executed", "message_sent")
+
+
+def mix(*parts) -> int:
+    return zlib.crc32("/".join(map(str, parts)).encode())
+
+
+@dataclass
+class Setup:
+    """Everything one replication of one variant needs (picklable for worker processes)."""
+
+    variant: str  # result key: the process id
+    process_id: str
+    service: str
+    arrivals: dict  # Gemeinde -> cases per year
+    staff: dict  # pool -> persons (per Gemeinde for Gemeinde offices)
+    calendar: str
+    hours: tuple
+    start: str  # ISO date of the first simulated day
+    warmup_h: float
+    period_h: float
+    drain_h: float
+    seed: int
+    replication: int
+    paper_share: float = 0.3
+
+
+@dataclass
+class CaseRecord:
+    kommune: str
+    arrival: float
+    done: float | None = None
+    effort: float = 0.0  # minutes
+    queue_wait: float = 0.0  # hours
+    handovers: int = 0
+    media_breaks: int = 0
+    incident: bool = False
+
+
+@dataclass
+class Raw:
+    """What one replication measured (aggregated by results.py)."""
+
+    cases: list = field(default_factory=list)  # measured CaseRecords
+    tasks: dict = field(default_factory=dict)  # element id -> [queue waits in hours]
+    busy: dict = field(default_factory=dict)  # pool -> working hours spent in the period
+    capacity: dict = field(default_factory=dict)  # pool -> available working hours in the period
+    backlog: list = field(default_factory=list)  # open cases at the start of each day
+    case_hours: float = 0.0  # integral of open cases over the measured period (Little's L × period)
+    task_events: int = 0  # human task start and end events
+    started: int = 0
+    incidents: list = field(default_factory=list)
+
+
+class _Case:
+    __slots__ = ("key", "run", "record", "facts", "app", "rng", "open", "waits", "timers", "serial", "measured")
+
+
+class Simulation:
+    def __init__(self, setup: Setup, definition, model, decisions, generator):
+        self.s, self.definition, self.model, self.decisions, self.generator = setup, definition, model, decisions, generator
+        self.env = simpy.Environment()
+        self.t0 = datetime.fromisoformat(setup.start).replace(tzinfo=timezone.utc)
+        self.end = setup.warmup_h + setup.period_h + setup.drain_h
+        days = int(self.end // 24) + 60
+        self.cal = make_calendar(setup.calendar, self.t0.date(), days, setup.hours)
+        self.clock = FakeClock(self.t0)
+        self.raw = Raw()
+        self.pools = {}
+        self.trace = None
+        self.open_cases = 0
+        self._last_change = 0.0
+        self.by_message = {}
+        for element in model.elements.values():
+            if element.message:
+                self.by_message.setdefault(element.message, []).append(element.id)
+
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self) -> Raw:
+        arrivals = []
+        for kommune, per_year in sorted(self.s.arrivals.items()):
+            rng, t, rate = Random(mix(self.s.seed, self.s.replication, kommune)), 0.0, per_year / 8760.0
+            index = 0
+            while rate > 0:
+                t += rng.expovariate(rate)
+                if t >= self.s.warmup_h + self.s.period_h:
+                    break
+                arrivals.append((t, kommune, index))
+                index += 1
+        arrivals.sort()
+        self.env.process(self._arrivals(arrivals))
+        self.env.process(self._backlog())
+        self.env.run(until=self.end)
+        self._capacity()
+        return self.raw
+
+    def _arrivals(self, arrivals):
+        for t, kommune, index in arrivals:
+            yield self.env.timeout(t - self.env.now)
+            self._arrive(kommune, index)
+
+    def _backlog(self):
+        while True:
+            if self.s.warmup_h <= self.env.now < self.s.warmup_h + self.s.period_h:
+                self.raw.backlog.append(self.open_cases)
+            yield self.env.timeout(24.0)
+
+    def _arrive(self, kommune, index):
+        case = _Case()
+        case.key = (kommune, index)
+        seed = mix(self.s.seed, self.s.replication, kommune, index)
+        case.rng = Random(seed)
+        case.facts = CaseFacts(seed, self.decisions)
+        case.record = CaseRecord(kommune, self.env.now)
+        case.measured = self.s.warmup_h <= self.env.now < self.s.warmup_h + self.s.period_h
+        case.open, case.waits, case.timers, case.serial = set(), {}, {}, 0
+        case.app = self.generator(case.facts, case.rng, kommune, self._now().date())
+        case.run = CaseRun.new(self.definition, self.clock, SIMULATION)
+        self.raw.started += 1
+        self._count_open(+1)
+        if case.measured:
+            self.raw.cases.append(case.record)
+        model = self.model
+        paper = model.paper_start and (not model.message_start or case.rng.random() < self._paper_share())
+        if paper:
+            element = model.elements[model.paper_start]
+            if element.pool and element.duration:
+                self.env.process(self._work(case, None, element))
+                return
+            self._op(case, case.run.start, case.app.data)
+        else:
+            self._op(case, case.run.start, case.app.data, model.message_start)
+
+    def _paper_share(self):
+        return self.model.paper_share if self.model.paper_share is not None else self.s.paper_share
+
+    def _now(self):
+        return self.t0 + timedelta(hours=self.env.now)
+
+    def _op(self, case, operation, *args):
+        self.clock.set(self._now())
+        effects = operation(*args)
+        if self.trace is not None:  # bench/simulate.py replays the same operations on the bare engine
+            self.trace.append((case.key, self.clock.now(), operation.__name__, args,
+                               [t.task_id for t in effects.tasks_opened]))
+        self._after(case, effects)
+
+    # -- people -----------------------------------------------------------------------------
+
+    def _pool(self, element, kommune):
+        key = (element.pool, kommune if element.municipal else None)
+        pool = self.pools.get(key)
+        if pool is None:
+            persons = float(self.s.staff.get(element.pool, 1.0))
+            capacity = max(1, math.ceil(persons))
+            pool = self.pools[key] = (simpy.Resource(self.env, capacity), capacity / persons, element.pool, persons)
+        return pool
+
+    def _work(self, case, opened, element):
+        """A person of the element's pool does the task (opened=None: types in a paper application)."""
+        rng, record = case.rng, case.record
+        if element.wait is not None:
+            yield self.env.timeout(element.wait.sample(rng))
+        ready = self.env.now
+        resource, slow, pool_name, _persons = self._pool(element, record.kommune)
+        with resource.request() as request:
+            yield request
+            if opened is not None and opened.task_id not in case.open:
+                return  # cancelled while it waited
+            begin = self.cal.next_open(self.env.now)
+            minutes = element.duration.sample(rng) * 60 if element.duration else 0.0
+            finish = self.cal.work_end(self.env.now, minutes / 60 * slow)
+            self.raw.task_events += 2
+            if finish > self.env.now:
+                yield self.env.timeout(finish - self.env.now)
+        if self.s.warmup_h <= begin < self.s.warmup_h + self.s.period_h:
+            self.raw.busy[pool_name] = self.raw.busy.get(pool_name, 0.0) + minutes / 60
+        record.effort += minutes
+        record.queue_wait += begin - ready
+        record.handovers += element.handover
+        record.media_breaks += element.media_break
+        if case.measured:
+            self.raw.tasks.setdefault(element.id, []).append(begin - ready)
+        if opened is None:
+            self._op(case, case.run.start, case.app.data)
+            return
+        if opened.task_id not in case.open:
+            return
+        data = self.decisions.form_data(opened.form_ref, case.run.case_data(), case.facts, self._now().date())
+        self._op(case, case.run.complete_task, opened.task_id, data)
+
+    # -- the engine's effects -----------------------------------------------------------------
+
+    def _after(self, case, effects):
+        record, elements = case.record, self.model.elements
+        if effects.incident:
+            record.incident = True
+            self.raw.incidents.append(effects.incident)
+            self._finish(case)
+            return
+        for event in effects.events:
+            element = elements.get(event.get("element_id"))
+            if element is None:
+                continue
+            kind = event["type"]
+            if kind in COUNTED and element.duration is not None:
+                minutes = element.duration.sample(case.rng) * 60
+                record.effort += minutes
+                if element.pool and self.s.warmup_h <= self.env.now < self.s.warmup_h + self.s.period_h:
+                    self.raw.busy[element.pool] = self.raw.busy.get(element.pool, 0.0) + minutes / 60
+            if kind in COUNTED or kind == "timer_fired" or kind == "message_received":
+                record.handovers += element.handover
+                record.media_breaks += element.media_break
+        for closed in effects.tasks_closed:
+            case.open.discard(closed.task_id)
+        for opened in effects.tasks_opened:
+            case.open.add(opened.task_id)
+            self.env.process(self._work(case, opened, elements[opened.element_id]))
+        for timer_id in effects.timers_cleared:
+            case.timers.pop(timer_id, None)
+        for timer in effects.timers_set:
+            element = elements.get(timer.element_id)
+            if element is not None and element.wait is not None:
+                at = self.env.now + element.wait.sample(case.rng)
+            elif element is not None and element.timer == "timeDate":
+                case.timers[timer.timer_id] = None  # a follow-up, not part of handling the case
+                continue
+            else:
+                at = max(self.env.now, (timer.due_at - self.t0).total_seconds() / 3600)
+            case.serial += 1
+            case.timers[timer.timer_id] = (case.serial, timer.due_at)
+            self._later(at - self.env.now, self._fire, case, timer.timer_id, case.serial)
+        self._await_messages(case)
+        if not case.open and not case.waits and all(v is None for v in case.timers.values()):
+            self._finish(case)  # completed, or only a follow-up date timer is left
+
+    def _await_messages(self, case):
+        names = case.run.waiting_messages() if self.by_message else []
+        waiting = set()
+        for name in names:
+            ids = self.by_message.get(name, [])
+            if len(ids) > 1:
+                active = case.run.active_elements()[0]
+                ids = [i for i in ids if i in active]
+            waiting.update(ids)
+        for element_id in list(case.waits):
+            if element_id not in waiting:
+                del case.waits[element_id]
+        for element_id in waiting:
+            if element_id in case.waits:
+                continue
+            element = self.model.elements[element_id]
+            case.serial += 1
+            case.waits[element_id] = case.serial
+            delay = element.wait.sample(case.rng) if element.wait is not None else None
+            if delay is not None:
+                self._later(delay, self._deliver, case, element_id, case.serial)
+
+    def _later(self, delay, action, *args):
+        self.env.timeout(max(delay, 0.0)).callbacks.append(lambda _event: action(*args))
+
+    def _fire(self, case, timer_id, serial):
+        entry = case.timers.get(timer_id)
+        if entry is None or entry[0] != serial or case.record.done is not None:
+            return
+        now = self._now()
+        self.clock.set(max(now, entry[1]))  # the executable due time may lie after the sampled one
+        effects = case.run.fire_due_timers()
+        if self.trace is not None:
+            self.trace.append((case.key, self.clock.now(), "fire_due_timers", (),
+                               [t.task_id for t in effects.tasks_opened]))
+        self._after(case, effects)
+
+    def _deliver(self, case, element_id, serial):
+        if case.waits.get(element_id) != serial or case.record.done is not None:
+            return
+        del case.waits[element_id]
+        element = self.model.elements[element_id]
+        payload = case.app.correction if element.message == "unterlagen_eingegangen" else {}
+        if payload:
+            case.facts.overrides.update(case.app.corrected_facts)
+        self._op(case, case.run.deliver_message, element.message, payload)
+
+    def _finish(self, case):
+        if case.record.done is None:
+            case.record.done = self.env.now
+            self._count_open(-1)
+            case.open.clear()
+            case.waits.clear()
+            case.timers.clear()
+
+    def _count_open(self, change):
+        start, stop = self.s.warmup_h, self.s.warmup_h + self.s.period_h
+        low, high = max(self._last_change, start), min(self.env.now, stop)
+        if high > low:
+            self.raw.case_hours += self.open_cases * (high - low)
+        self._last_change = self.env.now
+        self.open_cases += change
+
+    def _capacity(self):
+        self._count_open(0)
+        start, stop = self.s.warmup_h, self.s.warmup_h + self.s.period_h
+        hours = _working_hours(self.cal, start, stop)
+        for (pool, _kommune), (_res, _slow, _name, persons) in self.pools.items():
+            self.raw.capacity[pool] = self.raw.capacity.get(pool, 0.0) + persons * hours
+
+
+def _working_hours(cal, start, stop):
+    if cal.name == "always":
+        return stop - start
+    return cal._worked(stop) - cal._worked(start)

@@ -1,0 +1,208 @@
+/* Live form behaviour for the server-rendered Camunda Forms (zsa_flow/forms/render.py).
+ *
+ * - `conditional.hide` (data-zsa-hide) is re-evaluated with feelin, the FEEL interpreter of
+ *   Camunda's form-js, on every input: a hidden field is disabled (neither required nor submitted),
+ *   a shown one is enabled; `_zsa_shown` tells the server which conditional fields were seen.
+ * - The error summary ("Es gibt ein Problem") receives the focus when the page shows one.
+ * No inline script: this file and vendor/feelin/feelin.min.js are loaded from 'self' (CSP).
+ */
+(function () {
+  "use strict";
+
+  var GROUPED = /^[+-]?\d{1,3}(\.\d{3})+,\d*$/;
+  var THOUSANDS = /^[+-]?\d{1,3}(\.\d{3})+$/;
+  var NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)$/;
+
+  /* "450,50" -> 450.5, "1.234,56" -> 1234.56, "1.234" -> 1234 (as the server reads HTML input) */
+  function germanNumber(text) {
+    text = String(text).replace(/[\s\u00a0]/g, "");
+    if (text === "") return null;
+    if (text.indexOf(",") >= 0) {
+      if (text.indexOf(".") >= 0 && !GROUPED.test(text)) return null;
+      text = text.replace(/\./g, "").replace(",", ".");
+    } else if (THOUSANDS.test(text)) {
+      text = text.replace(/\./g, "");
+    }
+    return NUMBER.test(text) ? Number(text) : null;
+  }
+
+  function setPath(target, path, value) {
+    for (var i = 0; i < path.length - 1; i++) {
+      if (typeof target[path[i]] !== "object" || target[path[i]] === null) target[path[i]] = {};
+      target = target[path[i]];
+    }
+    target[path[path.length - 1]] = value;
+  }
+
+  function optionValue(field, text) {
+    var options = field.options || [];
+    for (var i = 0; i < options.length; i++) {
+      if (String(options[i]) === text) return options[i];
+    }
+    return text;
+  }
+
+  /* The value of a field as the server would read it, or undefined when none of its inputs is enabled. */
+  function fieldValue(form, field) {
+    var inputs = Array.prototype.filter.call(form.elements, function (el) {
+      return el.name === field.name && !el.disabled;
+    });
+    if (inputs.length === 0) return undefined;
+    var type = field.type;
+    if (type === "checkbox") return inputs[0].checked;
+    if (type === "checklist" || type === "taglist") {
+      return inputs.filter(function (el) { return el.checked; }).map(function (el) { return optionValue(field, el.value); });
+    }
+    if (type === "radio") {
+      var chosen = inputs.filter(function (el) { return el.checked; })[0];
+      return chosen ? optionValue(field, chosen.value) : null;
+    }
+    var text = inputs[0].value;
+    if (type === "number") return germanNumber(text);
+    if (type === "select") return text === "" ? null : optionValue(field, text);
+    if (type === "textfield") return text.trim();
+    if (type === "datetime") return text === "" ? null : text;
+    return text;
+  }
+
+  /* Like the server: only `true` hides; a condition that cannot be evaluated does not. */
+  function holds(expression, data) {
+    return value(expression, data) === true;
+  }
+
+  /* The FEEL value of an expression, or undefined when it cannot be evaluated. */
+  function value(expression, data) {
+    try {
+      var result = window.feelin.evaluate(String(expression).trim().replace(/^=/, ""), data);
+      return result && typeof result === "object" && "warnings" in result ? result.value : result;
+    } catch (err) {
+      return undefined;
+    }
+  }
+
+  function FormState(container) {
+    this.container = container;
+    this.form = container.closest("form");
+    var blob = container.querySelector("script.zsa-form-context");
+    this.context = blob ? JSON.parse(blob.textContent) : null;
+    this.shown = container.querySelector('input[name="_zsa_shown"]');
+    this.conditionals = container.querySelectorAll("[data-zsa-hide]");
+  }
+
+  FormState.prototype.data = function () {
+    var data = JSON.parse(JSON.stringify(this.context.data || {}));
+    var form = this.form;
+    this.context.fields.forEach(function (field) {
+      var value = fieldValue(form, field);
+      if (value !== undefined) setPath(data, field.path, value);
+    });
+    return data;
+  };
+
+  FormState.prototype.insideHidden = function (el) {
+    for (var node = el.parentElement; node && node !== this.container; node = node.parentElement) {
+      if (node.hidden) return true;
+    }
+    return false;
+  };
+
+  FormState.prototype.syncInputs = function () {
+    var self = this;
+    Array.prototype.forEach.call(this.container.querySelectorAll("input, select, textarea"), function (el) {
+      if (el.type === "hidden" || el.hasAttribute("data-zsa-locked")) return;
+      var off = self.insideHidden(el);
+      el.disabled = off;
+      if (el.hasAttribute("data-zsa-required")) {
+        el.required = !off;
+        if (el.tagName !== "INPUT" || (el.type !== "radio" && el.type !== "checkbox")) {
+          el.setAttribute("aria-required", off ? "false" : "true");
+        }
+      }
+    });
+  };
+
+  /* `zsa:validate` rules of shown fields: the server's message appears as soon as a value breaks it. */
+  FormState.prototype.checkRules = function () {
+    var data = this.data();
+    var self = this;
+    Array.prototype.forEach.call(this.container.querySelectorAll("[data-zsa-rule]"), function (wrapper) {
+      var input = wrapper.querySelector("input, select, textarea");
+      if (!input || wrapper.querySelector(".zsa-error:not(.zsa-rule-error)")) return; /* the server said it */
+      var id = input.id + "-rule";
+      var note = document.getElementById(id);
+      var broken = !input.disabled && !self.insideHidden(input) && value(wrapper.getAttribute("data-zsa-rule"), data) === false;
+      var described = (input.getAttribute("aria-describedby") || "").split(" ").filter(function (x) { return x && x !== id; });
+      if (broken && !note) {
+        note = document.createElement("p");
+        note.className = "zsa-error zsa-rule-error";
+        note.id = id;
+        note.textContent = wrapper.getAttribute("data-zsa-rule-message");
+        input.parentNode.insertBefore(note, input);
+      } else if (!broken && note) {
+        note.parentNode.removeChild(note);
+      }
+      if (broken) described.push(id);
+      if (described.length) input.setAttribute("aria-describedby", described.join(" "));
+      else input.removeAttribute("aria-describedby");
+      if (broken) input.setAttribute("aria-invalid", "true");
+      else input.removeAttribute("aria-invalid");
+    });
+  };
+
+  FormState.prototype.update = function () {
+    if (!this.context || !window.feelin) return;
+    for (var round = 0; round < 10; round++) { /* hiding a field can change what other conditions see */
+      var data = this.data();
+      var changed = false;
+      Array.prototype.forEach.call(this.conditionals, function (el) {
+        var hide = holds(el.getAttribute("data-zsa-hide"), data);
+        if (el.hidden !== hide) {
+          el.hidden = hide;
+          changed = true;
+        }
+      });
+      this.syncInputs();
+      if (!changed) break;
+    }
+    if (this.shown) {
+      var form = this.form;
+      this.shown.value = this.context.fields.filter(function (field) {
+        return field.conditional && fieldValue(form, field) !== undefined;
+      }).map(function (field) { return field.name; }).join(",");
+    }
+  };
+
+  function start() {
+    Array.prototype.forEach.call(document.querySelectorAll(".zsa-form[data-zsa-form]"), function (container) {
+      var state = new FormState(container);
+      if (!state.form || !state.context) return;
+      var update = function () { state.update(); };
+      state.form.addEventListener("input", update);
+      state.form.addEventListener("change", function () { update(); state.checkRules(); });
+      update();
+    });
+    var summary = document.getElementById("zsa-error-summary");
+    if (summary) {
+      summary.focus();
+      summary.addEventListener("click", focusField);
+    }
+  }
+
+  /* A link of the error summary puts the cursor into its field, with the field's label in view. */
+  function focusField(event) {
+    var link = event.target.closest("a[href^='#']");
+    var field = link && document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+    if (!field) return;
+    event.preventDefault();
+    var label = document.querySelector("label[for='" + field.id + "']");
+    var group = field.closest("fieldset");
+    (group && group.querySelector("legend") || label || field).scrollIntoView();
+    field.focus({ preventScroll: true });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
