@@ -60,6 +60,8 @@ def typical_wohngeld_case(zsa, clock, kommune="15002000", steps=STEPS):
             zsa.deliver_message(number, name, data, actor="portal")
             continue
         task = next(t for t in zsa.tasks(case=number) if t["name"] == name)
+        if "erste_zahlung_am" in data:  # a first payment is never before the application
+            data = data | {"erste_zahlung_am": (clock.now() + timedelta(days=1)).date().isoformat()}
         zsa.claim(task["id"], user=user)
         zsa.complete(task["id"], data, user=user)
     reminder = datetime.fromisoformat(zsa.case(number)["data"]["erinnerung_am"]).replace(hour=8, tzinfo=timezone.utc)

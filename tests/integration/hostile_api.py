@@ -1,6 +1,6 @@
 """The hostile-input corpus of issue 13 for /api/v1: every request must get a 4xx with a JSON error
 {"error", "message", "details"} — never a 500, never an HTML page. Used by test_api_hostile.py through
-the Flask test client and against a live waitress server."""
+the Flask test client and against a live HTTP server."""
 import json
 
 MD = "15003000"

@@ -83,21 +83,23 @@ def test_fuzzed_requests_never_get_a_server_error(fuzz_app, route, body, path_id
 @pytest.fixture(scope="module")
 def fuzz_app(_template_db, tmp_path_factory):
     """One database for the whole fuzz run (hypothesis repeats the test body, not the fixtures)."""
-    from conftest import USE_PG, PG_URL
+    import os
     import shutil
     from sqlalchemy import text
     from zsa_flow.clock import FakeClock
     from zsa_flow.services.platform import Platform
     from zsa_flow.services.reference import sync_kommunen
     from zsa_flow.storage.db import make_engine
+
     from zsa_flow.storage.tables import metadata
 
-    if USE_PG:
-        engine = make_engine(PG_URL)
+    pg_url = os.environ.get("ZSA_DATABASE_URL", "")
+    if pg_url.startswith("postgres"):
+        engine = make_engine(pg_url)
         with engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {', '.join(t.name for t in metadata.sorted_tables)} RESTART IDENTITY CASCADE"))
         engine.dispose()
-        url = PG_URL
+        url = pg_url
     else:
         path = tmp_path_factory.mktemp("fuzz") / "zsa.db"
         shutil.copy(_template_db, path)

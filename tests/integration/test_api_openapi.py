@@ -6,7 +6,6 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
-    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -16,8 +15,9 @@ from webauth import make_app
 from zsa_flow.web import api_models
 from zsa_flow.web.openapi import ROUTES, openapi_document
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance,
-          negative_data_rejection]
+# negative_data_rejection is left out: a schema-violating query value (a list or number where a string is
+# declared) serializes to a valid string, so schemathesis would count our correct 200 as a failure.
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
 def test_document_lists_exactly_the_routes_of_the_app(zsa):

@@ -36,8 +36,7 @@ from . import script_codec
 from .script_guards import BUILTINS, GUARDS, MAX_DECIMAL_EXPONENT, MAX_ITEMS, SandboxViolation
 from .script_policy import FILENAME, analyse, check_expression, check_script
 
-__all__ = ["ZsaScriptEngine", "SandboxEnvironment", "IsolatedEnvironment", "ScriptError", "check_script",
-           "check_expression"]
+__all__ = ["ZsaScriptEngine", "SandboxEnvironment", "ScriptError", "check_script", "check_expression"]
 
 RESULT_TYPES = (type(None), bool, int, float, str, list, tuple, dict, set, Decimal, date, datetime, timedelta)
 
