@@ -7,6 +7,7 @@ valid version-3 chains (data encrypted under per-case keys, as the platform writ
 times verify (every chain, the Merkle tree, the deployed files) and a checkpoint (Merkle tree
 over all events, signed). PostgreSQL runs when --pg or ZSA_DATABASE_URL names a database; that
 database is EMPTIED first (use a dedicated one). Targets: both under 30 s for 1,000,000 events.
+The last lines add the replay figures of bench/audit_replay.py (a typical Wohngeld case).
 """
 import argparse
 import json
@@ -140,19 +141,27 @@ def main(argv=None):
     args = parser.parse_args(argv)
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        os.environ.setdefault("ZSA_DATA_KEY_FILE", str(Path(tmp) / "data_key"))
-        Path(os.environ["ZSA_DATA_KEY_FILE"]).exists() or Path(os.environ["ZSA_DATA_KEY_FILE"]).write_text(os.urandom(32).hex())
+        own_key = "ZSA_DATA_KEY_FILE" not in os.environ
+        if own_key:  # a master key for this run only
+            os.environ["ZSA_DATA_KEY_FILE"] = str(Path(tmp) / "data_key")
+            Path(os.environ["ZSA_DATA_KEY_FILE"]).write_text(os.urandom(32).hex())
         results["SQLite"] = run("SQLite", f"sqlite:///{tmp}/audit.db", args.events, reset=False)
         pg_url = args.pg or os.environ.get("ZSA_DATABASE_URL", "")
         if pg_url.startswith("postgres"):
             results["PostgreSQL"] = run("PostgreSQL", pg_url, args.events, reset=True)
+        if own_key:
+            del os.environ["ZSA_DATA_KEY_FILE"]
     print(f"{'':22}" + "".join(f"{name:>36}" for name in results))
     for what in ("verify", "checkpoint"):
         cells = "".join(f"{r[what]:>8.1f} s {r['events'] / r[what]:>10,.0f}/s (CPU {r[what + '_cpu']:.1f} s)"
                         .replace(",", ".") for r in results.values())
         print(f"audit {what:<16}{cells}")
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (wall times grow with the load)")
-    print("replay (Wohngeld-Fall, ~40 Ereignisse): – (folgt mit `zsa-flow replay`)")
+    from .audit_replay import replay_figures
+
+    f = replay_figures(rounds=20)
+    print(f"replay typical Wohngeld case ({f['events']} events, {f['backend']}): median {f['median_ms']} ms "
+          f"(CPU {f['cpu_ms']} ms), with snapshots {f['median_ms_snapshots']} ms (target < {f['target_ms']:.0f} ms)")
     worst = max(r[w] / r["events"] * 1_000_000 for r in results.values() for w in ("verify", "checkpoint"))
     print(f"worst {worst:.1f} s per 1.000.000 events (target < 30 s)")
 
