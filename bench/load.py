@@ -84,8 +84,7 @@ def intake(port, token, rate, seconds, stats, accepted, retries, stop):
             if delay > 0:
                 time.sleep(delay)
             key = f"LAST-{uuid.uuid4()}"
-            body = {"process": PROCESS, "kommune": KOMMUNE, "business_key": key,
-                    "data": {"antragsteller_name": f"Antrag {slot}"}}
+            body = {"process": PROCESS, "kommune": KOMMUNE, "business_key": key}  # no start form: no data
             result = with_retries(stats, "intake", lambda: request(
                 port, "POST", "/api/v1/cases", body, token, {"Idempotency-Key": key}), start + seconds + 60, retries)
             if result is None:
