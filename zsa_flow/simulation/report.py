@@ -34,7 +34,7 @@ def charts(result):
         "cycle": svg.box_plot(rows, "Tage", "Durchlaufzeit je Variante (5/25/50/75/95-%-Quantile, ○ Mittelwert)"),
         "service_level": svg.bars([(_label(pid, v), v["within_service_level"]) for pid, v in variants.items()],
                                   "Anteil der Fälle im Service-Level"),
-        "utilisation": svg.bars([(f"{v.get('name') or pid}: {pool}", u) for pid, v in variants.items()
+        "utilisation": svg.bars([(f"{svg.short(v.get('name') or pid, 22)}: {pool}", u) for pid, v in variants.items()
                                  for pool, u in v["utilisation"].items()], "Auslastung je Pool"),
         "backlog": svg.lines([(_label(pid, v), v.get("backlog_daily_mean") or []) for pid, v in variants.items()],
                              f"Offene Fälle je Tag im Messzeitraum ({svg.num(s['period_days'], 0)} Tage)"),

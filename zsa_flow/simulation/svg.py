@@ -23,6 +23,12 @@ def _svg(width, height, body, title):
                   f'viewBox="0 0 {width} {height}" {FONT}><title>{escape(title)}</title>{"".join(body)}</svg>')
 
 
+def short(text, limit=44):
+    """A label that fits the chart's left margin (the full text stays in the tables)."""
+    text = str(text)
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def _text(x, y, text, anchor="start", extra=""):
     return f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" {extra}>{escape(text)}</text>'
 
@@ -40,14 +46,14 @@ def _scale(high):
 
 def box_plot(rows, unit, title):
     """rows: [(label, [p5, p25, p50, p75, p95], mean)] as horizontal box plots."""
-    left, width, row_h = 230, 420, 34
+    left, width, row_h = 300, 420, 34
     high = _scale(max((q[-1] or 0 for _l, q, _m in rows), default=1))
     x = lambda v: left + width * (v or 0) / high  # noqa: E731
     body = []
     for i, (label, q, mean) in enumerate(rows):
         y = 20 + i * row_h
         colour = COLOURS[i % len(COLOURS)]
-        body.append(_text(left - 8, y + 15, label, "end"))
+        body.append(_text(left - 8, y + 15, short(label), "end"))
         if None in q:
             continue
         body.append(f'<line x1="{x(q[0]):.1f}" x2="{x(q[4]):.1f}" y1="{y + 11}" y2="{y + 11}" stroke="#555"/>')
@@ -67,19 +73,19 @@ def _axis(left, width, y, high, unit):
         value = high * i / 4
         xx = left + width * i / 4
         parts.append(f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{y}" y2="{y + 4}" stroke="#333"/>')
-        parts.append(_text(xx, y + 17, num(value, 0 if high >= 8 else 1), "middle"))
+        parts.append(_text(xx, y + 17, num(value, 0 if float(high / 4).is_integer() else 1), "middle"))
     parts.append(_text(left + width, y + 32, unit, "end"))
     return "".join(parts)
 
 
 def bars(rows, title, limit=1.0, percent=True, marker=None):
     """rows: [(label, value)] as horizontal bars from 0 to `limit`; `marker`: a vertical target line."""
-    left, width, row_h = 300, 360, 26
+    left, width, row_h = 300, 380, 26
     high = limit if percent else _scale(max((v or 0 for _l, v in rows), default=1))
     body = []
     for i, (label, value) in enumerate(rows):
         y = 12 + i * row_h
-        body.append(_text(left - 8, y + 14, label, "end"))
+        body.append(_text(left - 8, y + 14, short(label), "end"))
         w = width * min(max(value or 0, 0), high) / high
         body.append(f'<rect x="{left}" y="{y}" width="{w:.1f}" height="18" fill="{COLOURS[i % len(COLOURS)]}"/>')
         body.append(_text(left + w + 5, y + 14, pct(value) if percent else num(value)))
@@ -100,7 +106,7 @@ def lines(series, title, x_unit="Tag", y_unit="offene Fälle"):
             f'<line x1="{left}" x2="{left + width}" y1="{top + height}" y2="{top + height}" stroke="#333"/>']
     for i in range(5):
         yy = top + height - height * i / 4
-        body.append(_text(left - 6, yy + 4, num(high * i / 4, 0 if high >= 8 else 1), "end"))
+        body.append(_text(left - 6, yy + 4, num(high * i / 4, 0 if float(high / 4).is_integer() else 1), "end"))
     for i, (label, values) in enumerate(series):
         colour = COLOURS[i % len(COLOURS)]
         points = " ".join(f"{left + width * d / max(length - 1, 1):.1f},{top + height - height * (v or 0) / high:.1f}"
