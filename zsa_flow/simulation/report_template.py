@@ -70,7 +70,10 @@ In Klammern das 95-%-Konfidenzintervall über die Replikationen.</p>
 <p>Zwischenszenarien auf demselben Ankunftsstrom: M1 = Soll-Prozess ohne seine automatischen Prüfungen, Personal
 je Gemeinde aufgeteilt (gleiche Gesamtbesetzung, nach Fallzahl); M2 = wie M1, aber gebündelt (zentraler Pool);
 Soll = wie modelliert. <em>Prozess</em> = Ist → M1, <em>Bündelung/Spezialisierung</em> = M1 → M2, <em>IT</em> = M2 → Soll,
-jeweils bezogen auf das fallgewichtete Ist; die drei Teile ergeben zusammen die Gesamtveränderung.</p>
+jeweils bezogen auf das fallgewichtete Ist; die drei Teile ergeben zusammen die Gesamtveränderung.
+Die Zwischenszenarien behalten die Besetzung des Soll-Prozesses: die Handprüfungen belasten in M1 und M2 den
+zentralen Pool, der IT-Anteil an der Durchlaufzeit enthält daher auch die Warteschlangen, die die Automatik
+erspart. Den Aufwand je Fall ändert die Bündelung nicht (die Minuten je Schritt hängen nicht von der Besetzung ab).</p>
 {% for measure, m in attribution.measures.items() %}
 <h3>{{ measures[measure] }}</h3>
 <figure>{{ charts["waterfall_" + measure] }}</figure>
