@@ -1,53 +1,69 @@
-"""A minimal self-contained HTML summary of a simulation result (German), one table per section.
-The full report with charts (issue 10, items 5–7) builds on the same result document."""
-from html import escape
+"""The simulation report (German, for process owners): one self-contained HTML file with inline SVG
+charts (svg.py), no external assets and no JavaScript — it is opened from disk or served as stored.
+Everything comes from the result document (results.py, plus `structure`, `attribution`, `sweep`);
+the template escapes every value (Jinja autoescape)."""
+from jinja2 import Environment
+
+from . import svg
+from .report_template import TEMPLATE
+
+ROLE = {"to-be": "Soll", "as-is": "Ist"}
+FATE_CLASS = {"entfällt": "gone", "zusammengelegt": "merged", "automatisiert": "auto", "bleibt": "kept"}
+PART_LABELS = {"process": "Prozess", "pooling": "Bündelung/Spezialisierung", "it": "IT"}
+MEASURES = {"cycle_time_hours": "Durchlaufzeit", "effort_minutes": "Bearbeitungsaufwand je Fall"}
+
+_ENV = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
+_ENV.filters.update(num=svg.num, pct=svg.pct, days=lambda h, d=1: svg.num(None if h is None else h / 24, d))
+_TEMPLATE = _ENV.from_string(TEMPLATE)
 
 
-def _fmt(value, digits=1, suffix=""):
-    if value is None:
-        return "–"
-    text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
-    return text + suffix
+def _label(pid, v):
+    return f"{v.get('name') or pid} ({ROLE.get(v['variant'], v['variant'])})"
 
 
-def _pct(value):
-    return "–" if value is None else _fmt(value * 100, 1, " %")
+def charts(result):
+    variants = result["variants"]
+    s = result["scenario"]
+    rows = []
+    for pid, v in variants.items():
+        q = v["cycle_time_hours"].get("quantiles") or [None] * 19
+        picks = [q[0], q[4], q[9], q[14], q[18]]
+        rows.append((_label(pid, v), [None if x is None else x / 24 for x in picks],
+                     None if v["cycle_time_hours"]["mean"] is None else v["cycle_time_hours"]["mean"] / 24))
+    out = {
+        "cycle": svg.box_plot(rows, "Tage", "Durchlaufzeit je Variante (5/25/50/75/95-%-Quantile, ○ Mittelwert)"),
+        "service_level": svg.bars([(_label(pid, v), v["within_service_level"]) for pid, v in variants.items()],
+                                  "Anteil der Fälle im Service-Level"),
+        "utilisation": svg.bars([(f"{svg.short(v.get('name') or pid, 22)}: {pool}", u) for pid, v in variants.items()
+                                 for pool, u in v["utilisation"].items()], "Auslastung je Pool"),
+        "backlog": svg.lines([(_label(pid, v), v.get("backlog_daily_mean") or []) for pid, v in variants.items()],
+                             f"Offene Fälle je Tag im Messzeitraum ({svg.num(s['period_days'], 0)} Tage)"),
+    }
+    attribution = result.get("attribution")
+    if attribution:
+        for measure, m in attribution["measures"].items():
+            out[f"waterfall_{measure}"] = svg.waterfall(
+                "Ist", [(PART_LABELS[p], m[p]["share"]) for p in ("process", "pooling", "it")], "Soll",
+                f"Herkunft der Veränderung: {MEASURES[measure]} (Ist = 100 %)")
+    sweep = result.get("sweep")
+    if sweep:
+        out["sweep"] = svg.staffing(sweep["points"], sweep["smallest_staff"],
+                                    f"Kleinste Besetzung von {sweep['pool']} je Fallzahl", sweep["target"])
+    return out
 
 
 def render(result) -> str:
-    s = result["scenario"]
-    rows = []
-    for pid, v in result["variants"].items():
-        ci = v["cycle_time_hours"]["ci95"]
-        rows.append(
-            f"<tr><td>{escape(pid)}</td><td>{escape(v['variant'])}</td><td>{v['kommunen']}</td>"
-            f"<td>{v['cases_completed']}</td><td>{_fmt(v['cycle_time_hours']['mean'] and v['cycle_time_hours']['mean'] / 24)}</td>"
-            f"<td>{_fmt(ci[0] and ci[0] / 24)} – {_fmt(ci[1] and ci[1] / 24)}</td>"
-            f"<td>{_fmt(v['cycle_time_hours']['p90'] and v['cycle_time_hours']['p90'] / 24)}</td>"
-            f"<td>{_fmt(v['effort_minutes_per_case'])}</td><td>{_fmt(v['handovers_per_case'], 2)}</td>"
-            f"<td>{_fmt(v['media_breaks_per_case'], 2)}</td><td>{_fmt(v['cost_per_case'], 2, ' €')}</td>"
-            f"<td>{_pct(v['within_service_level'])}</td>"
-            f"<td>{', '.join(f'{escape(p)}: {_pct(u)}' for p, u in v['utilisation'].items())}</td></tr>")
-    comparison = ""
-    c = result.get("comparison")
-    if c:
-        lines = []
-        for pid, entry in [*c["as_is"].items(), ("Ist fallgewichtet", c["weighted_average"])]:
-            cyc, eff = entry["cycle_time_hours"], entry["effort_minutes"]
-            lines.append(
-                f"<tr><td>{escape(pid)}</td><td>{_pct(cyc['reduction'])} ({_pct(cyc['ci95'][0])} – {_pct(cyc['ci95'][1])})"
-                f"</td><td>{_pct(eff['reduction'])} ({_pct(eff['ci95'][0])} – {_pct(eff['ci95'][1])})</td></tr>")
-        comparison = ("<h2>Soll gegen Ist</h2><table><tr><th>Ist-Variante</th><th>Durchlaufzeit kürzer (95-%-KI)</th>"
-                      "<th>Aufwand je Fall geringer (95-%-KI)</th></tr>" + "".join(lines) + "</table>")
-    return f"""<!doctype html><html lang="de"><head><meta charset="utf-8"><title>Simulation: {escape(s['name'])}</title>
-<style>body{{font-family:sans-serif;margin:2rem}}table{{border-collapse:collapse}}td,th{{border:1px solid #999;padding:.3rem .5rem;text-align:left}}</style>
-</head><body><h1>Simulation: {escape(s['name'])}</h1>
-<p>{s['replications']} Replikationen, Messzeitraum {_fmt(s['period_days'], 0)} Tage nach {_fmt(s['warmup_days'], 0)} Tagen Einschwingzeit,
-Kalender {escape(s['calendar'])}, Startwert {s['seed']}.</p>
-<table><tr><th>Prozess</th><th>Variante</th><th>Gemeinden</th><th>Fälle</th><th>Durchlaufzeit Ø (Tage)</th><th>95-%-KI</th>
-<th>90-%-Quantil (Tage)</th><th>Aufwand (min/Fall)</th><th>Übergaben/Fall</th><th>Medienbrüche/Fall</th><th>Kosten/Fall</th>
-<th>im Service-Level</th><th>Auslastung</th></tr>{''.join(rows)}</table>{comparison}</body></html>
-"""
+    comparison = result.get("comparison")
+    comparison_rows = []
+    if comparison:
+        for pid, entry in comparison["as_is"].items():
+            v = result["variants"][pid]
+            comparison_rows.append((f"{v.get('name') or pid} (Gemeinde {entry['kommune']})", entry))
+        comparison_rows.append(("Ist fallgewichtet (alle Ist-Varianten)", comparison["weighted_average"]))
+    return _TEMPLATE.render(r=result, s=result["scenario"], charts=charts(result), role=ROLE,
+                            comparison_rows=comparison_rows, structure=result.get("structure"),
+                            fate_class=FATE_CLASS, part_labels=PART_LABELS, measures=MEASURES,
+                            attribution=result.get("attribution"), sweep=result.get("sweep"))
 
 
 def write_report(result, path):

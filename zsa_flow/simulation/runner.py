@@ -22,7 +22,8 @@ def jobs_for(scenario):
                 service=variant.model.props.get("zsa:service", ""), arrivals=variant.arrivals,
                 staff=variant.staff, calendar=scenario.calendar, hours=scenario.hours, start=scenario.start,
                 warmup_h=scenario.warmup_h, period_h=scenario.period_h, drain_h=scenario.drain_h,
-                seed=scenario.seed, replication=replication, paper_share=scenario.paper_share)
+                seed=scenario.seed, replication=replication, paper_share=scenario.paper_share,
+                split=variant.split)
             jobs.append((setup, variant.info, variant.bundle, variant.model))
     return jobs
 

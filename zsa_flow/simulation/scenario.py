@@ -34,6 +34,7 @@ class Variant:
     arrivals: dict  # Gemeinde -> cases per year
     role: str  # to-be | as-is
     staff: dict = field(default_factory=dict)  # this variant's own staffing (over the scenario's)
+    split: dict = field(default_factory=dict)  # what-if: pool -> {Gemeinde: share} (central pool split up)
 
 
 @dataclass

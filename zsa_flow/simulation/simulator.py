@@ -48,6 +48,7 @@ class Setup:
     seed: int
     replication: int
     paper_share: float = 0.3
+    split: dict = field(default_factory=dict)  # pool -> {Gemeinde: share}: a central pool staffed per Gemeinde
 
 
 @dataclass
@@ -174,10 +175,12 @@ class Simulation:
     # -- people -----------------------------------------------------------------------------
 
     def _pool(self, element, kommune):
-        key = (element.pool, kommune if element.municipal else None)
+        split = self.s.split.get(element.pool)
+        key = (element.pool, kommune if element.municipal or split else None)
         pool = self.pools.get(key)
         if pool is None:
-            persons = float(self.s.staff.get(element.pool, 1.0))
+            persons = float(self.s.staff.get(element.pool, 1.0)) * (split.get(kommune, 0.0) if split else 1.0)
+            persons = max(persons, 0.01)
             capacity = max(1, math.ceil(persons))
             pool = self.pools[key] = (simpy.Resource(self.env, capacity), capacity / persons, element.pool, persons)
         return pool
@@ -215,6 +218,17 @@ class Simulation:
         data = self.decisions.form_data(opened.form_ref, case.run.case_data(), case.facts, self._now().date())
         self._op(case, case.run.complete_task, opened.task_id, data)
 
+    def _occupy(self, element, kommune, minutes):
+        resource, slow, pool_name, _persons = self._pool(element, kommune)
+        with resource.request() as request:
+            yield request
+            begin = self.cal.next_open(self.env.now)
+            finish = self.cal.work_end(self.env.now, minutes / 60 * slow)
+            if finish > self.env.now:
+                yield self.env.timeout(finish - self.env.now)
+        if self.s.warmup_h <= begin < self.s.warmup_h + self.s.period_h:
+            self.raw.busy[pool_name] = self.raw.busy.get(pool_name, 0.0) + minutes / 60
+
     # -- the engine's effects -----------------------------------------------------------------
 
     def _after(self, case, effects):
@@ -232,8 +246,8 @@ class Simulation:
             if kind in COUNTED and element.duration is not None:
                 minutes = element.duration.sample(case.rng) * 60
                 record.effort += minutes
-                if element.pool and self.s.warmup_h <= self.env.now < self.s.warmup_h + self.s.period_h:
-                    self.raw.busy[element.pool] = self.raw.busy.get(element.pool, 0.0) + minutes / 60
+                if element.pool and minutes > 0:  # done by hand (a what-if): occupies a person of the pool
+                    self.env.process(self._occupy(element, record.kommune, minutes))
             if kind in COUNTED or kind == "timer_fired" or kind == "message_received":
                 record.handovers += element.handover
                 record.media_breaks += element.media_break

@@ -397,3 +397,25 @@ Index("ix_task_open_due", human_task.c.state, human_task.c.due_at, human_task.c.
 Index("ix_task_open_priority", human_task.c.state, human_task.c.priority.desc(), human_task.c.created_at)
 Index("ix_task_open_created", human_task.c.state, human_task.c.created_at)
 Index("ix_vorgang_kommune_title", vorgang.c.kommune, vorgang.c.title)
+
+# Simulation runs started in the browser (services/simulations.py): progress while a background thread
+# runs, then the result document and the stored HTML report.
+simulation_run = Table(
+    "simulation_run",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("service", String(100), nullable=False),
+    Column("scenario", String(200), nullable=False),  # file name inside processes/<service>/
+    Column("options", JSON, nullable=False, default=dict),
+    Column("state", String(20), nullable=False),  # wartet | läuft | fertig | fehler
+    Column("stage", String(100)),
+    Column("done", Integer, nullable=False, default=0),
+    Column("total", Integer, nullable=False, default=0),
+    Column("started_by", String(100), nullable=False),
+    Column("created_at", UtcDateTime(), nullable=False),
+    Column("finished_at", UtcDateTime()),
+    Column("error", Text),
+    Column("result", JSON),
+    Column("report_html", Text),
+    Index("ix_simulation_run_service", "service", "created_at"),
+)

@@ -28,6 +28,7 @@ NAV = [
     ("Vorgänge", "inbox.cases", lambda s: s.sees_cases),
     ("Neuer Vorgang", "inbox.new_case", lambda s: s.can_start_cases),
     ("Prozesse", "console.index", lambda s: s.can_deploy),
+    ("Simulation", "simulation.index", lambda s: s.can_deploy),
     ("Verwaltung", "admin.index", lambda s: s.can_manage_accounts or s.can_deploy),
     ("Prüfung", "pruefung.index", lambda s: s.can_audit),
 ]

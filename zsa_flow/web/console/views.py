@@ -11,7 +11,6 @@ from .models import decision_tables, form_previews
 bp = Blueprint("console", __name__, url_prefix="/prozesse")
 TITLES = {400: "Bereitstellung abgelehnt", 403: "Keine Berechtigung", 404: "Nicht gefunden", 409: "Konflikt",
           422: "Eingaben unvollständig"}
-SIMULATION_REPORT = "/simulation/bericht"  # placeholder: the simulation report arrives with issue 10
 
 
 @bp.errorhandler(ZsaError)
@@ -26,7 +25,7 @@ def index():
     scope, platform = current_scope(), get_platform()
     return render_template("console/index.html", services=versions.services(platform, scope),
                            deployments=versions.deployments(platform, scope, limit=10),
-                           simulation_report=SIMULATION_REPORT)
+                           simulation_report=url_for("simulation.latest_report"))
 
 
 @bp.route("/bereitstellen", methods=("GET", "POST"))

@@ -3,13 +3,14 @@
 
 def register(app):
     """Install web security and register the UI blueprints (called by create_app)."""
-    from .. import admin, audit_pages, auth, console, security
+    from .. import admin, audit_pages, auth, console, security, simulation_pages
 
     security.init_app(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(console.bp)
     app.register_blueprint(audit_pages.bp)
+    app.register_blueprint(simulation_pages.bp)
     _register_inbox(app)
 
 
