@@ -1,7 +1,7 @@
 """simulation runs started in the browser: progress, result document and stored HTML report
 
 Revision ID: d6e8f0a2b4c6
-Revises: c5d7e9f1a3b5
+Revises: c4e6a8b0d2f4
 Create Date: 2026-11-29 14:00:00.000000
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = 'd6e8f0a2b4c6'
-down_revision = 'c5d7e9f1a3b5'
+down_revision = 'c4e6a8b0d2f4'
 branch_labels = None
 depends_on = None
 
