@@ -137,7 +137,9 @@ def test_freibetraege_and_unterhalt_lower_income():
     assert Decimal(plain["y"]) - Decimal(disabled["y"]) == Decimal("150.00")
     single = berechne(antrag([employee(2000.00, alleinerziehend=True, kinder_alleinerziehend=2), {}])).to_dict()
     steps = {s["key"]: s["value"] for s in single["rechenweg"]}
-    assert steps["m1.fb_alleinerziehend"] == "2640.00"
+    assert steps["m1.fb_alleinerziehend"] == "1320.00"  # once, not per child (§ 17 Nr. 3 WoGG)
+    one_child = berechne(antrag([employee(2000.00, alleinerziehend=True, kinder_alleinerziehend=1), {}])).to_dict()
+    assert one_child["y"] == single["y"] and Decimal(plain["y"]) - Decimal(one_child["y"]) > 0
     capped = berechne(antrag([employee(2000.00, unterhalt_gezahlt_y=5000)])).to_dict()
     assert {s["key"]: s["value"] for s in capped["rechenweg"]}["m1.unterhalt"] == "3000.00"
     spouse = berechne(antrag([employee(2000.00, unterhalt_gezahlt_y=5000, unterhalt_an="ehegatte")])).to_dict()
@@ -279,3 +281,9 @@ def test_rechenweg_says_which_reductions_and_limits_apply_and_which_not():
     assert "kein Kind" in {s["key"]: s for s in single_parent}["m1.fb_alleinerziehend"]["value"]
     cheap = {s["key"]: s for s in berechne(antrag([employee(1400.00)], miete=300)).to_dict()["rechenweg"]}
     assert "voll berücksichtigt" in cheap["miete_beruecksichtigt"]["label"]
+
+
+def test_single_parent_of_two_earning_1950_gets_476_not_512():
+    """Issue 15: the Freibetrag for single parents counts once (1,320 €/year), not per child."""
+    household = [employee(1950.00, alleinerziehend=True, kinder_alleinerziehend=2), {}, {}]
+    assert berechne(antrag(household, mietstufe=3, miete=550.00)).to_dict()["wohngeld_m"] == 476

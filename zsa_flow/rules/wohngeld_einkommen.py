@@ -90,9 +90,10 @@ def freibetraege(member: dict, nr: int, jahres: Decimal, p: dict, rw) -> Decimal
         total += rw.add(f"m{nr}.fb_schwerbehindert", f"{who}: Freibetrag Schwerbehinderung",
                         Decimal(fb["schwerbehindert_pflege_y"]), fb["ref_schwerbehindert"])
     if member["alleinerziehend"] and member["kinder_alleinerziehend"]:
+        # once per single parent, however many children (§ 17 Nr. 3 WoGG since 2016)
         kids = member["kinder_alleinerziehend"]
-        total += rw.add(f"m{nr}.fb_alleinerziehend", f"{who}: Freibetrag Alleinerziehende ({kids} Kind(er))",
-                        Decimal(fb["alleinerziehend_je_kind_y"]) * kids, fb["ref_alleinerziehend"])
+        total += rw.add(f"m{nr}.fb_alleinerziehend", f"{who}: Freibetrag Alleinerziehende (einmal, {kids} Kind(er))",
+                        Decimal(fb["alleinerziehend_y"]), fb["ref_alleinerziehend"])
     if member["kind_mit_einkommen"] and jahres > 0:
         total += rw.add(f"m{nr}.fb_kind", f"{who}: Freibetrag eigenes Einkommen des Kindes",
                         min(Decimal(fb["kind_einkommen_hoechstens_y"]), jahres), fb["ref_kind_einkommen"])
