@@ -6,23 +6,15 @@ Screenshots of the list, a task and a case page land in test-artifacts/.
 """
 import json
 import re
-import threading
-from pathlib import Path
 
-import pytest
-from werkzeug.serving import make_server
+import browser_support
+from browser_support import needs_chromium
+from browser_support import session as _session
+from browser_support import shot as _shot
+from inbox_support import MAGDEBURG, PASSWORD
 
-from inbox_support import MAGDEBURG, PASSWORD, seed_people
-from zsa_flow.web import create_app
-
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason=f"{CHROMIUM} missing: `make browser` installs Debian's chromium")
+server, browser = browser_support.server, browser_support.browser  # the fixtures
+pytestmark = needs_chromium
 
 APPLICATION = {  # the paper application, as the ZSA keys it in
     "halter_vorname": "Erika", "halter_nachname": "Mustermann", "halter_geburtsdatum": "1980-05-01",
@@ -40,52 +32,6 @@ AS_IS_APPLICATION = {  # a complete paper registration for the as-is models (sta
     "versicherung_personen_sach": 5000000, "versicherung_vermoegen": 100000,
     "befreiung": "keine", "befreiung_nachweis": "", "erklaerung": True,
 }
-
-
-@pytest.fixture
-def server(zsa):
-    """The real app on 127.0.0.1 (free port) in a thread, with the process library deployed."""
-    zsa.deploy([str(ROOT / "processes"), str(ROOT / "forms")])
-    seed_people(zsa)
-    app = create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e"})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
-
-
-def _session(browser, base, username):
-    """A logged-in page of its own browser context; collects script errors and CSP violations."""
-    context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.problems = []
-    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    page.on("console", lambda msg: msg.type == "error" and "Failed to load resource" not in msg.text
-            and page.problems.append(msg.text))  # CSP violations and script errors; HTTP errors below
-    page.on("response", lambda r: "/static/" in r.url and r.status >= 400 and page.problems.append(r.url))
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/(aufgaben|vorgaenge).*"))
-    return page
-
-
-def _shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 def test_dog_registration_across_zsa_and_municipality(server, browser, zsa):
