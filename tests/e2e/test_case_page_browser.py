@@ -8,21 +8,12 @@ import re
 
 import pytest
 
+from case_data import ANMELDUNG
 from inbox_support import MAGDEBURG
 from page_support import launch, needs_chromium, new_page, shot, start_server
 
 pytestmark = needs_chromium
 
-ANMELDUNG = {  # a complete online registration (the engine clock starts on 2 March 2026)
-    "halter_vorname": "Anna", "halter_nachname": "Muster", "halter_geburtsdatum": "1985-04-02",
-    "halter_strasse": "Breiter Weg 1", "halter_plz": "39104", "halter_ort": "Magdeburg", "halter_email": "",
-    "hund_name": "Bello", "geschlecht": "ruede", "rasse": "Labrador Retriever",
-    "geburtsdatum_hund": "2025-06-01", "anschaffungsdatum": "2026-03-10",
-    "transponder_nr": "276098106543210", "anzahl_hunde_bereits": 0, "gefaehrlich_festgestellt": False,
-    "versicherer": "Beispiel Versicherung AG", "versicherungsnummer": "HH-4711",
-    "versicherung_personen_sach": 5000000, "versicherung_vermoegen": 100000,
-    "befreiung": "keine", "befreiung_nachweis": "", "erklaerung": True,
-}
 
 
 @pytest.fixture

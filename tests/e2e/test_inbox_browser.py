@@ -11,6 +11,7 @@ import browser_support
 from browser_support import needs_chromium
 from browser_support import session as _session
 from browser_support import shot as _shot
+from case_data import ANMELDUNG
 from inbox_support import MAGDEBURG, PASSWORD
 
 server, browser = browser_support.server, browser_support.browser  # the fixtures
@@ -21,16 +22,6 @@ APPLICATION = {  # the paper application, as the ZSA keys it in
     "halter_strasse": "Breiter Weg 1", "halter_plz": "39104", "halter_ort": "Magdeburg", "hund_name": "Bello",
     "rasse": "Labrador", "geburtsdatum_hund": "2024-01-01", "anschaffungsdatum": "2026-02-01",
     "anzahl_hunde_bereits": "0", "versicherung_personen_sach": "1000000", "versicherung_vermoegen": "50000",
-}
-AS_IS_APPLICATION = {  # a complete paper registration for the as-is models (start form 'hundehaltung_antrag')
-    "halter_vorname": "Anna", "halter_nachname": "Muster", "halter_geburtsdatum": "1985-04-02",
-    "halter_strasse": "Breiter Weg 1", "halter_plz": "39104", "halter_ort": "Magdeburg", "halter_email": "",
-    "hund_name": "Bello", "geschlecht": "ruede", "rasse": "Labrador Retriever",
-    "geburtsdatum_hund": "2025-06-01", "anschaffungsdatum": "2026-03-10",
-    "transponder_nr": "276098106543210", "anzahl_hunde_bereits": 0, "gefaehrlich_festgestellt": False,
-    "versicherer": "Beispiel Versicherung AG", "versicherungsnummer": "HH-4711",
-    "versicherung_personen_sach": 5000000, "versicherung_vermoegen": 100000,
-    "befreiung": "keine", "befreiung_nachweis": "", "erklaerung": True,
 }
 
 
@@ -114,7 +105,7 @@ def test_form_less_manual_task_leaves_no_control_fields_in_the_record(server, br
 
     users.add_account(zsa, "bea", "Bea Bürgerbüro", ["kommune"], groups=["buergerbuero"], kommunen=[MAGDEBURG],
                       password=PASSWORD)
-    number = zsa.start_case("hundehaltung_asis_magdeburg", MAGDEBURG, dict(AS_IS_APPLICATION), actor="bea",
+    number = zsa.start_case("hundehaltung_asis_magdeburg", MAGDEBURG, dict(ANMELDUNG), actor="bea",
                             as_is_variant=True)
     task = zsa.tasks(case=number)[0]
     assert task["form"] is None and task["candidate_groups"] == ["buergerbuero"]
