@@ -3,7 +3,7 @@ invocations, relations, lists, function definitions, decision tables, conditiona
 DMN 1.5 iterators (for / some / every) and filters."""
 from .feel_builtins import invoke
 from .feel_eval import CompiledExpression
-from .feel_loops import _bindings, _NullIteration, quantify
+from .feel_loops import _bindings, _NullIteration, for_loop, quantify
 from .feel_java import java_function
 from .feel_types import Function
 
@@ -146,16 +146,7 @@ class BoxedCompiler:
 
     def _for(self, element):
         contexts, body = self._iteration(element, "return")
-
-        def loop(env):
-            result = []
-            try:
-                for bound in _bindings(contexts, env):
-                    result.append(body(env.child({**bound, "partial": result})))
-            except _NullIteration:
-                return None
-            return result
-        return loop
+        return for_loop(contexts, body)
 
     def _quantified(self, element, every):
         contexts, cond = self._iteration(element, "satisfies")

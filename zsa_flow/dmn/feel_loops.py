@@ -114,9 +114,11 @@ class _NullIteration(Exception):
 
 
 def _for(node):
-    contexts = [(var, compile_node(src)) for var, src in node[1]]
-    body = compile_node(node[2])
+    return for_loop([(var, compile_node(src)) for var, src in node[1]], compile_node(node[2]))
 
+
+def for_loop(contexts, body):
+    """`for v in … return body` over compiled iteration contexts (also the boxed iterator's)."""
     def loop(env):
         result = []
         try:
