@@ -64,7 +64,7 @@ def test_engine_rest_refuses_unless_flag_variable_for_its_kommune(deployed):
     url = f"/engine-rest/process-definition/key/{ASIS}/start"
     assert client.post(url, headers=pia, json=start_body(KUHFELDE)).status_code == 409
     assert client.post(url, headers=pia, json=start_body(MD, zsaAsIsVariant=True)).status_code == 409
-    ok = client.post(url, headers=pia, json=start_body(KUHFELDE, zsaAsIsVariant=True))
+    ok = client.post(url, headers=pia, json=start_body(KUHFELDE, zsaAsIsVariant=True, **ANMELDUNG))
     assert ok.status_code == 200 and ok.json["definitionId"].startswith(f"{ASIS}:1:")
 
 

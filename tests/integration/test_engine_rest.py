@@ -15,6 +15,7 @@ from zsa_flow.services import users
 from zsa_flow.storage.tables import deployment
 
 MD = "15003000"
+ANTRAG = {"antragsteller_name": "Erika Mustermann"}  # what the test library's start form requires
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_modeler_sequence_version_connection_deploy_with_attachments_start(clien
     assert all(len(f["sha256"]) == 64 for f in record["files"])
 
     started = client.post(f"/engine-rest/process-definition/{pd_id}/start", headers=PIA,
-                          json=start_body(business_key="AZ-4711"))
+                          json=start_body(business_key="AZ-4711", **ANTRAG))
     assert started.status_code == 200, started.json
     instance = started.json
     assert (instance["definitionId"], instance["businessKey"], instance["ended"], instance["suspended"]) == (
@@ -83,7 +84,7 @@ def test_duplicate_filtering_keeps_the_version_and_a_change_makes_the_next(clien
     third = _deploy(client, diagram=changed).json
     (pd_id, pd), = third["deployedProcessDefinitions"].items()
     assert pd["version"] == 2 and pd_id.startswith("antrag:2:")
-    by_key = client.post("/engine-rest/process-definition/key/antrag/start", headers=PIA, json=start_body())
+    by_key = client.post("/engine-rest/process-definition/key/antrag/start", headers=PIA, json=start_body(**ANTRAG))
     assert by_key.json["definitionId"] == pd_id
 
 
@@ -144,8 +145,24 @@ def test_start_needs_the_kommune_variable_and_a_kommune_of_the_caller(client):
     assert missing.status_code == 422 and "kommune" in missing.json["message"]
     foreign = client.post(f"/engine-rest/process-definition/{pd_id}/start", headers=PIA, json=start_body("15002000"))
     assert foreign.status_code == 403
-    unknown = client.post("/engine-rest/process-definition/antrag:9:99/start", headers=PIA, json=start_body())
+    unknown = client.post("/engine-rest/process-definition/antrag:9:99/start", headers=PIA, json=start_body(**ANTRAG))
     assert unknown.status_code == 404 and unknown.json["type"] == "InvalidRequestException"
+
+
+def test_start_variables_must_satisfy_the_start_form_and_no_case_is_left(client, zsa):
+    pd_id = next(iter(_deploy(client).json["deployedProcessDefinitions"]))
+    url = f"/engine-rest/process-definition/{pd_id}/start"
+    bare = client.post(url, headers=PIA, json=start_body())
+    assert bare.status_code == 422 and bare.json["type"] == "InvalidRequestException"
+    assert "antragsteller_name" in bare.json["message"]
+    too_many = client.post(url, headers=PIA, json=start_body(anzahl=11, **ANTRAG))
+    assert too_many.status_code == 422 and "anzahl" in too_many.json["message"]
+    unknown = client.post(url, headers=PIA, json=start_body(fremd="x", **ANTRAG))
+    assert unknown.status_code == 422 and "fremd" in unknown.json["message"]
+    assert zsa.cases() == []
+    ok = client.post(url, headers=PIA, json=start_body(anzahl=3, **ANTRAG))
+    assert ok.status_code == 200
+    assert zsa.case(ok.json["id"])["data"]["antragsteller_name"] == "Erika Mustermann"
 
 
 def test_a_suspended_version_refuses_starts(client, zsa):
@@ -153,10 +170,10 @@ def test_a_suspended_version_refuses_starts(client, zsa):
 
     pd_id = next(iter(_deploy(client).json["deployedProcessDefinitions"]))
     versions.set_suspended(zsa, "antrag", 1, True, "pia")
-    refused = client.post(f"/engine-rest/process-definition/{pd_id}/start", headers=PIA, json=start_body())
+    refused = client.post(f"/engine-rest/process-definition/{pd_id}/start", headers=PIA, json=start_body(**ANTRAG))
     assert refused.status_code == 409 and "ausgesetzt" in refused.json["message"]
     versions.set_suspended(zsa, "antrag", 1, False, "pia")
-    assert client.post(f"/engine-rest/process-definition/{pd_id}/start", headers=PIA, json=start_body()).status_code == 200
+    assert client.post(f"/engine-rest/process-definition/{pd_id}/start", headers=PIA, json=start_body(**ANTRAG)).status_code == 200
 
 
 @pytest.fixture
@@ -187,7 +204,7 @@ def test_modeler_sequence_over_real_http(server, zsa):
     pd_id = next(iter(deployed["deployedProcessDefinitions"]))
     assert deployed["deployedProcessDefinitions"][pd_id]["key"] == "antrag"
     status, instance = _http("POST", f"{server}/process-definition/{pd_id}/start",
-                             json.dumps(start_body()).encode(), {"Content-Type": "application/json"})
+                             json.dumps(start_body(**ANTRAG)).encode(), {"Content-Type": "application/json"})
     assert status == 200 and zsa.case(instance["id"])["state"] == "running"
     status, error = _http("GET", f"{server}/gibtsnicht")
     assert status == 404 and error["type"]
@@ -199,3 +216,29 @@ def test_basic_auth_is_throttled_like_the_login_form(client):
     assert statuses[:5] == [401] * 5 and statuses[5] == 429
     locked = client.get("/engine-rest/version", headers=PIA)  # even the right password waits now
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+
+
+def test_readme_curl_sequence_deploys_hundehaltung_and_starts_with_the_example_variables(client, zsa):
+    """README "Camunda Modeler": the same files and docs/examples/hundehaltung_start.json."""
+    from pathlib import Path
+
+    from modeler_support import modeler_body
+
+    root = Path(__file__).resolve().parents[2]
+    zsa.deploy([root / "processes", root / "forms"])  # what `make run` has deployed before
+    body, ctype = modeler_body(
+        "hundehaltung.bpmn", (root / "processes/hundehaltung/to-be/hundehaltung.bpmn").read_bytes(),
+        [("hundehaltung_antrag.form", (root / "forms/hundehaltung/hundehaltung_antrag.form").read_bytes()),
+         ("gefaehrliche_rassen.dmn", (root / "processes/hundehaltung/decisions/gefaehrliche_rassen.dmn").read_bytes())],
+        name="hundehaltung", tenant_id=MD)
+    deployed = client.post("/engine-rest/deployment/create", data=body, content_type=ctype, headers=PIA)
+    assert deployed.status_code == 200, deployed.json
+    url = "/engine-rest/process-definition/key/hundehaltung/start"
+    only_kommune = client.post(url, headers=PIA, json=start_body(MD, "AZ-1"))
+    assert only_kommune.status_code == 422 and "halter_nachname" in only_kommune.json["message"]
+    example = json.loads((root / "docs/examples/hundehaltung_start.json").read_text(encoding="utf-8"))
+    started = client.post(url, headers=PIA, json=example)
+    assert started.status_code == 200, started.json
+    case = zsa.case(started.json["id"])
+    assert (case["process"], case["kommune"], case["state"]) == ("hundehaltung", MD, "running")
+    assert case["data"]["hund_name"] == "Bello"

@@ -114,13 +114,14 @@ def assign(platform, actor, task_id, assignee):
 
 # ---- cases
 def start_case(platform, actor, process_id, kommune, data=None, *, from_html=False, version=None,
-               business_key=None, as_is_variant=False, on_number=None):
+               business_key=None, as_is_variant=False, on_number=None, from_modeler=False):
     """Start a case for a Kommune the actor serves; `from_html`: data are the start form's strings.
+    `from_modeler`: Camunda Modeler's "Start instance", which process owners may use too.
     The data must satisfy the version's start form before a case exists (422 with details.fields).
     As-is variants start only when asked for explicitly, for their own Kommune (cases.check_startable).
     `on_number(uow, number)` runs inside the starting transaction (idempotency keys, access codes)."""
     scope = scope_of(platform, actor)
-    _require_start(scope, kommune)
+    _require_start(scope, kommune, from_modeler)
     with platform.uow(readonly=True) as uow:  # refusals of the Kommune and version come before field errors
         cases.check_kommune(platform, uow, kommune)
         cases.check_startable(definition_row(uow, process_id, version), kommune, as_is_variant)
@@ -129,11 +130,13 @@ def start_case(platform, actor, process_id, kommune, data=None, *, from_html=Fal
                                actor=scope.username, as_is_variant=as_is_variant, on_number=on_number)
 
 
-def _require_start(scope, kommune):
-    scope.require(scope.can_start_cases, "Sie dürfen keine Vorgänge anlegen")
+def _require_start(scope, kommune, from_modeler=False):
+    if not from_modeler:
+        scope.require(scope.can_start_cases, "Sie dürfen keine Vorgänge anlegen")
     if not kommune:
         raise ValidationFailed("Bitte eine Kommune angeben", details={"fields": {"kommune": "Pflichtfeld"}})
-    scope.require(scope.can_start(None, kommune), f"Für die Kommune {kommune} dürfen Sie keine Vorgänge anlegen")
+    allowed = scope.can_start_from_modeler(kommune) if from_modeler else scope.can_start(None, kommune)
+    scope.require(allowed, f"Für die Kommune {kommune} dürfen Sie keine Vorgänge anlegen")
 
 
 def validate_start_data(platform, process_id, version, data, *, from_html=False):

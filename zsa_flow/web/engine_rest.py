@@ -17,7 +17,7 @@ from pathlib import PurePosixPath
 from flask import Blueprint, g, jsonify, request, url_for
 
 from ..errors import Forbidden, ValidationFailed, ZsaError
-from ..services import deployments, tokens, users, versions
+from ..services import actions, deployments, tokens, users, versions
 from ..services.scope import Scope
 from . import get_platform
 
@@ -196,12 +196,10 @@ def _start(definition):
     if not kommune:
         raise ValidationFailed("Variable 'kommune' fehlt: AGS der Kommune (8 Ziffern, Typ String), "
                                "für die der Vorgang angelegt wird")
-    g.scope.require(g.scope.can_start_from_modeler(kommune), f"Für die Kommune {kommune} dürfen Sie keine "
-                                                             "Vorgänge anlegen")
     platform = get_platform()
-    number = platform.start_case(definition["process_id"], str(kommune), data, version=definition["version"],
-                                 business_key=body.get("businessKey"), actor=g.user["username"],
-                                 as_is_variant=as_is)
+    number = actions.start_case(platform, g.user, definition["process_id"], str(kommune), data,
+                                version=definition["version"], business_key=body.get("businessKey"),
+                                as_is_variant=as_is, from_modeler=True)
     case = platform.case(number)
     return jsonify({"links": [{"method": "GET", "href": url_for("api.case", number=number, _external=True),
                                "rel": "self"}],
