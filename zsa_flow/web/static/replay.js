@@ -115,32 +115,18 @@
       li.addEventListener("click", function () { self.show(parseInt(li.getAttribute("data-step"), 10)); });
     });
     var container = document.getElementById("zsa-replay-diagram");
-    if (typeof window.BpmnJS !== "function") {
-      container.textContent = "Das Diagramm kann nicht angezeigt werden (bpmn-js fehlt: `make assets`).";
-      this.show(this.state.trail.length);
-      return;
-    }
-    container.textContent = "";
-    this.viewer = new window.BpmnJS({ container: container });
-    this.viewer.importXML(this.state.xml).then(function () {
-      self.viewer.get("canvas").zoom("fit-viewport");
-      container.setAttribute("data-rendered", "true");
+    window.zsaDiagram.draw(container, this.state.xml, function (viewer) {
+      self.viewer = viewer;
       self.show(parseInt(self.slider.value, 10));
-    }).catch(function (err) {
-      container.textContent = "Das Diagramm konnte nicht geladen werden (" + err.message + ").";
-      container.setAttribute("data-rendered", "error");
-      self.show(parseInt(self.slider.value, 10));
+    }).then(function (viewer) {
+      if (!viewer) { self.show(parseInt(self.slider.value, 10)); }  // the steps without a diagram
     });
   };
 
   document.addEventListener("DOMContentLoaded", function () {
     var root = document.getElementById("zsa-replay");
     if (!root) { return; }
-    fetch(root.getAttribute("data-source"), { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      })
+    window.zsaDiagram.json(root.getAttribute("data-source"))
       .then(function (state) { new Replay(root, state).start(); })
       .catch(function (err) { root.setAttribute("data-error", err.message); });
   });
