@@ -3,7 +3,7 @@ invocations, relations, lists, function definitions, decision tables, conditiona
 DMN 1.5 iterators (for / some / every) and filters."""
 from .feel_builtins import invoke
 from .feel_eval import CompiledExpression
-from .feel_loops import _bindings, _NullIteration, for_loop, quantify
+from .feel_loops import for_loop, quantified_loop
 from .feel_java import java_function
 from .feel_types import Function
 
@@ -150,14 +150,7 @@ class BoxedCompiler:
 
     def _quantified(self, element, every):
         contexts, cond = self._iteration(element, "satisfies")
-
-        def quantified(env):
-            try:
-                results = [cond(env.child(bound)) for bound in _bindings(contexts, env)]
-            except _NullIteration:
-                return None
-            return quantify(results, every)
-        return quantified
+        return quantified_loop(contexts, cond, every)
 
     def _some(self, element):
         return self._quantified(element, False)

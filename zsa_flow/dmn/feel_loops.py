@@ -131,10 +131,12 @@ def for_loop(contexts, body):
 
 
 def _quant(node):
-    every = node[1] == "every"
-    contexts = [(var, compile_node(src)) for var, src in node[2]]
-    cond = compile_node(node[3])
+    return quantified_loop([(var, compile_node(src)) for var, src in node[2]], compile_node(node[3]),
+                           node[1] == "every")
 
+
+def quantified_loop(contexts, cond, every):
+    """`some`/`every` over the bindings of `contexts` (shared with the boxed iterator)."""
     def quantified(env):
         try:
             results = [cond(env.child(bound)) for bound in _bindings(contexts, env)]
