@@ -1,6 +1,5 @@
 """Dynamic lists through the Flask test client, without script: "Eintrag hinzufügen" and "Eintrag
 entfernen" post the form and it comes back with the entry added or removed and nothing typed lost."""
-import json
 import re
 import shutil
 from pathlib import Path
@@ -11,27 +10,14 @@ from inbox_support import MAGDEBURG, login, seed_people
 from zsa_flow.web import create_app
 
 LIBRARY = Path(__file__).resolve().parent.parent / "fixtures" / "library"
-START_FORM = {
-    "id": "antrag_start", "type": "default", "schemaVersion": 16,
-    "components": [
-        {"type": "textfield", "id": "Field_name", "key": "antragsteller_name", "label": "Name",
-         "validate": {"required": True}},
-        {"type": "dynamiclist", "id": "List_hunde", "path": "hunde", "label": "Hunde", "isRepeating": True,
-         "allowAddRemove": True, "defaultRepetitions": 1,
-         "components": [
-             {"type": "textfield", "id": "Field_hund", "key": "name", "label": "Name des Hundes",
-              "validate": {"required": True}},
-             {"type": "checkbox", "id": "Field_gefaehrlich", "key": "gefaehrlich", "label": "Gefährlicher Hund"},
-         ]},
-    ],
-}
+START_FORM = Path(__file__).resolve().parent.parent / "fixtures" / "forms" / "hunde_liste.form"
 
 
 @pytest.fixture
 def app(zsa, tmp_path):
     lib = tmp_path / "lib"
     shutil.copytree(LIBRARY, lib)
-    (lib / "antrag_start.form").write_text(json.dumps(START_FORM), encoding="utf-8")
+    shutil.copy(START_FORM, lib / "antrag_start.form")
     zsa.deploy([str(lib)])
     seed_people(zsa)
     return create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "test"})
