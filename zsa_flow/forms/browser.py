@@ -31,7 +31,8 @@ def browser_context(form, values, scope):
     base = scope_for(form, values)
     payload = {
         "data": {name: base[name] for name in sorted(names) if name in base},
-        "fields": [_field(f, _conditional_input(f, base)) for f in form.fields if not f.is_list],
+        "fields": [_field(f, _conditional_input(f, base)) for f in form.fields
+                   if not f.is_list and f.type != "expression"],
         "lists": lists,
     }
     text = json.dumps(payload, default=_json_value, ensure_ascii=False)
@@ -65,7 +66,8 @@ def _lists(fields, out):
     """{list component id: its entry's fields}, for conditions evaluated in an entry's scope."""
     for f in fields:
         if f.is_list:
-            out[f.id] = {"path": list(f.path), "fields": [_field(x) for x in f.item.fields if not x.is_list],
+            inputs = [x for x in f.item.fields if not x.is_list and x.type != "expression"]
+            out[f.id] = {"path": list(f.path), "fields": [_field(x) for x in inputs],
                          "lists": [x.id for x in f.item.fields if x.is_list]}
             _lists(f.item.fields, out)
 
