@@ -1,5 +1,6 @@
 """Dynamic lists in the browser: entries added and removed by the page's script without a round trip,
 renumbered, with conditions in the entry's scope, no axe violations, stored as a list of objects."""
+import json
 import re
 import shutil
 import threading
@@ -21,6 +22,12 @@ def server(zsa, tmp_path):
     lib = tmp_path / "lib"
     shutil.copytree(FIXTURES / "library", lib)
     shutil.copy(FIXTURES / "forms" / "hunde_liste.form", lib / "antrag_start.form")
+    pruefen = json.loads((lib / "pruefen.form").read_text(encoding="utf-8"))
+    pruefen["components"].insert(0, {"type": "table", "id": "Table_hunde", "label": "Gemeldete Hunde",
+                                      "dataSource": "=hunde", "rowCount": 1,
+                                      "columns": [{"label": "Name", "key": "name"},
+                                                  {"label": "Gefährlich", "key": "gefaehrlich"}]})
+    (lib / "pruefen.form").write_text(json.dumps(pruefen), encoding="utf-8")
     zsa.deploy([str(lib)])
     seed_people(zsa)
     httpd = make_server("127.0.0.1", 0, create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e"}),
@@ -55,12 +62,12 @@ def test_entries_are_added_and_removed_without_a_round_trip(server, browser, zsa
         focused = page.evaluate("document.activeElement.name")
         assert focused.endswith(".name")
         page.fill(f'[name="{focused}"]', name)
-    assert page.locator(".zsa-list-items > .zsa-list-item").count() == 3
+    assert page.locator(".zsa-entries > .zsa-entry").count() == 3
     page.click("text=Eintrag 2 entfernen")
     assert posts == []  # no round trip
     assert [page.input_value(f'[name="hunde.{i}.name"]') for i in range(2)] == ["Bello", "Luna"]
     assert page.locator('[name="hunde.2.name"]').count() == 0
-    assert page.locator(".zsa-list-items > .zsa-list-item > legend").all_inner_texts() == ["Eintrag 1", "Eintrag 2"]
+    assert page.locator(".zsa-entries > .zsa-entry > legend").all_inner_texts() == ["Eintrag 1", "Eintrag 2"]
     assert page.input_value('[name="_zsa_items.hunde"]') == "2"
     assert page.get_attribute('label[for="zsa-hunde-1-name"]', "for") == "zsa-hunde-1-name"
 
@@ -78,4 +85,26 @@ def test_entries_are_added_and_removed_without_a_round_trip(server, browser, zsa
     data = zsa.case(page.url.rsplit("/", 1)[1])["data"]
     assert data["hunde"] == [{"name": "Bello", "gefaehrlich": False},
                              {"name": "Luna", "gefaehrlich": True, "nachweis": "01.03.2026"}]
+    assert page.problems == []
+
+
+def test_a_table_shows_its_rows_page_by_page(server, browser, zsa):
+    page = new_page(browser, server, "anna", axe=True)
+    page.goto("/vorgaenge/neu?prozess=antrag")
+    page.select_option("#zsa-kommune", MAGDEBURG)
+    page.fill('[name="antragsteller_name"]', "Erika Mustermann")
+    page.fill('[name="hunde.0.name"]', "Bello")
+    page.click("text=Eintrag hinzufügen")
+    page.fill('[name="hunde.1.name"]', "Luna")
+    page.click("text=Vorgang anlegen")
+    page.wait_for_url(re.compile(r"/vorgaenge/TEST-\d{4}-\d{6}$"))
+    task = zsa.tasks(case=page.url.rsplit("/", 1)[1])[0]
+    page.goto(f"/aufgaben/{task['id']}")
+    page.click("text=Übernehmen")
+    table = page.locator("table:has(caption:text('Gemeldete Hunde'))")
+    assert table.locator("tbody tr:visible").all_inner_texts() == ["Bello\tNein"]
+    assert page.inner_text(".zsa-table-pages [aria-live]") == "Seite 1 von 2"
+    page.click("text=Nächste Seite")
+    assert table.locator("tbody tr:visible").all_inner_texts() == ["Luna\tNein"]
+    assert axe_violations(page) == []
     assert page.problems == []
