@@ -18,10 +18,16 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture
-def server(zsa, tmp_path):
+def start_form():
+    return FIXTURES / "forms" / "hunde_liste.form"
+
+
+@pytest.fixture
+def server(zsa, tmp_path, start_form):
     lib = tmp_path / "lib"
     shutil.copytree(FIXTURES / "library", lib)
-    shutil.copy(FIXTURES / "forms" / "hunde_liste.form", lib / "antrag_start.form")
+    start = json.loads(start_form.read_text(encoding="utf-8"))
+    (lib / "antrag_start.form").write_text(json.dumps({**start, "id": "antrag_start"}), encoding="utf-8")
     pruefen = json.loads((lib / "pruefen.form").read_text(encoding="utf-8"))
     pruefen["components"].insert(0, {"type": "table", "id": "Table_hunde", "label": "Gemeldete Hunde",
                                       "dataSource": "=hunde", "rowCount": 1,
@@ -107,4 +113,33 @@ def test_a_table_shows_its_rows_page_by_page(server, browser, zsa):
     page.click("text=Nächste Seite")
     assert table.locator("tbody tr:visible").all_inner_texts() == ["Luna\tNein"]
     assert axe_violations(page) == []
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("start_form", [FIXTURES / "forms" / "haushalt.form"])
+def test_nested_lists_are_renumbered_with_their_outer_entry(server, browser, zsa, start_form):
+    page = new_page(browser, server, "anna")
+    page.goto("/vorgaenge/neu?prozess=antrag")
+    page.select_option("#zsa-kommune", MAGDEBURG)
+    page.fill('[name="antragsteller"]', "Max")
+    page.fill('[name="mitglieder.0.name"]', "Erika")
+    page.fill('[name="mitglieder.0.geburtsdatum"]', "1980-02-01")
+    page.locator(".zsa-dynlist[data-zsa-list='mitglieder'] > .zsa-entry-add").click()
+    page.fill('[name="mitglieder.1.name"]', "Paul")
+    page.fill('[name="mitglieder.1.geburtsdatum"]', "2015-06-30")
+    inner = page.locator(".zsa-dynlist[data-zsa-list='mitglieder.1.arten'] > .zsa-entry-add")
+    inner.click()
+    inner.click()
+    page.fill('[name="mitglieder.1.arten.0.art"]', "Kindergeld")
+    page.fill('[name="mitglieder.1.arten.1.art"]', "Unterhalt")
+    page.click("text=Eintrag 1 entfernen >> nth=0")  # Erika's entry: Paul's moves up, with his own list
+    assert page.input_value('[name="mitglieder.0.name"]') == "Paul"
+    assert page.input_value('[name="mitglieder.0.arten.1.art"]') == "Unterhalt"
+    assert page.input_value('[name="mitglieder.0._zsa_items.arten"]') == "2"
+    assert page.locator('[name^="mitglieder.1."]').count() == 0
+    page.click("text=Vorgang anlegen")
+    page.wait_for_url(re.compile(r"/vorgaenge/TEST-\d{4}-\d{6}$"))
+    data = zsa.case(page.url.rsplit("/", 1)[1])["data"]
+    assert data["mitglieder"] == [{"name": "Paul", "geburtsdatum": "2015-06-30", "beziehung": None, "behinderung": False,
+                                   "arten": [{"art": "Kindergeld"}, {"art": "Unterhalt"}]}]
     assert page.problems == []
