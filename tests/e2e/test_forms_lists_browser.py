@@ -69,7 +69,9 @@ def test_entries_are_added_and_removed_without_a_round_trip(server, browser, zsa
         assert focused.endswith(".name")
         page.fill(f'[name="{focused}"]', name)
     assert page.locator(".zsa-entries > .zsa-entry").count() == 3
+    assert page.inner_text(".zsa-dynlist > [data-zsa-status]") == "Eintrag 3 hinzugefügt"  # read out
     page.click("text=Eintrag 2 entfernen")
+    assert page.inner_text(".zsa-dynlist > [data-zsa-status]") == "Eintrag 2 entfernt"
     assert posts == []  # no round trip
     assert [page.input_value(f'[name="hunde.{i}.name"]') for i in range(2)] == ["Bello", "Luna"]
     assert page.locator('[name="hunde.2.name"]').count() == 0

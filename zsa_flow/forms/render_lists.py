@@ -51,6 +51,7 @@ def render_list(r, comp, hidden, extra):
     note = (f'<p class="zsa-error" id="{lid}-error"><span class="zsa-sr-only">Fehler: </span>{escape(error)}</p>'
             if error else "")
     tail = f'<input type="hidden" name="{escape(count_name(name))}" value="{count}" data-zsa-count>'
+    tail += '<p class="zsa-sr-only" aria-live="polite" data-zsa-status></p>'  # "Eintrag 3 hinzugefügt" (script)
     if editable:
         template = _entry(r, f, name, PLACEHOLDER, {}, None, False, True, template=True)
         disabled = " disabled" if count >= min(f.max_items, MAX_ITEMS) else ""

@@ -286,6 +286,11 @@
     });
   }
 
+  function announce(list, text) {
+    var status = list.querySelector(":scope > [data-zsa-status]");
+    if (status) status.textContent = text;
+  }
+
   function firstInput(root) {
     return root.querySelector("input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])");
   }
@@ -305,12 +310,14 @@
       box.appendChild(fragment);
       renumber(list);
       if (state) state.update();
+      announce(list, "Eintrag " + entries(list).length + " hinzugefügt");
       var input = firstInput(item);
       (input || item).focus();
     } else {
       var gone = button.closest(".zsa-entry");
       var items = entries(list);
       var next = items[items.indexOf(gone) + 1] || items[items.indexOf(gone) - 1];
+      announce(list, "Eintrag " + (items.indexOf(gone) + 1) + " entfernt");
       gone.parentNode.removeChild(gone);
       renumber(list);
       if (state) state.update();
