@@ -165,6 +165,7 @@ def test_readonly_lists_show_values():
                  "components": [{"type": "textfield", "key": "t", "id": "t", "label": "Name"}]})
     page = str(form.render({"l": [{"t": "Ida"}, {"t": "Paul"}]}, {}, readonly=True))
     assert "<dd>Ida</dd>" in page and "<dd>Paul</dd>" in page and "<input" not in page
+    assert "Keine Einträge" in str(form.render({}, {}, readonly=True))
 
 
 def test_this_is_the_form_data_outside_and_the_entry_inside_a_list():

@@ -34,7 +34,10 @@ def render_list(r, comp, hidden, extra):
             raw_items = items_from_html(f, r.raw.get(f.name) or {})[0] if isinstance(r.raw.get(f.name), dict) else []
         except ValueError:
             raw_items = []
-    count = len(raw_items) if raw_items is not None else entry_count(f, r.values, None)
+    if raw_items is not None:
+        count = len(raw_items)
+    else:  # read-only: what is stored, no empty entries to fill in
+        count = len(stored) if r.readonly else entry_count(f, r.values, None)
     count = min(count, f.max_items, MAX_ITEMS)
     editable = f.allow_add_remove and not r.readonly
     entries = []
