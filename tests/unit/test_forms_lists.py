@@ -176,3 +176,12 @@ def test_this_is_the_form_data_outside_and_the_entry_inside_a_list():
                                  "conditional": {"hide": "=this.leer"}}]})
     assert form.validate({"aus": True, "l": [{}]}) == ({"aus": True}, {})
     assert form.validate({"l": [{"leer": True}, {}]})[1] == {"l.1.n": "l, Eintrag 2: n – Pflichtfeld: bitte ausfüllen."}
+
+
+def test_min_items_are_drawn_and_cannot_be_removed():
+    form = make({"type": "dynamiclist", "path": "l", "id": "l", "allowAddRemove": True, "defaultRepetitions": 1,
+                 "properties": {"zsa:min-items": "2", "zsa:max-items": "2"},
+                 "components": [{"type": "textfield", "key": "t", "id": "t"}]})
+    page = str(form.render({}, {}))
+    assert entries(page, "l") == 2 and "remove:l." not in page.split("<template")[0]
+    assert 'data-zsa-min="2" data-zsa-max="2"' in page and 'value="add:l" formnovalidate disabled' in page

@@ -157,7 +157,7 @@ def entry_count(f, values, raw, prefix=""):
     stored = _v.lookup(values, f.path)
     if isinstance(stored, list):
         return min(len(stored), f.max_items, MAX_ITEMS)
-    return f.default_repetitions
+    return max(f.default_repetitions, f.min_items)
 
 
 def apply_list_action(form, submitted):
