@@ -48,7 +48,9 @@ def test_json_entries_become_a_list_of_objects(form):
     assert errors == {}
     assert clean["mitglieder"] == [
         {"name": "Erika", "geburtsdatum": "1980-02-01", "beziehung": "ehe", "einkommen": 1200, "arten": [{"art": "Lohn"}]},
-        {"name": "Paul", "geburtsdatum": "2015-06-30", "beziehung": "kind", "arten": []}]
+        {"name": "Paul", "geburtsdatum": "2015-06-30", "beziehung": "kind"}]  # absent: left out, as other fields
+    assert "mitglieder" not in form.validate({"antragsteller": "Max"})[0]
+    assert form.validate({"antragsteller": "Max", "mitglieder": None})[0]["mitglieder"] == []
 
 
 def test_errors_name_the_entry(form):
@@ -108,6 +110,7 @@ def test_html_entries_and_count(form):
     post = html(form, mitglieder__0__name="Erika", mitglieder__0__geburtsdatum="01.02.1980",
                 mitglieder__1__name="Paul", mitglieder__1__geburtsdatum="2015-06-30", mitglieder__1__behinderung="on")
     post.add("_zsa_items.mitglieder", "3")  # a third entry with nothing typed in
+    post.add("mitglieder.0._zsa_items.arten", "0")  # the first entry's own list, drawn without entries
     clean, errors = form.validate(post, from_html=True)
     assert clean["mitglieder"][0] == {"name": "Erika", "geburtsdatum": "1980-02-01", "behinderung": False, "arten": []}
     assert clean["mitglieder"][1]["behinderung"] is True

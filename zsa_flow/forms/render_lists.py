@@ -15,10 +15,10 @@ from .coerce import german_number
 from .lists import ACTION, count_name, entry_count, item_scope, items_from_html
 from .messages import ADD_ITEM, ITEM, REMOVE_ITEM
 from .model import MAX_ITEMS
+from .schema import TABLE_ROWS
 from .validate import lookup, scope_for
 
 PLACEHOLDER = "__INDEX__"
-TABLE_ROWS = 1000
 
 
 def render_list(r, comp, hidden, extra):
