@@ -153,11 +153,21 @@ def _read_form(form, texts, seen):
                     current = section(title)
                 current[1].append(key)
                 texts.fields[key] = _field_text(comp.field)
+                if comp.field.is_list:
+                    _entry_texts(comp.field, texts)
             elif comp.children:
                 walk(comp.children)
 
     walk(form.components)
     texts.sections[:] = [s for s in texts.sections if s[1]]
+
+
+def _entry_texts(f, texts):
+    """A dynamic list's entry fields, by their key inside the entry (unless a form field has that key)."""
+    for item in f.item.fields:
+        texts.fields.setdefault(item.name, _field_text(item))
+        if item.is_list:
+            _entry_texts(item, texts)
 
 
 def _field_text(f):

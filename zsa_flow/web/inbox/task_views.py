@@ -88,7 +88,11 @@ def task(task_id):
 def task_submit(task_id):
     """'Speichern' keeps a draft; 'Abschließen' validates and completes (422 with the input kept)."""
     platform, scope = get_platform(), current_scope()
-    fields = form_fields(inbox.task_form_for(platform, task_id, scope), request.form)
+    form = inbox.task_form_for(platform, task_id, scope)
+    fields = form_fields(form, request.form)
+    changed = form.list_action(request.form) if form is not None else None
+    if changed is not None:  # "Eintrag hinzufügen/entfernen" without script: the form again, input kept
+        return _render_task(inbox.task_page(platform, task_id, scope), submitted=changed)
     try:
         if request.form.get("_aktion") == "speichern":
             actions.save_draft(platform, g.user, task_id, fields)
