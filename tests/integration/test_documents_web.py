@@ -152,3 +152,21 @@ def test_the_portal_reaches_only_the_cases_it_started(app, zsa):
                                       data={"file": (io.BytesIO(pdf_bytes()), "a.pdf")},
                                       content_type="multipart/form-data")
     assert response.status_code == 404
+
+
+def test_a_refused_file_keeps_the_files_taken_before_and_a_draft_keeps_them_too(app, zsa):
+    _number, task_id = _task(zsa)
+    client = _client(app)
+    url = f"/aufgaben/{task_id}"
+    saved = client.post(url, data={"csrf_token": _csrf(client, url), "_aktion": "speichern", "bemerkung": "",
+                                   "nachweise": (io.BytesIO(pdf_bytes()), "miete.pdf")},
+                        content_type="multipart/form-data")
+    assert saved.status_code == 302
+    page = client.get(url).text  # the draft brings the file back
+    kept = re.search(r'name="nachweise" value="([^"]+)" checked', page).group(1)
+    refused = client.post(url, data={"csrf_token": _csrf(client, url), "_aktion": "abschliessen", "bemerkung": "x",
+                                     "nachweise": [kept, (io.BytesIO(b"MZ\x90\x00"), "lohn.pdf")]},
+                          content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert "Die Datei „lohn.pdf“ ist keine PDF-, JPEG- oder PNG-Datei" in refused.text
+    assert f'name="nachweise" value="{kept}" checked' in refused.text
