@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from ..errors import ModelError
 from ..dmn import FeelSyntaxError
 from ..jsonsafe import check_json
+from .documents import FILE_TYPES, PREVIEW_TYPES, parse_component
 from .feel import Condition, Expression, Rule
 from .patterns import compile_pattern
 from .model import INPUT_TYPES, LIST_TYPE, MAX_ITEMS, OPTION_TYPES, Component, Field, Form, options_from
@@ -19,8 +20,9 @@ MAX_DEPTH = 20
 # Layout and decoration only: accepted, never inputs (`html` content is shown as escaped text).
 STATIC_TYPES = ("text", "html", "image", "spacer", "separator", "button")
 # Refused by name (`zsa-flow check` lists file, component and type). Further component types plug in
-# through COMPONENT_BUILDERS here and the matching entries of render.RENDERERS / validate.VALIDATORS.
-UNSUPPORTED_TYPES = ("iframe", "filepicker", "documentPreview", "multipage", "page")
+# through COMPONENT_BUILDERS here and the matching entries of render.RENDERERS / validate.VALIDATORS;
+# filepicker and documentPreview are built by forms/documents.py.
+UNSUPPORTED_TYPES = ("iframe", "multipage", "page")
 MAX_LIST_DEPTH = 5  # dynamic lists inside dynamic lists
 TABLE_ROWS = 1000  # rows a table shows at most
 # form-js properties that may be FEEL (`"=…"`) on input fields -> Field attribute
@@ -141,6 +143,8 @@ class _Builder:
         label = self.text_prop(comp, "label")
         if ctype in UNSUPPORTED_TYPES:
             self.fail(comp, f"component type '{ctype}' is not supported by zsa-flow")
+        if ctype in FILE_TYPES or ctype in PREVIEW_TYPES:  # forms/documents.py
+            return parse_component(self, comp, cid, ctype, path, own_hides, hide)
         builder = COMPONENT_BUILDERS.get(ctype)
         if builder is not None:
             return builder(self, comp, cid, path, own_hides, hide, depth)

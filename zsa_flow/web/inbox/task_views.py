@@ -11,6 +11,7 @@ from ...services.inbox_queries import COUNT_CAP, TaskListQuery
 from .. import get_platform
 from ..auth import current_scope, home_url, login_required, safe_next
 from .blueprint import bp
+from ..documents import uploads
 from .submission import form_fields
 
 TAB_SLUGS = {"meine": "mine", "gruppe": "group", "offen": "unassigned", "ueberfaellig": "overdue", "alle": "all"}
@@ -94,6 +95,8 @@ def task_submit(task_id):
     if changed is not None:  # "Eintrag hinzufügen/entfernen" without script: the form again, input kept
         return _render_task(inbox.task_page(platform, task_id, scope), submitted=changed)
     try:
+        if request.files:  # filepicker files become documents of the case before anything else
+            fields = actions.task_uploads(platform, g.user, task_id, fields, uploads())
         if request.form.get("_aktion") == "speichern":
             actions.save_draft(platform, g.user, task_id, fields)
             flash("Entwurf gespeichert.", "success")
@@ -104,6 +107,7 @@ def task_submit(task_id):
         done = actions.complete(platform, g.user, task_id, fields, from_html=True)
     except ValidationFailed as exc:
         flash(exc.message, "error")
+        fields = (exc.details or {}).get("submitted", fields)  # files refused: the ones kept stay offered
         return _render_task(inbox.task_page(platform, task_id, scope), (exc.details or {}).get("fields", {}),
                             fields, 422)
     except Conflict as exc:
