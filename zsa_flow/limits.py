@@ -10,11 +10,13 @@ it without code changes:
 | `ZSA_SCRIPT_ISOLATION` | `1` | `0` runs scripts in the server process (development only) |
 | `ZSA_SCRIPT_WORKERS` | 2 | idle script worker processes kept; up to twice as many run at once |
 | `ZSA_SCRIPT_MEMORY_MB` | 512 | address space of one script worker (RLIMIT_AS) |
+| `ZSA_MAX_DOCUMENT_BYTES` | 20971520 (20 MB) | one uploaded document (filepicker, API) |
 """
 import json
 import os
 
-__all__ = ["max_case_bytes", "max_value_bytes", "script_isolation", "script_workers", "script_memory_bytes",
+__all__ = ["max_case_bytes", "max_value_bytes", "max_document_bytes", "script_isolation", "script_workers",
+           "script_memory_bytes",
            "json_bytes"]
 
 
@@ -79,3 +81,8 @@ def oversized(data: dict) -> dict:
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def max_document_bytes() -> int:
+    """`ZSA_MAX_DOCUMENT_BYTES`: the largest document accepted (default 20 MB)."""
+    return _int("ZSA_MAX_DOCUMENT_BYTES", 20 * 1024 * 1024)

@@ -25,6 +25,10 @@ class Invalid(Exception):
 
 def coerce(f, raw, from_html, context):
     """Turn the submitted value into its Python type; raise Invalid with a German message."""
+    if f.type == "filepicker":  # a list of document references (forms/documents.py)
+        from .documents import coerce_documents
+
+        return coerce_documents(f, raw, context, Invalid)
     if from_html and isinstance(raw, list) and not f.multiple:
         raw = raw[0] if raw else ""
     if f.type in ("textfield", "textarea"):

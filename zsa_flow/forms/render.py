@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from . import documents
 from .coerce import LOCAL_TZ, Invalid, coerce, german_number
 from .feel import Condition
 from .browser import browser_context
@@ -153,6 +154,8 @@ class _Renderer:
             return f'<div class="zsa-text"{extra}>{html_as_text(comp.text)}</div>'
         if comp.type == "separator":
             return f'<hr class="zsa-separator"{extra}>'
+        if comp.type == "documentPreview":
+            return documents.render_preview(self, comp, extra)
         return ""  # spacer, image, button: the page brings its own buttons
 
     # ---------------------------------------------------------------- values
@@ -228,6 +231,8 @@ class _Renderer:
         return str(clean)
 
     def value_row(self, f):
+        if f.type == "filepicker":
+            return documents.value_row(self, f)
         text = escape(self.display(f, self.value(f))).replace("\n", Markup("<br>"))
         return (f'<div class="zsa-field zsa-field--{f.type}"><dt>{escape(f.label or f.key)}</dt>'
                 f"<dd>{text}</dd></div>")
@@ -235,6 +240,8 @@ class _Renderer:
     # ---------------------------------------------------------------- inputs
 
     def field(self, f, hidden, extra):
+        if f.type == "filepicker":
+            return documents.render_field(self, f, hidden, extra)
         fid, error = self.ids[f.name], self.errors.get(f.name)
         readonly = f.is_readonly(self.scope)
         disabled = f.disabled or hidden

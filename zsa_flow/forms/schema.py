@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from ..errors import ModelError
 from ..dmn import FeelSyntaxError
 from ..jsonsafe import check_json
+from .documents import FILE_TYPES, PREVIEW_TYPES, parse_component
 from .feel import Condition, Rule
 from .model import INPUT_TYPES, OPTION_TYPES, Component, Field, Form, options_from
 
@@ -17,8 +18,7 @@ MAX_FORM_BYTES = 1024 * 1024
 MAX_DEPTH = 20
 # Layout and decoration only: accepted, never inputs (`html` content is shown as escaped text).
 STATIC_TYPES = ("text", "html", "image", "spacer", "separator", "button")
-UNSUPPORTED_TYPES = ("dynamiclist", "table", "iframe", "expression", "filepicker", "documentPreview",
-                     "multipage", "page")
+UNSUPPORTED_TYPES = ("dynamiclist", "table", "iframe", "expression", "multipage", "page")
 KEY_RE = re.compile(r"^[^\W\d][\w-]*(\.[^\W\d][\w-]*)*$")
 SUBTYPES = ("date", "time", "datetime")
 TIME_FORMATS = ("utc_offset", "utc_normalized", "no_timezone")
@@ -133,6 +133,8 @@ class _Builder:
         label = self.text_prop(comp, "label")
         if ctype in UNSUPPORTED_TYPES:
             self.fail(comp, f"component type '{ctype}' is not supported by zsa-flow")
+        if ctype in FILE_TYPES or ctype in PREVIEW_TYPES:  # forms/documents.py
+            return parse_component(self, comp, cid, ctype, path, own_hides, hide)
         if ctype == "group":
             sub = comp.get("components", [])
             if not isinstance(sub, list):

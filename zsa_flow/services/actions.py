@@ -14,10 +14,11 @@ Rules that hold on every channel:
   (scope.SYSTEM): it deploys, starts cases, delivers messages and retries, but works no tasks.
 - As-is process variants are run by simulation and tests (Platform), never started as cases here.
 """
-from ..errors import NotFound, ValidationFailed, ZsaError
-from . import cases, users
+from ..errors import Conflict, NotFound, ValidationFailed, ZsaError
+from . import cases, documents, users
 from .deployments import definition_row
 from .inbox import start_form_of
+from .runs import get_case_row
 from .scope import CASE_NOT_FOUND, SYSTEM, TASK_NOT_FOUND, Scope, SystemScope
 
 
@@ -89,9 +90,53 @@ def complete(platform, actor, task_id, data, *, from_html=False):
     """Complete one's own task with form data (`from_html`: values are form strings); returns the task
     with the case state after the run under "case_state"."""
     scope, task = _worker_task(platform, actor, task_id)
+    data = documents.resolve(platform, task["case"], _task_form(platform, task_id), data, from_html=from_html)
     state = platform.complete(task_id, data, scope.username, from_html=from_html, require_claim=True,
                               form_fields_only=True)
     return {**task, "case_state": state}
+
+
+def _task_form(platform, task_id):
+    from .tasks import get_task_row, task_form
+
+    with platform.uow(readonly=True) as uow:
+        return task_form(platform, uow, get_task_row(uow, task_id))
+
+
+def task_uploads(platform, actor, task_id, fields, uploads):
+    """Files sent with one's own task form become documents of the case at once; returns the
+    submitted fields with each filepicker's value as references (the ones kept and the new ones),
+    so a form refused for another field loses no file. Refused files: ValidationFailed naming the
+    field and the file (the other files of the submission are not stored either)."""
+    scope, task = _worker_task(platform, actor, task_id)
+    if task["state"] != "open" or task.get("assignee") != scope.username:
+        raise Conflict("Bitte übernehmen Sie die Aufgabe zuerst")
+    form = _task_form(platform, task_id)
+    pickers = {f.name: f for f in (form.fields if form is not None else ()) if isinstance(f, documents.FileField)}
+    if not pickers:
+        return fields
+    uploads = [u for u in uploads if u.field in pickers]
+    if len(uploads) > documents.MAX_FILES:
+        raise ValidationFailed(f"Höchstens {documents.MAX_FILES} Dateien auf einmal")
+    with platform.uow(readonly=True) as uow:
+        context = dict(get_case_row(uow, number=task["case"])["data"] or {})
+    for name, f in pickers.items():
+        new = [u for u in uploads if u.field == name]
+        if len(new) > 1 and not f.allows_many(context):
+            raise ValidationFailed(f"{name}: Bitte nur eine Datei auswählen.",
+                                   details={"fields": {name: "Bitte nur eine Datei auswählen."}})
+    accept = {name: f.accept_entries(context) for name, f in pickers.items()}
+    refs = documents.attach(platform, task["case"], uploads, scope.username, "formular", task_id=task_id,
+                            accept=accept) if uploads else []
+    out = documents.resolve(platform, task["case"], form, dict(fields), from_html=True)
+    for upload, ref in zip(uploads, refs):
+        chosen = out.setdefault(upload.field, [])
+        if pickers[upload.field].allows_many(context):
+            if ref not in chosen:
+                chosen.append(ref)
+        else:
+            out[upload.field] = [ref]  # a new file replaces the one kept in a single-file field
+    return out
 
 
 def assign(platform, actor, task_id, assignee):
@@ -181,6 +226,39 @@ def retry(platform, actor, number, data=None):
     scope = scope_of(platform, actor)
     scope.require(scope.can_retry(_case(platform, number, scope)))
     return platform.retry(number, actor=scope.username, data=data)
+
+
+def attach_documents(platform, actor, number, uploads, *, on_number=None):
+    """Attach files to a case (API, portal follow-ups); returns their references."""
+    scope = scope_of(platform, actor)
+    case = _case(platform, number, scope)
+    scope.require(scope.can_attach_documents(case), "Sie dürfen diesem Vorgang keine Dokumente beifügen")
+    if not uploads:
+        raise ValidationFailed("Bitte mindestens eine Datei senden", details={"fields": {"file": "Pflichtfeld"}})
+    if len(uploads) > documents.MAX_FILES:
+        raise ValidationFailed(f"Höchstens {documents.MAX_FILES} Dateien auf einmal",
+                               details={"fields": {"file": f"höchstens {documents.MAX_FILES} Dateien"}})
+    source = "portal" if scope.roles == {"schnittstelle"} else "api"
+    return documents.attach(platform, number, uploads, scope.username, source, on_number=on_number)
+
+
+def case_documents(platform, actor, number):
+    """The documents of a case the actor may see."""
+    scope = scope_of(platform, actor)
+    _case(platform, number, scope)
+    return documents.case_documents(platform, number)
+
+
+def document(platform, actor, document_id):
+    """(document row, bytes, media type) of a document of a case the actor may see; NotFound otherwise."""
+    scope = scope_of(platform, actor)
+    row, number = documents.document_row(platform, document_id)
+    try:
+        _case(platform, number, scope)
+    except NotFound:
+        raise NotFound(documents.DOCUMENT_NOT_FOUND) from None
+    body, media = documents.content(platform, row)
+    return {**row, "case": number}, body, media
 
 
 def add_note(platform, actor, number, text):

@@ -4,6 +4,7 @@ with element and message names, waits by name, groups and people by their displa
 Values stay values here (with a `kind` for the web formats in web/format.py); option values are
 replaced by their option labels. The raw keys and every event remain for the technical view.
 """
+from ..forms.documents import references_in
 from . import users
 from .process_texts import MORE, FieldText, humanize, texts_for
 from .reference import group_names
@@ -15,6 +16,7 @@ TASK_VERBS = {"task_created": "erstellt", "task_claimed": "übernommen", "task_u
               "task_assigned": "zugewiesen", "task_completed": "erledigt", "task_cancelled": "entfallen"}
 PLAIN = {"case_started": "Vorgang angelegt", "case_completed": "Vorgang abgeschlossen",
          "case_cancelled": "Vorgang abgebrochen", "note_added": "Notiz hinzugefügt",
+         "document_attached": "Dokument beigefügt",
          "incident_resolved": "Störung behoben", "retried": "Erneut ausgeführt"}
 NAMED = {  # event type -> (word before the name, words after it)
     "script_executed": ("Berechnung", "ausgeführt"),
@@ -50,6 +52,10 @@ def data_sections(texts, data):
 def _row(texts, key, value):
     """{"key", "label", "value", "kind"} or, for nested data, {"key", "label", "rows"}."""
     text = texts.fields.get(key) or FieldText(humanize(key))
+    refs = references_in(value) if isinstance(value, list) and value else None
+    if refs and len(refs) == len(value):  # document references: their names (the files are listed apart)
+        return {"key": key, "label": text.label, "value": ", ".join(r["metadata"]["fileName"] for r in refs),
+                "kind": "text"}
     if isinstance(value, dict):
         return {"key": key, "label": text.label,
                 "rows": [_row(texts, k, v) for k, v in value.items() if k not in SKIP_KEYS]}

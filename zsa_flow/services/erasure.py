@@ -6,7 +6,8 @@ service below (legal assumptions: processes/<service>/README.md, "Aufbewahrung u
 Erasing a case destroys its data key — the encrypted event data (chain version 3) can no longer
 be read, while hashes, chain, checkpoints and verification stay intact — and blanks the personal
 data kept in clear: the case's data, title and incident text, its workflow state (deleted), task
-drafts, note texts and outbox payloads. A `case_erased` event records the erasure.
+drafts, note texts, outbox payloads and its documents (a body goes when no other case holds it).
+A `case_erased` event records the erasure (with the number of documents, never their content).
 
 Events written before chain version 3 (zsa-flow 0.1 and the first releases) hold their data in
 clear; their hash covers it, so erasing it would break the chain. They are reported and kept.
@@ -18,6 +19,7 @@ from datetime import timedelta
 from sqlalchemy import bindparam, delete, func, select, update
 
 from ..storage.tables import case_key, case_note, event, human_task, outbox, process_definition, vorgang, workflow_state
+from .documents import erase_case_documents
 from .history import append_events
 from .runs import get_case_row
 
@@ -107,8 +109,11 @@ def erase_case(platform, case_id, retention, actor):
         uow.execute(update(human_task).where(human_task.c.case_id == case_id).values(draft=None))
         uow.execute(update(case_note).where(case_note.c.case_id == case_id).values(text=""))
         uow.execute(update(outbox).where(outbox.c.case_id == case_id).values(payload={}))
-        append_events(uow, row, [{"type": "case_erased", "data": {"retention": retention,
-                                                                  "ended_at": row["ended_at"].isoformat()}}], actor, now)
+        erased = {"retention": retention, "ended_at": row["ended_at"].isoformat()}
+        removed = erase_case_documents(uow, case_id)
+        if removed:
+            erased["documents"] = removed  # how many, never names or content
+        append_events(uow, row, [{"type": "case_erased", "data": erased}], actor, now)
         uow.commit()  # the new lock version retires any cached workflow of the case
 
 

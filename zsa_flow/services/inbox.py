@@ -8,7 +8,7 @@ from sqlalchemy import insert
 
 from ..errors import NotFound, ValidationFailed
 from ..storage.tables import case_note
-from . import inbox_queries, users
+from . import documents, inbox_queries, users
 from .scope import CASE_NOT_FOUND, TASK_NOT_FOUND
 from .deployments import definition_row
 from .history import append_events
@@ -52,6 +52,7 @@ def task_page(platform, task_id, scope):
         "data": data,
         "form": form,
         "rechenweg": rechenwege(data),
+        "documents": documents.case_documents(platform, case_row["number"]),
         "can_act": task["state"] == "open" and scope.can_act_on_task(task),
         "can_assign": task["state"] == "open" and scope.can_assign(task),
         "assignee_name": users.display_name(platform, task["assignee"]),
@@ -97,6 +98,7 @@ def case_page(platform, number, scope):
     case["events"] = platform.events(number)
     case["notes"] = inbox_queries.case_notes(platform, number)
     case["rechenweg"] = rechenwege(case["data"] or {})
+    case["documents"] = documents.case_documents(platform, number)
     case["kommune_name"] = inbox_queries.kommune_names(platform, [case["kommune"]]).get(case["kommune"])
     return case
 

@@ -44,7 +44,7 @@ LABELS = {
     "message_sent": "Nachricht versendet", "end_event": "Endereignis erreicht",
     "incident_raised": "Störung aufgetreten", "incident_resolved": "Störung behoben", "retried": "Erneut ausgeführt",
     "case_completed": "Vorgang abgeschlossen", "case_cancelled": "Vorgang abgebrochen",
-    "note_added": "Notiz hinzugefügt", "case_migrated": "Vorgang migriert",
+    "note_added": "Notiz hinzugefügt", "document_attached": "Dokument beigefügt", "case_migrated": "Vorgang migriert",
     "case_migration_undone": "Migration rückgängig gemacht",
 }
 

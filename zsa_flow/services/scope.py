@@ -154,6 +154,10 @@ class Scope:
     def can_retry(self, case: dict) -> bool:
         return self._writer(RETRY) and case.get("kommune") in self.kommunen
 
+    def can_attach_documents(self, case: dict) -> bool:
+        """Attach documents to a case (API, portal): who may start cases or deliver messages there."""
+        return self.can_start_cases and case.get("kommune") in self.kommunen
+
     # ---- guards raising the domain errors
     def require_case(self, case: dict) -> dict:
         """The case when visible; NotFound (same as a missing case) otherwise."""
@@ -193,6 +197,9 @@ class SystemScope(Scope):
         return True
 
     def can_retry(self, case: dict) -> bool:
+        return True
+
+    def can_attach_documents(self, case: dict) -> bool:
         return True
 
     def require(self, allowed: bool, message=None) -> None:

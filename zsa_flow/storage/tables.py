@@ -419,3 +419,39 @@ simulation_run = Table(
     Column("report_html", Text),
     Index("ix_simulation_run_service", "service", "created_at"),
 )
+
+# Documents (services/documents.py): bodies content-addressed by SHA-256, one row per distinct
+# content, shared by every case that holds the same file. `store` names where the body is: "db"
+# keeps it in `content`; another store (object storage) leaves `content` NULL and keeps the body
+# under the sha256 there (docs/documents.md).
+dokument = Table(
+    "dokument",
+    metadata,
+    Column("sha256", String(64), primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("media_type", String(100), nullable=False),  # from the magic bytes, never from the client
+    Column("store", String(20), nullable=False, default="db", server_default="db"),
+    Column("content", LargeBinary),
+    Column("created_at", UtcDateTime(), nullable=False),
+)
+
+# A document of a case: which content, under which file name, from where, by whom and when.
+# The same content uploaded again to the same case under the same name is the same document.
+vorgang_dokument = Table(
+    "vorgang_dokument",
+    metadata,
+    Column("id", String(36), primary_key=True),  # the documentId in case data (random, not guessable)
+    Column("case_id", Integer, ForeignKey("vorgang.id"), nullable=False),
+    Column("sha256", String(64), ForeignKey("dokument.sha256"), nullable=False),
+    Column("file_name", String(255), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("source", String(20), nullable=False),  # formular | api | portal
+    Column("field", String(200)),  # the form field (filepicker key) it was uploaded through
+    Column("task_id", String(36)),
+    Column("uploaded_by", String(100), nullable=False),
+    Column("uploaded_at", UtcDateTime(), nullable=False),
+    UniqueConstraint("case_id", "sha256", "file_name", name="uq_vorgang_dokument_content_name"),
+    Index("ix_vorgang_dokument_case", "case_id", "uploaded_at"),
+    Index("ix_vorgang_dokument_sha256", "sha256"),
+)

@@ -223,3 +223,4 @@ def complete(task_id):
 
 
 from . import api_intake  # noqa: E402,F401  (intake views on the same blueprint)
+from . import api_documents  # noqa: E402,F401  (document views on the same blueprint)

@@ -85,6 +85,11 @@ class TaskQuery(Paging):
     case: CaseNumber | None = None
 
 
+class DocumentQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    download: Literal["0", "1"] | None = None
+
+
 class StatusQuery(BaseModel):
     model_config = ConfigDict(extra="forbid")
     code: Annotated[str, StringConstraints(max_length=100)] | None = None
@@ -125,3 +130,22 @@ class Task(BaseModel):
     model_config = ConfigDict(extra="allow")
     id: str
     state: str
+
+
+class DocumentMetadata(BaseModel):
+    fileName: str
+    contentType: Literal["application/pdf", "image/jpeg", "image/png"]
+    size: int
+
+
+class DocumentReference(BaseModel):
+    """What case data keeps of a document (Camunda's document reference shape), never the bytes."""
+    documentId: str
+    contentHash: str
+    metadata: DocumentMetadata
+
+
+class DocumentsAttached(BaseModel):
+    """The answer to attaching documents: the case and the references, in the order sent."""
+    case: str
+    documents: list[DocumentReference]

@@ -21,7 +21,22 @@ IDEMPOTENCY = {"name": "Idempotency-Key", "in": "header", "required": False,
                "description": "Gleicher Schlüssel und gleiche Anfrage: derselbe Vorgang (200); "
                               "gleicher Schlüssel, andere Anfrage: 409"}
 ACCESS_CODE = {"name": "X-Access-Code", "in": "header", "required": False, "schema": {"type": "string", "maxLength": 100}}
+DOCUMENT_ID = {"name": "document_id", "in": "path", "required": True,
+               "schema": {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$"}}
 LIST = "list"
+BINARY = {"type": "string", "format": "binary"}
+# multipart bodies and binary answers are written out here (no pydantic model describes them)
+DOCUMENT_UPLOAD = {"multipart/form-data": {"schema": {
+    "type": "object", "required": ["file"], "additionalProperties": False,
+    "properties": {
+        "file": {"type": "array", "items": BINARY, "minItems": 1, "maxItems": 10,
+                 "description": "PDF, JPEG oder PNG (am Inhalt erkannt), je Datei höchstens ZSA_MAX_DOCUMENT_BYTES"},
+        "message": {"type": "string", "pattern": r"^[A-Za-z0-9_.:-]{1,100}$",
+                    "description": "danach zuzustellende Nachricht, z. B. unterlagen_eingegangen"},
+        "key": {"type": "string", "pattern": r"^[A-Za-z_][A-Za-z0-9_-]{0,99}$",
+                "description": "Schlüssel der Verweise in den Nachrichtendaten (Standard: unterlagen)"},
+    }}}}
+DOCUMENT_BODY = {media: {"schema": BINARY} for media in ("application/pdf", "image/jpeg", "image/png")}
 
 # (method, path, scope, summary, body model, query model, success status, response model, extra parameters)
 ROUTES = [
@@ -38,6 +53,11 @@ ROUTES = [
     ("post", "/cases/{number}/notes", "work", "Notiz zum Vorgang", m.Note, None, 201, m.Case, [NUMBER]),
     ("get", "/status/{number}", None, "Grobstatus mit Zugangscode", None, m.StatusQuery, 200, m.Status,
      [NUMBER, ACCESS_CODE]),
+    ("post", "/cases/{number}/documents", "intake", "Dokumente beifügen (optional mit Nachricht)", DOCUMENT_UPLOAD,
+     None, 201, m.DocumentsAttached, [NUMBER, IDEMPOTENCY]),
+    ("get", "/cases/{number}/documents", "read", "Dokumente eines Vorgangs", None, None, 200, LIST, [NUMBER]),
+    ("get", "/cases/{number}/documents/{document_id}", "read", "Ein Dokument (Inhalt)", None, m.DocumentQuery, 200,
+     DOCUMENT_BODY, [NUMBER, DOCUMENT_ID]),
     ("get", "/tasks", "read", "Offene Aufgaben", None, m.TaskQuery, 200, LIST, []),
     ("get", "/tasks/{task_id}", "read", "Eine Aufgabe", None, None, 200, m.Task, [TASK_ID]),
     ("post", "/tasks/{task_id}/claim", "work", "Aufgabe übernehmen", m.Empty, None, 200, m.Task, [TASK_ID]),
@@ -54,6 +74,13 @@ def _query_parameters(model: type[BaseModel]):
             for name, prop in schema["properties"].items()]
 
 
+def _content(model):
+    """{media type: {"schema"}} of a body or answer: JSON of a model, or as written out (dict)."""
+    if isinstance(model, dict):
+        return model
+    return {"application/json": {"schema": _ref(model)}}
+
+
 def _ref(model):
     if model is LIST:
         return {"type": "array", "items": {"type": "object"}}
@@ -62,7 +89,8 @@ def _ref(model):
 
 @functools.cache
 def openapi_document() -> dict:
-    models = {r[4] for r in ROUTES if r[4]} | {r[7] for r in ROUTES if r[7] is not LIST} | {m.Error}
+    models = ({r[4] for r in ROUTES if r[4] and not isinstance(r[4], dict)}
+              | {r[7] for r in ROUTES if r[7] is not LIST and not isinstance(r[7], dict)} | {m.Error})
     _, defs = models_json_schema([(model, "validation") for model in sorted(models, key=lambda x: x.__name__)],
                                  ref_template="#/components/schemas/{model}")
     paths = {}
@@ -71,7 +99,7 @@ def openapi_document() -> dict:
             "summary": summary, "operationId": f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
             "parameters": list(extra) + (_query_parameters(query) if query else []),
             "responses": {
-                str(status): {"description": "Erfolg", "content": {"application/json": {"schema": _ref(response)}}},
+                str(status): {"description": "Erfolg", "content": _content(response)},
                 "default": {"description": "Fehler {error, message, details}",
                             "content": {"application/json": {"schema": _ref(m.Error)}}},
             },
@@ -81,7 +109,7 @@ def openapi_document() -> dict:
         else:
             operation["security"] = [{}, {"bearer": []}]
         if body:
-            operation["requestBody"] = {"required": False, "content": {"application/json": {"schema": _ref(body)}}}
+            operation["requestBody"] = {"required": isinstance(body, dict), "content": _content(body)}
         paths.setdefault(path, {})[method] = operation
     return {
         "openapi": "3.1.0",

@@ -56,8 +56,20 @@ def init_app(app):
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.before_request(_body_limit)  # before anything reads the body (the CSRF check reads forms)
     app.before_request(check_csrf)
     app.after_request(add_headers)
+
+
+UPLOAD_ENDPOINTS = frozenset({"inbox.task_submit", "api.case_documents_upload"})
+
+
+def _body_limit():
+    """Views that take documents accept bodies up to twice the document limit (the app's stays small)."""
+    if request.endpoint in UPLOAD_ENDPOINTS and request.method == "POST":
+        from .documents import allow_upload_size
+
+        allow_upload_size()
 
 
 def csrf_token() -> str:

@@ -16,7 +16,7 @@ def register(app):
 
 def _register_inbox(app):
     """Task list, task page, case pages (zsa_flow/web/inbox/*_views.py attach to one blueprint)."""
-    from . import case_views, task_views  # noqa: F401  (importing attaches the routes)
+    from . import case_views, document_views, task_views  # noqa: F401  (importing attaches the routes)
     from .blueprint import bp
 
     app.register_blueprint(bp)

@@ -29,6 +29,7 @@ EVENT_LABELS = {
     "case_completed": "Vorgang abgeschlossen",
     "case_cancelled": "Vorgang abgebrochen",
     "note_added": "Notiz hinzugefügt",
+    "document_attached": "Dokument beigefügt",
     "case_viewed": "Von der Prüfung eingesehen",
     "case_replayed": "Von der Prüfung nachvollzogen (Replay)",
     "case_exported": "Von der Prüfung exportiert",

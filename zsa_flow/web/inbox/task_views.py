@@ -11,6 +11,7 @@ from ...services.inbox_queries import COUNT_CAP, TaskListQuery
 from .. import get_platform
 from ..auth import current_scope, home_url, login_required, safe_next
 from .blueprint import bp
+from ..documents import uploads
 from .submission import form_fields
 
 TAB_SLUGS = {"meine": "mine", "gruppe": "group", "offen": "unassigned", "ueberfaellig": "overdue", "alle": "all"}
@@ -88,8 +89,11 @@ def task(task_id):
 def task_submit(task_id):
     """'Speichern' keeps a draft; 'Abschließen' validates and completes (422 with the input kept)."""
     platform, scope = get_platform(), current_scope()
-    fields = form_fields(inbox.task_form_for(platform, task_id, scope), request.form)
+    form = inbox.task_form_for(platform, task_id, scope)
+    fields = form_fields(form, request.form)
     try:
+        if request.files:  # filepicker files become documents of the case before anything else
+            fields = actions.task_uploads(platform, g.user, task_id, fields, uploads())
         if request.form.get("_aktion") == "speichern":
             actions.save_draft(platform, g.user, task_id, fields)
             flash("Entwurf gespeichert.", "success")
