@@ -105,7 +105,7 @@ def test_json_error_names_column():
     ([field("textfield", "t", validate={"validationType": "iban"})], "unknown validationType"),
     ([field("datetime", "d", subtype="week")], "unknown datetime subtype"),
     ([field("textfield", "bad key")], "invalid key"),
-    ([field("dynamiclist", "l")], "'dynamiclist' is not supported"),
+    ([field("iframe", "l")], "'iframe' is not supported"),
     ([field("select", "s", values=[{"label": "x", "value": "x"}], defaultValue="y")], "not one of the options"),
     ([field("number", "n", decimalDigits=-1)], "decimalDigits"),
     ([field("number", "n", increment=0)], "'increment' must be positive"),
@@ -228,13 +228,29 @@ def test_required_checkbox_must_be_checked_and_checklist_nonempty():
     assert form.validate({"ok": True, "c": ["a"]}) == ({"ok": True, "c": ["a"]}, {})
 
 
-def test_pattern_is_a_full_match(dog):
+def test_anchored_pattern_must_match_the_whole_value(dog):
     for bad in ["27609810654321", "2760981065432100", "27609810654321a", "x276098106543210"]:
         assert dog.validate(valid_dog_data(transponder=bad))[1] == {"transponder": "Ungültiges Format: erwartet 15 Ziffern."}
     assert dog.validate(valid_dog_data(transponder=" 276098106543210 "))[0]["transponder"] == "276098106543210"
-    form = make(field("textfield", "plz", validate={"pattern": "[0-9]{5}"}))
-    assert form.validate({"plz": "39104x"})[1] == {"plz": "Ungültiges Format: erwartet 5 Ziffern."}
-    assert form.validate({"plz": "39104"})[1] == {}
+
+
+def test_pattern_is_tested_unanchored_like_form_js():
+    """form-js: `new RegExp(pattern).test(value)` — the pattern must occur somewhere in the value."""
+    form = make(field("textfield", "plz", validate={"pattern": "[0-9]{5}"}),
+                field("textarea", "notiz", validate={"pattern": "ok$"}),
+                field("textfield", "kennung", validate={"pattern": "(?<land>[A-Z]{2})-\\d"}))
+    assert form.validate({"plz": "39104x"})[1] == {}
+    assert form.validate({"plz": "PLZ 39104"})[1] == {}
+    assert form.validate({"plz": "3910"})[1] == {"plz": "Ungültiges Format: erwartet 5 Ziffern."}
+    assert form.validate({"notiz": "ok\n"})[1] == {"notiz": "Ungültiges Format."}  # JS `$`: end of text only
+    assert form.validate({"kennung": "ID DE-1"})[1] == {}
+    assert form.validate({"kennung": "DE-١"})[1] == {"kennung": "Ungültiges Format."}  # JS `\d` is ASCII
+
+
+@pytest.mark.parametrize("pattern", ["(a+)+$", "(\\d*)*x", "([a-z]+\\s?)+"])
+def test_patterns_that_can_backtrack_exponentially_are_refused(pattern):
+    with pytest.raises(ModelError, match="exponential time"):
+        make(field("textfield", "t", validate={"pattern": pattern}))
 
 
 def test_length_rules(dog):

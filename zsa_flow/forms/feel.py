@@ -89,3 +89,33 @@ class Rule:
 
     def __repr__(self):
         return f"Rule({self.source!r})"
+
+
+class Expression:
+    """A FEEL-valued property (`"=…"`: label, min, valuesExpression, an expression field, …).
+
+    Any FEEL of the DMN engine; raises FeelSyntaxError for an expression it cannot compile (the
+    form is then refused). Evaluation never raises: an error is null, as in form-js.
+    """
+
+    def __init__(self, source):
+        self.source = source
+        text = str(source).strip()
+        self._expression = CompiledExpression(text[1:] if text.startswith("=") else text)
+
+    @property
+    def supported(self):
+        return True
+
+    def evaluate(self, context):
+        """The FEEL value (integral numbers as int, others Decimal) or None."""
+        try:
+            return self._expression.evaluate(context or {})
+        except (ArithmeticError, TypeError, ValueError, RecursionError, KeyError, AttributeError):
+            return None
+
+    def holds(self, context):
+        return self.evaluate(context) is True
+
+    def __repr__(self):
+        return f"Expression({self.source!r})"

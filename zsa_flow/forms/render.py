@@ -18,6 +18,9 @@ from .coerce import LOCAL_TZ, Invalid, coerce, german_number
 from .feel import Condition
 from .browser import browser_context
 from .markdown import html_as_text, render_markdown
+from .patterns import html_pattern
+from .model import LIST_TYPE
+from .render_lists import render_list, render_table
 from .validate import lookup, scope_for, submitted_values
 
 EMPTY = "keine Angabe"
@@ -38,6 +41,15 @@ def field_ids(form):
             for f in form.fields}
 
 
+def entry_id(name):
+    """The id of a list entry's input (`mitglieder.1.name` -> `zsa-mitglieder-1-name`)."""
+    return _base_id(name)
+
+
+def _base_id(name):
+    return "zsa-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "feld")
+
+
 def error_summary(items):
     """The GOV.UK/BITV error summary: a heading and one link per problem to its field.
 
@@ -47,7 +59,7 @@ def error_summary(items):
         return Markup("")
     links = []
     for target, label, message in items:
-        text = escape(f"{label} – {message}")
+        text = escape(f"{label} – {message}" if label else message)
         links.append(f'<li><a href="#{escape(target)}">{text}</a></li>' if target else f"<li>{text}</li>")
     return Markup('<div class="zsa-error-summary" id="zsa-error-summary" role="alert" tabindex="-1" '
                   'aria-labelledby="zsa-error-summary-title">'
@@ -66,17 +78,24 @@ def _attrs(**pairs):
 
 
 class _Renderer:
-    def __init__(self, form, values, errors, readonly, submitted, with_summary=True):
+    """Renders a form, or (with `prefix`, `scope` and the parent's `used` ids) one entry of a dynamic list."""
+
+    def __init__(self, form, values, errors, readonly, submitted, with_summary=True, prefix="", scope=None,
+                 used=None):
         self.form, self.values, self.errors, self.readonly = form, values, errors, readonly
-        self.with_summary = with_summary
-        self.scope = scope_for(form, values, submitted)
+        self.with_summary, self.prefix = with_summary, prefix
+        self.scope = scope if scope is not None else scope_for(form, values, submitted)
         self.raw = submitted_values(form, submitted, values)[0] if submitted is not None else None
-        self.used, self.ids = set(), {}
+        self.used, self.ids = (set() if used is None else used), {}
         for f in form.fields:
-            self.ids[f.name] = self.unique_id(f.name)
+            self.ids[f.name] = self.unique_id(prefix + f.name)
+
+    def full(self, f):
+        """The HTML name of a field (inside a list entry: `list.N.key`)."""
+        return self.prefix + f.name
 
     def unique_id(self, name):
-        base = "zsa-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or "feld")
+        base = _base_id(name)
         candidate, n = base, 1
         while candidate in self.used:
             n += 1
@@ -130,6 +149,9 @@ class _Renderer:
 
     def component(self, comp, hidden, own_hidden=False):
         extra = self.hide_attrs(comp, own_hidden)
+        special = RENDERERS.get(comp.type)
+        if special is not None:
+            return special(self, comp, hidden, extra)
         if comp.field is not None:
             if self.readonly:
                 return self.value_row(comp.field)
@@ -164,7 +186,10 @@ class _Renderer:
         """What the input shows: submitted input, else case data, else the default."""
         if self.raw is not None and not (f.disabled or f.is_readonly(self.scope)):
             if f.name in self.raw:
-                return self.raw[f.name]
+                raw = self.raw[f.name]
+                if isinstance(raw, list) and not f.multiple:  # an entry's inputs as from getlist()
+                    raw = raw[0] if raw else ""
+                return raw
             if f.type == "checkbox" or f.multiple:
                 return [] if f.multiple else False
         value = lookup(self.values, f.path)
@@ -234,7 +259,7 @@ class _Renderer:
         if f.type == "filepicker":
             return documents.value_row(self, f)
         text = escape(self.display(f, self.value(f))).replace("\n", Markup("<br>"))
-        return (f'<div class="zsa-field zsa-field--{f.type}"><dt>{escape(f.label or f.key)}</dt>'
+        return (f'<div class="zsa-field zsa-field--{f.type}"><dt>{escape(self.label(f))}</dt>'
                 f"<dd>{text}</dd></div>")
 
     # ---------------------------------------------------------------- inputs
@@ -247,15 +272,16 @@ class _Renderer:
         disabled = f.disabled or hidden
         shown_required = f.required and not (readonly or f.disabled)  # required whenever the field is shown
         required = shown_required and not hidden
-        desc_id = fid + "-desc" if f.description else None
+        description = f.prop("description", self.scope)
+        desc_id = fid + "-desc" if description else None
         err_id = fid + "-error" if error else None
         aria = dict(aria_describedby=" ".join(x for x in (desc_id, err_id) if x) or None,
                     aria_invalid="true" if error else None)
         marker = '<span class="zsa-required" aria-hidden="true">*</span>' if shown_required else ""
-        label = escape(f.label or f.key)
+        label = escape(self.label(f))
         notes = ""
         if desc_id:
-            notes += f'<p class="zsa-description"{_attrs(id=desc_id)}>{escape(f.description)}</p>'
+            notes += f'<p class="zsa-description"{_attrs(id=desc_id)}>{escape(description)}</p>'
         if err_id:
             notes += (f'<p class="zsa-error"{_attrs(id=err_id)}><span class="zsa-sr-only">Fehler: </span>'
                       f"{escape(error)}</p>")
@@ -270,7 +296,7 @@ class _Renderer:
                                    locked=readonly or f.disabled, shown_required=shown_required and f.type == "radio")
             return (f'<fieldset class="{classes}"{_attrs(id=fid + "-group", aria_describedby=aria["aria_describedby"])}'
                     f"{extra}><legend>{label}{marker}</legend>{notes}{options}</fieldset>")
-        common = dict(id=fid, name=f.name, required=required, aria_required="true" if required else None,
+        common = dict(id=fid, name=self.full(f), required=required, aria_required="true" if required else None,
                       disabled=disabled, data_zsa_locked=f.disabled or None,
                       data_zsa_required=shown_required and f.type != "checklist" or None, **aria)
         if f.type == "checkbox":
@@ -284,12 +310,17 @@ class _Renderer:
             control = self.text_input(f, value, common, readonly)
         return f'<div class="{classes}"{extra}><label for="{fid}">{label}{marker}</label>{notes}{control}</div>'
 
+    def label(self, f):
+        return f.prop("label", self.scope) or f.key
+
     def text_input(self, f, value, common, readonly):
         shown = self.input_value(f, value)
+        min_length, max_length = f.prop("min_length", self.scope), f.prop("max_length", self.scope)
         if f.type == "textarea":
-            attrs = _attrs(**common, rows=4, readonly=readonly, minlength=f.min_length, maxlength=f.max_length)
+            attrs = _attrs(**common, rows=4, readonly=readonly, minlength=min_length, maxlength=max_length)
             return f"<textarea{attrs}>{escape(shown)}</textarea>"
-        lengths = dict(minlength=f.min_length, maxlength=f.max_length, pattern=f.pattern)
+        lengths = dict(minlength=min_length, maxlength=max_length,
+                       pattern=html_pattern(f.pattern) if f.pattern else None)
         if f.type == "number":  # text, not type=number: German input ("450,50") reaches the server as typed
             kind = "text"
             rules = dict(inputmode="numeric" if f.decimal_digits == 0 else "decimal", autocomplete="off")
@@ -316,9 +347,13 @@ class _Renderer:
         parts = []
         for index, option in enumerate(f.options_for(self.scope), start=1):
             oid = f"{fid}-{index}"
-            attrs = _attrs(type=kind, id=oid, name=f.name, value=option.value, checked=str(option.value) in chosen,
+            attrs = _attrs(type=kind, id=oid, name=self.full(f), value=option.value, checked=str(option.value) in chosen,
                            required=required, disabled=disabled, data_zsa_locked=locked or None,
                            data_zsa_required=shown_required or None, **aria)
             parts.append(f'<div class="zsa-option"><input{attrs}><label for="{escape(oid)}">'
                          f"{escape(option.label)}</label></div>")
         return "".join(parts)
+
+
+# Components with their own HTML: `component type -> function(renderer, component, hidden, extra attrs)`.
+RENDERERS = {LIST_TYPE: render_list, "table": render_table, "expression": lambda *args: ""}

@@ -11,14 +11,23 @@ from ..errors import ModelError
 from ..dmn import FeelSyntaxError
 from ..jsonsafe import check_json
 from .documents import FILE_TYPES, PREVIEW_TYPES, parse_component
-from .feel import Condition, Rule
-from .model import INPUT_TYPES, OPTION_TYPES, Component, Field, Form, options_from
+from .feel import Condition, Expression, Rule
+from .patterns import compile_pattern
+from .model import INPUT_TYPES, LIST_TYPE, MAX_ITEMS, OPTION_TYPES, Component, Field, Form, options_from
 
 MAX_FORM_BYTES = 1024 * 1024
 MAX_DEPTH = 20
 # Layout and decoration only: accepted, never inputs (`html` content is shown as escaped text).
 STATIC_TYPES = ("text", "html", "image", "spacer", "separator", "button")
-UNSUPPORTED_TYPES = ("dynamiclist", "table", "iframe", "expression", "multipage", "page")
+# Refused by name (`zsa-flow check` lists file, component and type). Further component types plug in
+# through COMPONENT_BUILDERS here and the matching entries of render.RENDERERS / validate.VALIDATORS;
+# filepicker and documentPreview are built by forms/documents.py.
+UNSUPPORTED_TYPES = ("iframe", "multipage", "page")
+MAX_LIST_DEPTH = 5  # dynamic lists inside dynamic lists
+TABLE_ROWS = 1000  # rows a table shows at most
+# form-js properties that may be FEEL (`"=…"`) on input fields -> Field attribute
+FEEL_PROPERTIES = {"label": "label", "description": "description", "readonly": "readonly"}
+FEEL_VALIDATION = {"min": "min", "max": "max", "minLength": "min_length", "maxLength": "max_length"}
 KEY_RE = re.compile(r"^[^\W\d][\w-]*(\.[^\W\d][\w-]*)*$")
 SUBTYPES = ("date", "time", "datetime")
 TIME_FORMATS = ("utc_offset", "utc_normalized", "no_timezone")
@@ -71,6 +80,7 @@ class _Builder:
         self.seen = {}  # field name -> component label for duplicate detection
         self.prefixes = {}  # "a" and "a.b" of a field "a.b.c" -> "a.b.c" (conflicting keys, linear time)
         self.lines = None  # ("id"|"key", value) -> line, built on the first lookup
+        self.list_depth = 0
 
     def line_of(self, comp):
         if self.lines is None:  # one pass over the text, however many components report
@@ -135,6 +145,9 @@ class _Builder:
             self.fail(comp, f"component type '{ctype}' is not supported by zsa-flow")
         if ctype in FILE_TYPES or ctype in PREVIEW_TYPES:  # forms/documents.py
             return parse_component(self, comp, cid, ctype, path, own_hides, hide)
+        builder = COMPONENT_BUILDERS.get(ctype)
+        if builder is not None:
+            return builder(self, comp, cid, path, own_hides, hide, depth)
         if ctype == "group":
             sub = comp.get("components", [])
             if not isinstance(sub, list):
@@ -194,23 +207,38 @@ class _Builder:
         except InvalidOperation:
             self.fail(comp, f"'{what}' must be a number, got {value!r}")
 
-    def field(self, comp, cid, ctype, path, hides):
-        key = comp.get("key")
+    def keyed(self, comp, cid, ctype, path, hides, attr="key"):
+        """A Field for the component's `key` (or a list's `path`), registered against duplicates."""
+        key = comp.get(attr)
         if not isinstance(key, str) or not key:
-            self.fail(comp, f"{ctype} component has no 'key'")
+            self.fail(comp, f"{ctype} component has no '{attr}'")
         if not KEY_RE.match(key):
-            self.fail(comp, f"invalid key {key!r} (letters, digits, '_' and '-', dots for nesting)")
+            self.fail(comp, f"invalid {attr} {key!r} (letters, digits, '_' and '-', dots for nesting)")
         f = Field(id=cid, type=ctype, key=key, path=path + tuple(key.split(".")), hide=hides)
         self.register(comp, f.name)
-        f.label = self.text_prop(comp, "label")
-        f.description = self.text_prop(comp, "description")
+        return f
+
+    def label(self, comp, f):
+        if not self.feel(comp, f, comp.get("label"), "label", "label"):
+            f.label = self.text_prop(comp, "label")
+
+    def field(self, comp, cid, ctype, path, hides):
+        f = self.keyed(comp, cid, ctype, path, hides)
+        for name, attr in FEEL_PROPERTIES.items():
+            if self.feel(comp, f, comp.get(name), attr, name):
+                continue
+            if name == "readonly":
+                f.readonly = comp.get("readonly") is True
+            else:
+                setattr(f, attr, self.text_prop(comp, name))
         f.disabled = comp.get("disabled") is True
-        readonly = comp.get("readonly", False)
-        f.readonly = Condition(readonly) if isinstance(readonly, str) and readonly.startswith("=") else readonly is True
         validate = comp.get("validate") or {}
         if not isinstance(validate, dict):
             self.fail(comp, "'validate' must be an object")
         f.required = validate.get("required") is True
+        for name, attr in FEEL_VALIDATION.items():
+            if self.feel(comp, f, validate.get(name), attr, f"validate.{name}"):
+                validate = {k: v for k, v in validate.items() if k != name}
         f.min, f.max = self.number(comp, validate.get("min"), "min"), self.number(comp, validate.get("max"), "max")
         if f.min is not None and f.max is not None and f.min > f.max:
             self.fail(comp, f"min {f.min} is greater than max {f.max}")
@@ -229,8 +257,8 @@ class _Builder:
             if not isinstance(pattern, str):
                 self.fail(comp, "'pattern' must be a string")
             try:
-                f.regex, f.pattern = re.compile(pattern), pattern
-            except re.error as exc:
+                f.regex, f.pattern = compile_pattern(pattern), pattern
+            except ValueError as exc:
                 self.fail(comp, f"invalid pattern {pattern!r}: {exc}")
         if ctype == "number":
             digits = self.number(comp, comp.get("decimalDigits"), "decimalDigits")
@@ -259,6 +287,16 @@ class _Builder:
         self.check_default(comp, f)
         self.fields.append(f)
         return f
+
+    def feel(self, comp, f, value, attr, what):
+        """Compile a FEEL-valued property (`"=…"`) into f.expressions[attr]; False when it is static."""
+        if not (isinstance(value, str) and value.strip().startswith("=")):
+            return False
+        try:
+            f.expressions[attr] = Expression(value)
+        except FeelSyntaxError as exc:
+            self.fail(comp, f"{what} {value!r} is not a valid FEEL expression: {exc}")
+        return True
 
     def properties(self, comp, f):
         """zsa-flow's custom properties (form-js `properties`, "Custom properties" in the Modeler)."""
@@ -290,6 +328,8 @@ class _Builder:
     def register(self, comp, name):
         if name in self.seen:
             self.fail(comp, f"duplicate key '{name}' (also used by {self.seen[name]})")
+        if name.startswith("_"):
+            self.fail(comp, f"key '{name}' starts with '_' (reserved for the form's own inputs)")
         other = self.prefixes.get(name)  # a key below this one: "a.b" after "a.b.c"
         parts = name.split(".")
         for i in range(1, len(parts)):  # a key above this one: "a.b.c" after "a.b"
@@ -305,10 +345,9 @@ class _Builder:
         values, values_key = comp.get("values"), comp.get("valuesKey")
         expression = comp.get("valuesExpression")
         if isinstance(expression, str) and expression.strip():
-            simple = expression.strip().lstrip("=").strip()
-            if not KEY_RE.match(simple):
-                self.fail(comp, f"valuesExpression {expression!r} is not supported (use valuesKey or '=name')")
-            values_key = simple
+            text = expression.strip()
+            self.feel(comp, f, text if text.startswith("=") else "=" + text, "values", "valuesExpression")
+            return
         if isinstance(values_key, str) and values_key:
             f.values_key = values_key
             return
@@ -342,3 +381,98 @@ class _Builder:
             for value in chosen:
                 if str(value) not in allowed:
                     self.fail(comp, f"defaultValue {value!r} is not one of the options")
+
+
+def _whole(b, comp, name, default, low, high):
+    value = comp.get(name)
+    if value in (None, ""):
+        return default
+    number = b.number(comp, value, name)
+    if number != number.to_integral_value() or not low <= number <= high:
+        b.fail(comp, f"'{name}' must be a whole number from {low} to {high}, got {value!r}")
+    return int(number)
+
+
+def _dynamic_list(b, comp, cid, path, hides, hide, depth):
+    """`dynamiclist`: its components repeat once per entry of the list at `path` (objects)."""
+    if comp.get("isRepeating") is False:
+        b.fail(comp, "a dynamiclist with isRepeating false is not supported (use a group)")
+    sub = comp.get("components", [])
+    if not isinstance(sub, list):
+        b.fail(comp, "'components' of a dynamiclist must be a list")
+    if b.list_depth >= MAX_LIST_DEPTH:
+        b.fail(comp, f"dynamic lists nested deeper than {MAX_LIST_DEPTH} levels")
+    f = b.keyed(comp, cid, LIST_TYPE, path, hides, attr="path")
+    b.label(comp, f)
+    f.allow_add_remove = comp.get("allowAddRemove") is True
+    f.default_repetitions = _whole(b, comp, "defaultRepetitions", 1, 0, MAX_ITEMS)
+    props = comp.get("properties") or {}
+    if not isinstance(props, dict):
+        b.fail(comp, "'properties' must be an object")
+    f.min_items = _whole(b, props, "zsa:min-items", 0, 0, MAX_ITEMS) if props else 0
+    f.max_items = _whole(b, props, "zsa:max-items", MAX_ITEMS, 1, MAX_ITEMS) if props else MAX_ITEMS
+    if f.min_items > f.max_items:
+        b.fail(comp, f"zsa:min-items {f.min_items} is greater than zsa:max-items {f.max_items}")
+    saved = b.fields, b.seen, b.prefixes
+    b.fields, b.seen, b.prefixes = [], {}, {}
+    b.list_depth += 1
+    try:  # the entry's own namespace: its keys are relative to one entry
+        children = b.components(sub, (), (), depth + 1)
+        f.item = Form(id=cid, filename=b.filename, components=children, fields=b.fields)
+    finally:
+        b.list_depth -= 1
+        b.fields, b.seen, b.prefixes = saved
+    b.fields.append(f)
+    return Component(cid, LIST_TYPE, label=f.label, field=f, hide=hide)
+
+
+def _expression_field(b, comp, cid, path, hides, hide, depth):
+    """`expression`: a value computed from FEEL when the form is submitted (never read from input)."""
+    f = b.keyed(comp, cid, "expression", path, hides)
+    source = comp.get("expression")
+    if not isinstance(source, str) or not source.strip().lstrip("=").strip():
+        b.fail(comp, "expression component has no 'expression'")
+    b.feel(comp, f, source if source.strip().startswith("=") else "=" + source, "compute", "expression")
+    f.compute = f.expressions.pop("compute")
+    f.compute_on = comp.get("computeOn") or "change"
+    if f.compute_on not in ("change", "presubmit"):
+        b.fail(comp, f"unknown computeOn {f.compute_on!r} (change or presubmit)")
+    b.fields.append(f)
+    return Component(cid, "expression", field=f, hide=hide)
+
+
+def _table(b, comp, cid, path, hides, hide, depth):
+    """`table`: read-only rows from `dataSource` (FEEL or a data path) with `columns` or `columnsExpression`."""
+    spec = {"row_count": None, "columns": None, "columns_expression": None, "label": None}
+    holder = Field(id=cid, type="table", key=cid, path=())
+    b.label(comp, holder)
+    source = comp.get("dataSource")
+    if not isinstance(source, str) or not source.strip():
+        b.fail(comp, "table component has no 'dataSource'")
+    source = source.strip()
+    if source.startswith("="):
+        b.feel(comp, holder, source, "source", "dataSource")
+        spec["source"] = holder.expressions.pop("source")
+    elif KEY_RE.match(source):
+        spec["source"] = path + tuple(source.split("."))
+    else:
+        b.fail(comp, f"dataSource {source!r} is neither a FEEL expression ('=…') nor a data path")
+    columns, expression = comp.get("columns"), comp.get("columnsExpression")
+    if isinstance(expression, str) and expression.strip():
+        text = expression.strip()
+        b.feel(comp, holder, text if text.startswith("=") else "=" + text, "columns", "columnsExpression")
+        spec["columns_expression"] = holder.expressions.pop("columns")
+    elif isinstance(columns, list) and columns:
+        for column in columns:
+            if not isinstance(column, dict) or not isinstance(column.get("key"), str) or not column["key"]:
+                b.fail(comp, "every table column needs a 'key' (and a 'label')")
+        spec["columns"] = tuple((str(c.get("label") or c["key"]), c["key"]) for c in columns)
+    else:
+        b.fail(comp, "table component has neither 'columns' nor 'columnsExpression'")
+    if comp.get("rowCount") not in (None, ""):
+        spec["row_count"] = _whole(b, comp, "rowCount", None, 1, TABLE_ROWS)
+    spec["label"] = holder
+    return Component(cid, "table", label=holder.label, hide=hide, data=spec)
+
+
+COMPONENT_BUILDERS = {LIST_TYPE: _dynamic_list, "expression": _expression_field, "table": _table}

@@ -11,7 +11,9 @@ from decimal import ROUND_FLOOR, Decimal
 
 from ..errors import ValidationFailed
 from .coerce import EMAIL_RE, PHONE_RE, RESERVED_HTML, Invalid, coerce, german_number
+from .patterns import matches
 from .formats import check_iban, compact_iban, pattern_message
+from . import lists as _lists
 from .messages import (DECIMALS, EMAIL, INTEGER, MAX, MAX_LENGTH, MIN, MIN_LENGTH, PHONE, READONLY, REQUIRED, STEP,
                        UNKNOWN)
 
@@ -33,6 +35,8 @@ def validate_form(form, data, *, from_html=False, context=None, ignore=()):
             continue
         errors[name] = UNKNOWN
     for name, f in fields.items():
+        if f.type in _lists.VALIDATORS:
+            continue  # lists and computed values: below, once the scope is known
         raw = flat.get(name, _MISSING)
         if raw is _MISSING and from_html and f.type in ("checkbox", "checklist", "taglist"):
             raw = [] if f.multiple else ""  # unchecked boxes are not sent by browsers
@@ -43,10 +47,17 @@ def validate_form(form, data, *, from_html=False, context=None, ignore=()):
         except Invalid as exc:
             raw_errors[name] = str(exc)
     scope = _merge(_merge(_initial(form), context), _nest(coerced))
+    scope = _lists.computed(form, scope)
     clean = {}
     for name, f in fields.items():
         if f.is_hidden(scope) or f.disabled:
             continue  # hidden and disabled fields are neither required nor submitted
+        special = _lists.VALIDATORS.get(f.type)
+        if special is not None:
+            value = special(f, flat.get(name, _MISSING), from_html, scope, context, errors)
+            if value is not _MISSING:
+                _set(clean, f.path, value)
+            continue
         if f.is_readonly(scope):
             if not from_html and name in flat and _changed(f, coerced.get(name, _MISSING), context):
                 errors[name] = READONLY
@@ -63,7 +74,7 @@ def validate_form(form, data, *, from_html=False, context=None, ignore=()):
             continue
         if f.format == "iban":
             value = compact_iban(value)
-        message = _check(f, value)
+        message = _check(f, value, scope)
         if message:
             errors[name] = message
         else:
@@ -129,7 +140,7 @@ def scope_for(form, values, submitted=None):
 
 def _initial(form):
     """What form-js starts a form with: each field's default or its type's empty value."""
-    empty = {"checkbox": False, "checklist": [], "taglist": [], "textfield": "", "textarea": ""}
+    empty = {"checkbox": False, "checklist": [], "taglist": [], "textfield": "", "textarea": "", "dynamiclist": []}
     out = {}
     for f in form.fields:
         _set(out, f.path, f.default if f.default is not None else empty.get(f.type))
@@ -138,7 +149,12 @@ def _initial(form):
 
 def _flatten_html(data, fields):
     flat = {}
+    lists = [f for f in fields.values() if f.is_list]
     for name in data.keys():
+        owner = next((f for f in lists if name.startswith(f.name + ".") or name == _lists.COUNT + f.name), None)
+        if owner is not None:
+            flat.setdefault(owner.name, {})[name] = data.getlist(name) if hasattr(data, "getlist") else data.get(name)
+            continue
         field = fields.get(name)
         if field is not None and field.multiple and hasattr(data, "getlist"):
             flat[name] = data.getlist(name)
@@ -149,8 +165,13 @@ def _flatten_html(data, fields):
 
 def _flatten_json(data, fields, prefix=""):
     flat = {}
+    lists = [f for f in fields.values() if f.is_list] if not prefix else []
     for key, value in data.items():
         name = prefix + str(key)
+        owner = next((f for f in lists if name.startswith(f.name + ".") or name == _lists.COUNT + f.name), None)
+        if owner is not None and not isinstance(data.get(owner.name), list):  # flat `list.N.key` (a draft)
+            flat.setdefault(owner.name, {})[name] = value
+            continue
         if name not in fields and isinstance(value, Mapping) and any(n.startswith(name + ".") for n in fields):
             flat.update(_flatten_json(value, fields, name + "."))
         else:
@@ -214,30 +235,34 @@ def _changed(f, value, context):
     return value != stored
 
 
-def _check(f, value):
-    """The first rule the (non-empty, coerced) value breaks, as a German message, or None."""
+def _check(f, value, scope=None):
+    """The first rule the (non-empty, coerced) value breaks, as a German message, or None.
+
+    `min`, `max`, `minLength` and `maxLength` may be FEEL (`"=…"`), evaluated in `scope`."""
     if f.type == "number":
         if f.decimal_digits is not None and -value.normalize().as_tuple().exponent > f.decimal_digits:
             return INTEGER if f.decimal_digits == 0 else DECIMALS.format(n=f.decimal_digits)
-        if f.min is not None and value < f.min:
-            return MIN.format(n=german_number(f.min))
-        if f.max is not None and value > f.max:
-            return MAX.format(n=german_number(f.max))
+        low, high = f.prop("min", scope), f.prop("max", scope)
+        if low is not None and value < low:
+            return MIN.format(n=german_number(low))
+        if high is not None and value > high:
+            return MAX.format(n=german_number(high))
         if f.increment is not None and value % f.increment != 0:
             lower = (value / f.increment).to_integral_value(rounding=ROUND_FLOOR) * f.increment
             return STEP.format(a=german_number(lower), b=german_number(lower + f.increment))
         return None
     if f.type in ("textfield", "textarea"):
         length = len(value.strip())
-        if f.min_length is not None and length < f.min_length:
-            return MIN_LENGTH.format(n=f.min_length)
-        if f.max_length is not None and length > f.max_length:
-            return MAX_LENGTH.format(n=f.max_length)
+        min_length, max_length = f.prop("min_length", scope), f.prop("max_length", scope)
+        if min_length is not None and length < min_length:
+            return MIN_LENGTH.format(n=min_length)
+        if max_length is not None and length > max_length:
+            return MAX_LENGTH.format(n=max_length)
         if f.format == "iban":
             message = check_iban(value)
             if message:
                 return message
-        if f.regex is not None and not f.regex.fullmatch(value):
+        if f.regex is not None and not matches(f.regex, value):
             return pattern_message(f)
         if f.validation_type == "email" and not EMAIL_RE.match(value):
             return EMAIL

@@ -82,6 +82,11 @@ def new_case_submit():
     inbox.start_form(platform, process_id, scope)  # 404 for processes not offered here (as-is variants)
     form = inbox.start_form_of(platform, process_id)
     fields = form_fields(form, request.form)
+    changed = form.list_action(request.form) if form is not None else None
+    if changed is not None:  # "Eintrag hinzufügen/entfernen" without script: the form again, input kept
+        option, _ = inbox.start_form(platform, process_id, scope)
+        return render_template("inbox/new_case.html", chosen=option, kommune=kommune,
+                               form_html=form.render({}, {}, submitted=changed))
     try:
         if form is not None and form.newly_shown(request.form):  # drawn without script: show the new fields
             raise ValidationFailed("Bitte füllen Sie auch die jetzt angezeigten Felder aus.")

@@ -91,6 +91,9 @@ def task_submit(task_id):
     platform, scope = get_platform(), current_scope()
     form = inbox.task_form_for(platform, task_id, scope)
     fields = form_fields(form, request.form)
+    changed = form.list_action(request.form) if form is not None else None
+    if changed is not None:  # "Eintrag hinzufügen/entfernen" without script: the form again, input kept
+        return _render_task(inbox.task_page(platform, task_id, scope), submitted=changed)
     try:
         if request.files:  # filepicker files become documents of the case before anything else
             fields = actions.task_uploads(platform, g.user, task_id, fields, uploads())

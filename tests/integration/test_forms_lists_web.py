@@ -1,0 +1,86 @@
+"""Dynamic lists through the Flask test client, without script: "Eintrag hinzufügen" and "Eintrag
+entfernen" post the form and it comes back with the entry added or removed and nothing typed lost."""
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from inbox_support import MAGDEBURG, login, seed_people
+from zsa_flow.web import create_app
+
+LIBRARY = Path(__file__).resolve().parent.parent / "fixtures" / "library"
+START_FORM = {
+    "id": "antrag_start", "type": "default", "schemaVersion": 16,
+    "components": [
+        {"type": "textfield", "id": "Field_name", "key": "antragsteller_name", "label": "Name",
+         "validate": {"required": True}},
+        {"type": "dynamiclist", "id": "List_hunde", "path": "hunde", "label": "Hunde", "isRepeating": True,
+         "allowAddRemove": True, "defaultRepetitions": 1,
+         "components": [
+             {"type": "textfield", "id": "Field_hund", "key": "name", "label": "Name des Hundes",
+              "validate": {"required": True}},
+             {"type": "checkbox", "id": "Field_gefaehrlich", "key": "gefaehrlich", "label": "Gefährlicher Hund"},
+         ]},
+    ],
+}
+
+
+@pytest.fixture
+def app(zsa, tmp_path):
+    lib = tmp_path / "lib"
+    shutil.copytree(LIBRARY, lib)
+    (lib / "antrag_start.form").write_text(json.dumps(START_FORM), encoding="utf-8")
+    zsa.deploy([str(lib)])
+    seed_people(zsa)
+    return create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "test"})
+
+
+@pytest.fixture
+def anna(app):
+    client = app.test_client()
+    client.csrf = login(client, "anna")
+    return client
+
+
+def post(client, **fields):
+    data = {"csrf_token": client.csrf, "_prozess": "antrag", "_kommune": MAGDEBURG, "antragsteller_name": "Erika"}
+    data.update({name.replace("__", ".").replace("_zsa_items_", "_zsa_items."): value for name, value in fields.items()})
+    return client.post("/vorgaenge/neu", data=data)
+
+
+def entry_names(html):
+    return re.findall(r'<input[^>]*name="(hunde\.\d+\.name)"[^>]*value="([^"]*)"', html)
+
+
+def test_add_and_remove_without_script_keep_what_was_typed(anna, zsa):
+    page = anna.get("/vorgaenge/neu?prozess=antrag").get_data(as_text=True)
+    assert 'name="hunde.0.name"' in page and 'value="add:hunde"' in page and 'formnovalidate' in page
+
+    added = post(anna, hunde__0__name="Bello", hunde__0__gefaehrlich="on", _zsa_items_hunde="1",
+                 _zsa_list="add:hunde")
+    html = added.get_data(as_text=True)
+    assert added.status_code == 200 and not zsa.cases()
+    assert entry_names(html) == [("hunde.0.name", "Bello"), ("hunde.1.name", "")]
+    assert re.search(r'name="hunde\.0\.gefaehrlich"[^>]*checked', html)
+    assert 'value="Erika"' in html and "zsa-error-summary" not in html
+
+    removed = post(anna, hunde__0__name="Bello", hunde__1__name="Rex", hunde__2__name="Luna", _zsa_items_hunde="3",
+                   _zsa_list="remove:hunde.1")
+    assert entry_names(removed.get_data(as_text=True)) == [("hunde.0.name", "Bello"), ("hunde.1.name", "Luna")]
+    assert not zsa.cases()
+
+    done = post(anna, hunde__0__name="Bello", hunde__0__gefaehrlich="on", hunde__1__name="Luna", _zsa_items_hunde="2")
+    assert done.status_code == 302, done.get_data(as_text=True)[:2000]
+    number = done.headers["Location"].rsplit("/", 1)[1]
+    assert zsa.case(number)["data"]["hunde"] == [{"name": "Bello", "gefaehrlich": True},
+                                                 {"name": "Luna", "gefaehrlich": False}]
+
+
+def test_a_missing_entry_field_is_named_in_the_summary(anna, zsa):
+    response = post(anna, hunde__0__name="Bello", hunde__1__name="", _zsa_items_hunde="2")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and not zsa.cases()
+    assert 'href="#zsa-hunde-1-name"' in html
+    assert "Hunde, Eintrag 2: Name des Hundes – Pflichtfeld: bitte ausfüllen." in html
