@@ -165,7 +165,8 @@ def test_wohngeld_case_to_the_payment_instruction(server, browser, zsa):
     assert "01.01.2027" in waits
     data = anna.inner_text(".zsa-case-data")
     for shown in ("Monatliche Miete ohne Heizkosten (Bruttokaltmiete)", "550,00 €", "2.200,00 €", "253,00 €",
-                  "Berechnetes Wohngeld (monatlich)", "02.04.1980", "Bewilligung"):
+                  "Berechnetes Wohngeld (monatlich)", "02.04.1980", "Bewilligung",
+                  "Paul Muster", "Ehe- oder Lebenspartner/in", "Erwerbseinkommen (Lohn, Gehalt, Ausbildungsvergütung)"):
         assert shown in data, shown
     history = anna.inner_text(".zsa-timeline")
     assert "Nachricht Bescheid Wohngeld an Antragsteller/in versendet" in history

@@ -153,11 +153,22 @@ def _read_form(form, texts, seen):
                     current = section(title)
                 current[1].append(key)
                 texts.fields[key] = _field_text(comp.field)
+                _entry_texts(texts, key, comp.field)
             elif comp.children:
                 walk(comp.children)
 
     walk(form.components)
     texts.sections[:] = [s for s in texts.sections if s[1]]
+
+
+def _entry_texts(texts, key, f):
+    """The fields of a dynamic list's entry, as `list.field` (nested lists `list.inner.field`)."""
+    if f.item is None:
+        return
+    for inner in f.item.fields:
+        name = f"{key}.{inner.name}"
+        texts.fields.setdefault(name, _field_text(inner))
+        _entry_texts(texts, name, inner)
 
 
 def _field_text(f):
