@@ -11,27 +11,22 @@ from inbox_support import MAGDEBURG, login, seed_people
 from zsa_flow.web import create_app
 
 LIBRARY = Path(__file__).resolve().parent.parent / "fixtures" / "library"
-START_FORM = {
-    "id": "antrag_start", "type": "default", "schemaVersion": 16,
-    "components": [
-        {"type": "textfield", "id": "Field_name", "key": "antragsteller_name", "label": "Name",
-         "validate": {"required": True}},
-        {"type": "dynamiclist", "id": "List_hunde", "path": "hunde", "label": "Hunde", "isRepeating": True,
-         "allowAddRemove": True, "defaultRepetitions": 1,
-         "components": [
-             {"type": "textfield", "id": "Field_hund", "key": "name", "label": "Name des Hundes",
-              "validate": {"required": True}},
-             {"type": "checkbox", "id": "Field_gefaehrlich", "key": "gefaehrlich", "label": "Gefährlicher Hund"},
-         ]},
-    ],
-}
+START_FORM = Path(__file__).resolve().parent.parent / "fixtures" / "forms" / "hunde_liste.form"
+
+DEFECTS = {"type": "dynamiclist", "id": "List_maengel", "path": "maengel", "label": "Mängel", "isRepeating": True,
+           "allowAddRemove": True, "defaultRepetitions": 0,
+           "components": [{"type": "textfield", "id": "Field_mangel", "key": "beschreibung", "label": "Beschreibung",
+                           "validate": {"required": True}}]}
 
 
 @pytest.fixture
 def app(zsa, tmp_path):
     lib = tmp_path / "lib"
     shutil.copytree(LIBRARY, lib)
-    (lib / "antrag_start.form").write_text(json.dumps(START_FORM), encoding="utf-8")
+    shutil.copy(START_FORM, lib / "antrag_start.form")
+    pruefen = json.loads((lib / "pruefen.form").read_text(encoding="utf-8"))
+    pruefen["components"].append(DEFECTS)
+    (lib / "pruefen.form").write_text(json.dumps(pruefen), encoding="utf-8")
     zsa.deploy([str(lib)])
     seed_people(zsa)
     return create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "test"})
@@ -84,3 +79,26 @@ def test_a_missing_entry_field_is_named_in_the_summary(anna, zsa):
     assert response.status_code == 422 and not zsa.cases()
     assert 'href="#zsa-hunde-1-name"' in html
     assert "Hunde, Eintrag 2: Name des Hundes – Pflichtfeld: bitte ausfüllen." in html
+
+
+def test_a_task_form_keeps_list_entries_in_the_draft_and_adds_entries_without_script(anna, zsa):
+    done = post(anna, hunde__0__name="Bello", _zsa_items_hunde="1")
+    number = done.headers["Location"].rsplit("/", 1)[1]
+    task = zsa.tasks(case=number)[0]
+    url = f"/aufgaben/{task['id']}"
+    assert anna.post(f"{url}/uebernehmen", data={"csrf_token": anna.csrf}).status_code == 302
+    page = anna.get(url).get_data(as_text=True)
+    assert 'value="add:maengel"' in page and 'name="maengel.0.beschreibung"' not in page  # no entry by default
+    draft = {"csrf_token": anna.csrf, "_aktion": "speichern", "ergebnis": "unvollstaendig",
+             "maengel.0.beschreibung": "Foto fehlt", "_zsa_items.maengel": "1"}
+    assert anna.post(url, data=draft).status_code == 302
+    page = anna.get(url).get_data(as_text=True)
+    assert re.search(r'name="maengel\.0\.beschreibung"[^>]*value="Foto fehlt"', page)
+    added = anna.post(url, data={**draft, "_aktion": "", "_zsa_list": "add:maengel"})
+    html = added.get_data(as_text=True)
+    assert added.status_code == 200 and 'name="maengel.1.beschreibung"' in html and "Foto fehlt" in html
+    assert zsa.tasks(case=number)[0]["state"] == "open"
+    finished = anna.post(url, data={**draft, "_aktion": "abschliessen", "maengel.1.beschreibung": "Nachweis alt",
+                                    "_zsa_items.maengel": "2"})
+    assert finished.status_code == 302, finished.get_data(as_text=True)[:1500]
+    assert zsa.case(number)["data"]["maengel"] == [{"beschreibung": "Foto fehlt"}, {"beschreibung": "Nachweis alt"}]

@@ -339,3 +339,15 @@ def test_ids_reserved_by_the_engine_are_errors(tmp_path):
     bad.write_text(source.replace('"StartEvent_1"', '"Start"'))
     problems = errors(check_paths([str(bad)]))
     assert [(p.element_id, "reserviert" in p.message) for p in problems] == [("Start", True)]
+
+
+def test_unsupported_form_component_is_refused_by_name_even_inside_a_list(tmp_path):
+    form = {"id": "Form_x", "type": "default", "components": [
+        {"type": "dynamiclist", "id": "List_a", "path": "a", "components": [
+            {"type": "textfield", "id": "Field_t", "key": "t"},
+            {"type": "iframe", "id": "Frame_karte", "url": "https://example.org"}]}]}
+    path = tmp_path / "x.form"
+    path.write_text(json.dumps(form, indent=2), encoding="utf-8")
+    problem = only(check_paths([str(path)]))
+    frame_line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "Frame_karte" in text)
+    assert str(problem) == f"{path}:{frame_line}: Frame_karte: component type 'iframe' is not supported by zsa-flow"

@@ -163,3 +163,13 @@ def test_readonly_lists_show_values():
                  "components": [{"type": "textfield", "key": "t", "id": "t", "label": "Name"}]})
     page = str(form.render({"l": [{"t": "Ida"}, {"t": "Paul"}]}, {}, readonly=True))
     assert "<dd>Ida</dd>" in page and "<dd>Paul</dd>" in page and "<input" not in page
+
+
+def test_this_is_the_form_data_outside_and_the_entry_inside_a_list():
+    form = make({"type": "checkbox", "key": "aus", "id": "aus"},
+                {"type": "dynamiclist", "path": "l", "id": "l", "conditional": {"hide": "=this.aus"},
+                 "components": [{"type": "checkbox", "key": "leer", "id": "leer"},
+                                {"type": "number", "key": "n", "id": "n", "validate": {"required": True},
+                                 "conditional": {"hide": "=this.leer"}}]})
+    assert form.validate({"aus": True, "l": [{}]}) == ({"aus": True}, {})
+    assert form.validate({"l": [{"leer": True}, {}]})[1] == {"l.1.n": "l, Eintrag 2: n – Pflichtfeld: bitte ausfüllen."}

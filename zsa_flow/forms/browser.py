@@ -21,7 +21,9 @@ def browser_context(form, values, scope):
     """The data block (conditions and `zsa:validate` rules) and the `_zsa_shown` input (conditions)."""
     conditions = [c for c in _conditions(form.components) if c.supported]
     rules = [rule for f in form.fields for rule in f.rules]
-    if not conditions and not rules:
+    lists = {}
+    _lists(form.fields, lists)
+    if not conditions and not rules and not lists:
         return Markup("")
     names = set()
     for expression in [c._expression for c in conditions] + [rule._expression for rule in rules]:
@@ -29,9 +31,9 @@ def browser_context(form, values, scope):
     base = scope_for(form, values)
     payload = {
         "data": {name: base[name] for name in sorted(names) if name in base},
-        "fields": [{"name": f.name, "path": list(f.path), "type": f.type, "conditional": _conditional_input(f, base),
-                    "options": [o.value for o in f.options] if f.options is not None else None}
-                   for f in form.fields],
+        "fields": [_field(f, _conditional_input(f, base)) for f in form.fields
+                   if not f.is_list and f.type != "expression"],
+        "lists": lists,
     }
     text = json.dumps(payload, default=_json_value, ensure_ascii=False)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
@@ -55,8 +57,25 @@ def newly_shown(form, submitted, values=None):
             if _conditional_input(f, scope) and not f.is_hidden(scope) and f.name not in seen]
 
 
+def _field(f, conditional=False):
+    return {"name": f.name, "path": list(f.path), "type": f.type, "conditional": conditional,
+            "options": [o.value for o in f.options] if f.options is not None else None}
+
+
+def _lists(fields, out):
+    """{list component id: its entry's fields}, for conditions evaluated in an entry's scope."""
+    for f in fields:
+        if f.is_list:
+            inputs = [x for x in f.item.fields if not x.is_list and x.type != "expression"]
+            out[f.id] = {"path": list(f.path), "fields": [_field(x) for x in inputs],
+                         "lists": [x.id for x in f.item.fields if x.is_list]}
+            _lists(f.item.fields, out)
+
+
 def _conditional_input(f, scope):
     """A field with a hide condition that the person can fill in (not disabled or read-only)."""
+    if f.is_list or f.type == "expression":
+        return False  # entries' own conditions are evaluated by the script; computed values are no input
     return bool(f.hide) and not f.disabled and not f.is_readonly(scope)
 
 
@@ -65,6 +84,8 @@ def _conditions(components):
         if comp.hide is not None:
             yield comp.hide
         yield from _conditions(comp.children)
+        if comp.field is not None and comp.field.is_list:
+            yield from _conditions(comp.field.item.components)
 
 
 def _names(node, out):

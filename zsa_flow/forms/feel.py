@@ -38,6 +38,13 @@ def _check_supported(node):
         _check_supported(part)
 
 
+def with_this(context):
+    """form-js names the data being filled in `this` (in a list entry: the entry, see lists.item_scope)."""
+    if context is None or "this" in context:
+        return context
+    return {**context, "this": context, "_this_": context}
+
+
 class Condition:
     """A compiled form condition; `source` is the text as written in the form (with or without `=`)."""
 
@@ -62,7 +69,7 @@ class Condition:
         """The FEEL value of the expression (None when unsupported or undefined)."""
         if self._expression is None:
             return None
-        return self._expression.evaluate(context)
+        return self._expression.evaluate(with_this(context))
 
     def holds(self, context):
         """True only when the expression evaluates to boolean true (FEEL semantics)."""
@@ -110,7 +117,7 @@ class Expression:
     def evaluate(self, context):
         """The FEEL value (integral numbers as int, others Decimal) or None."""
         try:
-            return self._expression.evaluate(context or {})
+            return self._expression.evaluate(with_this(context or {}))
         except (ArithmeticError, TypeError, ValueError, RecursionError, KeyError, AttributeError):
             return None
 

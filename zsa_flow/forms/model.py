@@ -218,6 +218,14 @@ class Form:
             items.append((ids.get(name), (f.label or f.key) if f else name, message))
         return error_summary(items)
 
+    def owns(self, name):
+        """A field's name, a dynamic-list entry's input (`list.N.key`) or an entry count."""
+        from .lists import COUNT
+
+        if any(f.name == name for f in self.fields):
+            return True
+        return any(f.is_list and (name.startswith(f.name + ".") or name == COUNT + f.name) for f in self.fields)
+
     def submitted_fields(self, submitted):
         """{field name: raw value} of an HTML submission: this form's inputs, list entries and counts."""
         from .lists import submitted_fields

@@ -34,9 +34,13 @@ def validate_form(form, data, *, from_html=False, context=None, ignore=()):
         if from_html and (name in RESERVED_HTML or name.startswith("_")):
             continue
         errors[name] = UNKNOWN
+    late = []  # options from `valuesExpression` may depend on the other fields' values
     for name, f in fields.items():
         if f.type in _lists.VALIDATORS:
             continue  # lists and computed values: below, once the scope is known
+        if "values" in f.expressions:
+            late.append(f)
+            continue
         raw = flat.get(name, _MISSING)
         if raw is _MISSING and from_html and f.type in ("checkbox", "checklist", "taglist"):
             raw = [] if f.multiple else ""  # unchecked boxes are not sent by browsers
@@ -47,6 +51,18 @@ def validate_form(form, data, *, from_html=False, context=None, ignore=()):
         except Invalid as exc:
             raw_errors[name] = str(exc)
     scope = _merge(_merge(_initial(form), context), _nest(coerced))
+    for f in late:
+        raw = flat.get(f.name, _MISSING)
+        if raw is _MISSING and from_html and f.multiple:
+            raw = []
+        if raw is _MISSING:
+            continue
+        try:
+            coerced[f.name] = coerce(f, raw, from_html, scope)
+        except Invalid as exc:
+            raw_errors[f.name] = str(exc)
+    if late:
+        scope = _merge(_merge(_initial(form), context), _nest(coerced))
     scope = _lists.computed(form, scope)
     clean = {}
     for name, f in fields.items():

@@ -114,6 +114,8 @@ def save_draft(platform, task_id, data, user, *, require_claim=False):
         _check_worker(row, user, require_claim, done="nicht mehr offen")
         form = task_form(platform, uow, row)
         fields = {f.name for f in form.fields} if form is not None else set()
+        if form is not None and isinstance(data, Mapping):  # dynamic-list entries are kept as typed
+            fields |= {key for key in data if isinstance(key, str) and form.owns(key)}
         refuse_unexpected(data, fields)
         uow.execute(update(human_task).where(human_task.c.id == row["id"]).values(draft=dict(data or {})))
         uow.commit()

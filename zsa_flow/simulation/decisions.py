@@ -93,7 +93,7 @@ class ModelDecisions:
         form, keys, deciding = self.by_form[form_ref]
         data = {}
         for f in form.fields:
-            if len(f.path) == 1 and f.key not in case_data:
+            if len(f.path) == 1 and f.key not in case_data and f.type != "expression":  # computed, not entered
                 data[f.key] = _default(f, today)
         for gateway in deciding:
             index = facts.branch(gateway)
@@ -139,6 +139,8 @@ def _default(field, today):
     if field.default is not None:
         return field.default
     kind = field.type
+    if kind == "dynamiclist":
+        return []
     if kind == "checkbox":
         return bool(field.required)
     if kind == "number":

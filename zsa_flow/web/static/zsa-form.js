@@ -4,6 +4,10 @@
  *   Camunda's form-js, on every input: a hidden field is disabled (neither required nor submitted),
  *   a shown one is enabled; `_zsa_shown` tells the server which conditional fields were seen.
  * - The error summary ("Es gibt ein Problem") receives the focus when the page shows one.
+ * - Dynamic lists: "Eintrag hinzufügen" clones the entry <template>, "Eintrag entfernen" removes the
+ *   entry, and the entries are renumbered (names `list.N.key`, ids, labels, the count input), all
+ *   without a round trip; without script those buttons post the form and the server draws it again.
+ *   Conditions inside an entry see the entry's fields by name over the outer data (form-js scope).
  * No inline script: this file and vendor/feelin/feelin.min.js are loaded from 'self' (CSP).
  */
 (function () {
@@ -43,9 +47,10 @@
   }
 
   /* The value of a field as the server would read it, or undefined when none of its inputs is enabled. */
-  function fieldValue(form, field) {
+  function fieldValue(form, field, prefix) {
+    var name = (prefix || "") + field.name;
     var inputs = Array.prototype.filter.call(form.elements, function (el) {
-      return el.name === field.name && !el.disabled;
+      return el.name === name && !el.disabled;
     });
     if (inputs.length === 0) return undefined;
     var type = field.type;
@@ -96,7 +101,42 @@
       var value = fieldValue(form, field);
       if (value !== undefined) setPath(data, field.path, value);
     });
+    var self = this;
+    Array.prototype.forEach.call(this.container.querySelectorAll("[data-zsa-list]"), function (list) {
+      if (list.parentElement.closest(".zsa-list-item")) return;
+      var first = list.querySelector(".zsa-list-item");
+      var spec = first && self.context.lists && self.context.lists[first.getAttribute("data-zsa-item")];
+      if (spec) setPath(data, spec.path, entries(list).map(function (item) { return self.entryValues(item); }));
+    });
     return data;
+  };
+
+  /* The values of one list entry (its own fields, by their names inside the entry). */
+  FormState.prototype.entryValues = function (item) {
+    var spec = this.context.lists && this.context.lists[item.getAttribute("data-zsa-item")];
+    var values = {};
+    var form = this.form;
+    var prefix = item.getAttribute("data-zsa-prefix");
+    if (!spec) return values;
+    spec.fields.forEach(function (field) {
+      var value = fieldValue(form, field, prefix);
+      if (value !== undefined) setPath(values, field.path, value);
+    });
+    return values;
+  };
+
+  /* form-js's scope of an entry: its fields over the outer data, plus `this`, `parent` and `i`. */
+  FormState.prototype.scopeOf = function (item, data) {
+    var outerItem = item.parentElement.closest(".zsa-list-item");
+    var outer = outerItem && this.container.contains(outerItem) ? this.scopeOf(outerItem, data) : data;
+    var values = this.entryValues(item);
+    var scope = Object.assign({}, outer, values);
+    var list = item.closest("[data-zsa-list]");
+    var indexes = (outer._i_ || []).concat([entries(list).indexOf(item) + 1]);
+    scope["this"] = scope._this_ = values;
+    scope.parent = scope._parent_ = outer;
+    scope.i = scope._i_ = indexes;
+    return scope;
   };
 
   FormState.prototype.insideHidden = function (el) {
@@ -154,8 +194,11 @@
     for (var round = 0; round < 10; round++) { /* hiding a field can change what other conditions see */
       var data = this.data();
       var changed = false;
-      Array.prototype.forEach.call(this.conditionals, function (el) {
-        var hide = holds(el.getAttribute("data-zsa-hide"), data);
+      var self = this;
+      Array.prototype.forEach.call(this.container.querySelectorAll("[data-zsa-hide]"), function (el) {
+        var item = el.closest(".zsa-list-item");
+        var scope = item && self.container.contains(item) ? self.scopeOf(item, data) : data;
+        var hide = holds(el.getAttribute("data-zsa-hide"), scope);
         if (el.hidden !== hide) {
           el.hidden = hide;
           changed = true;
@@ -172,9 +215,118 @@
     }
   };
 
+  /* ------------------------------------------------------------ dynamic lists */
+
+  function entries(list) {
+    var box = list.querySelector(".zsa-list-items");
+    return box ? Array.prototype.filter.call(box.children, function (el) {
+      return el.classList.contains("zsa-list-item");
+    }) : [];
+  }
+
+  function idBase(prefix) {
+    return "zsa-" + prefix.replace(/[^A-Za-z0-9_-]+/g, "-");
+  }
+
+  var NAMED = ["name", "data-zsa-prefix", "data-zsa-list"];
+  var IDS = ["id", "for", "aria-describedby", "aria-labelledby"];
+
+  /* Rename everything inside `root` that belongs to the entry prefix `from` (names, ids, buttons). */
+  function rename(root, from, to) {
+    var idFrom = [idBase(from), idBase("liste-" + from)];
+    var idTo = [idBase(to), idBase("liste-" + to)];
+    var nodes = [root].concat(Array.prototype.slice.call(root.querySelectorAll("*")));
+    nodes.forEach(function (el) {
+      if (el.nodeType !== 1) return;
+      NAMED.forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value !== null && value.indexOf(from) === 0) el.setAttribute(attr, to + value.slice(from.length));
+      });
+      if (el.name === "_zsa_list") {
+        var parts = el.value.split(":");
+        if (parts.length === 2 && parts[1].indexOf(from) === 0) el.value = parts[0] + ":" + to + parts[1].slice(from.length);
+      }
+      IDS.forEach(function (attr) {
+        var value = el.getAttribute(attr);
+        if (value === null) return;
+        el.setAttribute(attr, value.split(" ").map(function (token) {
+          for (var i = 0; i < idFrom.length; i++) {
+            if (token.indexOf(idFrom[i]) === 0) return idTo[i] + token.slice(idFrom[i].length);
+          }
+          return token;
+        }).join(" "));
+      });
+      if (el.tagName === "TEMPLATE") rename(el.content, from, to);
+    });
+  }
+
+  /* Number the entries 1..n again: names `list.N.`, "Eintrag N", the count and the buttons' state. */
+  function renumber(list) {
+    var name = list.getAttribute("data-zsa-list");
+    var items = entries(list);
+    items.forEach(function (item, index) {
+      var from = item.getAttribute("data-zsa-prefix");
+      var to = name + "." + index + ".";
+      if (from !== to) rename(item, from, to);
+      var legend = item.querySelector(":scope > legend");
+      if (legend) legend.textContent = "Eintrag " + (index + 1);
+      var remove = item.querySelector(":scope > .zsa-list-remove");
+      if (remove) remove.textContent = "Eintrag " + (index + 1) + " entfernen";
+    });
+    var count = list.querySelector(":scope > input[data-zsa-count]");
+    if (count) count.value = String(items.length);
+    var min = Number(list.getAttribute("data-zsa-min") || 0);
+    var max = Number(list.getAttribute("data-zsa-max") || 100);
+    var add = list.querySelector(":scope > .zsa-list-add");
+    if (add) add.disabled = items.length >= max;
+    items.forEach(function (item) {
+      var remove = item.querySelector(":scope > .zsa-list-remove");
+      if (remove) remove.hidden = items.length <= min;
+    });
+  }
+
+  function firstInput(root) {
+    return root.querySelector("input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])");
+  }
+
+  function listClick(event, state) {
+    var button = event.target.closest("button[name=_zsa_list]");
+    if (!button) return;
+    var list = button.closest("[data-zsa-list]");
+    if (!list) return;
+    event.preventDefault();
+    if (button.classList.contains("zsa-list-add")) {
+      var template = list.querySelector(":scope > template.zsa-list-template");
+      if (!template) return;
+      var box = list.querySelector(":scope > .zsa-list-items");
+      var fragment = template.content.cloneNode(true);
+      var item = fragment.firstElementChild;
+      box.appendChild(fragment);
+      renumber(list);
+      if (state) state.update();
+      var input = firstInput(item);
+      (input || item).focus();
+    } else {
+      var gone = button.closest(".zsa-list-item");
+      var items = entries(list);
+      var next = items[items.indexOf(gone) + 1] || items[items.indexOf(gone) - 1];
+      gone.parentNode.removeChild(gone);
+      renumber(list);
+      if (state) state.update();
+      var target = (next && firstInput(next)) || list.querySelector(":scope > .zsa-list-add") || list;
+      if (target === list) list.setAttribute("tabindex", "-1");
+      target.focus();
+    }
+  }
+
   function start() {
     Array.prototype.forEach.call(document.querySelectorAll(".zsa-form[data-zsa-form]"), function (container) {
       var state = new FormState(container);
+      if (state.form) {
+        container.addEventListener("click", function (event) {
+          listClick(event, state.context ? state : null);
+        });
+      }
       if (!state.form || !state.context) return;
       var update = function () { state.update(); };
       state.form.addEventListener("input", update);
