@@ -168,3 +168,11 @@ def test_erasure_removes_the_documents_and_only_unshared_bodies(lib, clock):
     assert len(attached) == 2 and all(e["data"] == {"gelöscht": True} for e in attached)  # names shredded
     report = verify(lib)
     assert report.clean, report.findings
+
+
+def test_a_start_form_takes_no_documents_before_the_case_exists(lib):
+    with pytest.raises(ValidationFailed) as refused:
+        actions.start_case(lib, "anna", "nachweise", MD, {"name": "Erika", "anlagen": [
+            {"documentId": "x", "metadata": {"fileName": "a.pdf", "contentType": "application/pdf", "size": 1}}]})
+    assert "POST /api/v1/cases/<nr>/documents" in refused.value.details["fields"]["anlagen"]
+    assert actions.start_case(lib, "anna", "nachweise", MD, {"name": "Erika"})

@@ -126,9 +126,13 @@ def task_uploads(platform, actor, task_id, fields, uploads):
             raise ValidationFailed(f"{name}: Bitte nur eine Datei auswählen.",
                                    details={"fields": {name: "Bitte nur eine Datei auswählen."}})
     accept = {name: f.accept_entries(context) for name, f in pickers.items()}
-    refs = documents.attach(platform, task["case"], uploads, scope.username, "formular", task_id=task_id,
-                            accept=accept) if uploads else []
     out = documents.resolve(platform, task["case"], form, dict(fields), from_html=True)
+    try:
+        refs = documents.attach(platform, task["case"], uploads, scope.username, "formular", task_id=task_id,
+                                accept=accept) if uploads else []
+    except ValidationFailed as exc:  # the page shows the files kept so far again, with the refusal
+        exc.details["submitted"] = out
+        raise
     for upload, ref in zip(uploads, refs):
         chosen = out.setdefault(upload.field, [])
         if pickers[upload.field].allows_many(context):
@@ -188,6 +192,12 @@ def validate_start_data(platform, process_id, version, data, *, from_html=False)
     CLI) starts through here, so no case exists whose start data the form would refuse."""
     data = dict(data or {})
     form = start_form_of(platform, process_id, version)
+    pickers = [f.name for f in (form.fields if form is not None else ()) if isinstance(f, documents.FileField)]
+    if any(data.get(name) for name in pickers):  # documents belong to a case, which does not exist yet
+        raise ValidationFailed("Dokumente können erst dem angelegten Vorgang beigefügt werden",
+                               details={"fields": {name: "Dokumente erst nach dem Anlegen beifügen (API: "
+                                                         "POST /api/v1/cases/<nr>/documents)"
+                                                   for name in pickers if data.get(name)}})
     if form is None:
         if data:
             raise ValidationFailed("Dieser Prozess hat kein Startformular und nimmt keine Felder an",

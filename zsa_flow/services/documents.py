@@ -186,7 +186,7 @@ def case_documents(platform, number) -> list:
     with platform.uow(readonly=True) as uow:
         case_row = get_case_row(uow, number=number)
         rows = uow.execute(select(vorgang_dokument).where(vorgang_dokument.c.case_id == case_row["id"])
-                           .order_by(vorgang_dokument.c.uploaded_at, vorgang_dokument.c.id)).mappings().all()
+                           .order_by(vorgang_dokument.c.uploaded_at, vorgang_dokument.c.file_name)).mappings().all()
     return [listing(row) for row in rows]
 
 

@@ -107,6 +107,7 @@ def task_submit(task_id):
         done = actions.complete(platform, g.user, task_id, fields, from_html=True)
     except ValidationFailed as exc:
         flash(exc.message, "error")
+        fields = (exc.details or {}).get("submitted", fields)  # files refused: the ones kept stay offered
         return _render_task(inbox.task_page(platform, task_id, scope), (exc.details or {}).get("fields", {}),
                             fields, 422)
     except Conflict as exc:
