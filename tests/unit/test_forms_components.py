@@ -133,7 +133,7 @@ def test_broken_tables_are_refused(component, needle):
 # ---------------------------------------------------------------- refused components
 
 
-@pytest.mark.parametrize("ctype", ["iframe", "filepicker", "documentPreview"])
+@pytest.mark.parametrize("ctype", ["iframe", "multipage", "page"])  # filepicker, documentPreview: forms/documents.py
 def test_unsupported_components_are_refused_by_name(ctype):
     with pytest.raises(ModelError) as err:
         make({"type": ctype, "id": "Comp_1", "key": "datei"})
