@@ -1,5 +1,6 @@
 """Dynamic lists in the browser: entries added and removed by the page's script without a round trip,
 renumbered, with conditions in the entry's scope, no axe violations, stored as a list of objects."""
+import json
 import re
 import shutil
 import threading
@@ -17,10 +18,22 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 
 @pytest.fixture
-def server(zsa, tmp_path):
+def start_form():
+    return FIXTURES / "forms" / "hunde_liste.form"
+
+
+@pytest.fixture
+def server(zsa, tmp_path, start_form):
     lib = tmp_path / "lib"
     shutil.copytree(FIXTURES / "library", lib)
-    shutil.copy(FIXTURES / "forms" / "hunde_liste.form", lib / "antrag_start.form")
+    start = json.loads(start_form.read_text(encoding="utf-8"))
+    (lib / "antrag_start.form").write_text(json.dumps({**start, "id": "antrag_start"}), encoding="utf-8")
+    pruefen = json.loads((lib / "pruefen.form").read_text(encoding="utf-8"))
+    pruefen["components"].insert(0, {"type": "table", "id": "Table_hunde", "label": "Gemeldete Hunde",
+                                      "dataSource": "=hunde", "rowCount": 1,
+                                      "columns": [{"label": "Name", "key": "name"},
+                                                  {"label": "Gefährlich", "key": "gefaehrlich"}]})
+    (lib / "pruefen.form").write_text(json.dumps(pruefen), encoding="utf-8")
     zsa.deploy([str(lib)])
     seed_people(zsa)
     httpd = make_server("127.0.0.1", 0, create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e"}),
@@ -55,12 +68,12 @@ def test_entries_are_added_and_removed_without_a_round_trip(server, browser, zsa
         focused = page.evaluate("document.activeElement.name")
         assert focused.endswith(".name")
         page.fill(f'[name="{focused}"]', name)
-    assert page.locator(".zsa-list-items > .zsa-list-item").count() == 3
+    assert page.locator(".zsa-entries > .zsa-entry").count() == 3
     page.click("text=Eintrag 2 entfernen")
     assert posts == []  # no round trip
     assert [page.input_value(f'[name="hunde.{i}.name"]') for i in range(2)] == ["Bello", "Luna"]
     assert page.locator('[name="hunde.2.name"]').count() == 0
-    assert page.locator(".zsa-list-items > .zsa-list-item > legend").all_inner_texts() == ["Eintrag 1", "Eintrag 2"]
+    assert page.locator(".zsa-entries > .zsa-entry > legend").all_inner_texts() == ["Eintrag 1", "Eintrag 2"]
     assert page.input_value('[name="_zsa_items.hunde"]') == "2"
     assert page.get_attribute('label[for="zsa-hunde-1-name"]', "for") == "zsa-hunde-1-name"
 
@@ -78,4 +91,55 @@ def test_entries_are_added_and_removed_without_a_round_trip(server, browser, zsa
     data = zsa.case(page.url.rsplit("/", 1)[1])["data"]
     assert data["hunde"] == [{"name": "Bello", "gefaehrlich": False},
                              {"name": "Luna", "gefaehrlich": True, "nachweis": "01.03.2026"}]
+    assert page.problems == []
+
+
+def test_a_table_shows_its_rows_page_by_page(server, browser, zsa):
+    page = new_page(browser, server, "anna", axe=True)
+    page.goto("/vorgaenge/neu?prozess=antrag")
+    page.select_option("#zsa-kommune", MAGDEBURG)
+    page.fill('[name="antragsteller_name"]', "Erika Mustermann")
+    page.fill('[name="hunde.0.name"]', "Bello")
+    page.click("text=Eintrag hinzufügen")
+    page.fill('[name="hunde.1.name"]', "Luna")
+    page.click("text=Vorgang anlegen")
+    page.wait_for_url(re.compile(r"/vorgaenge/TEST-\d{4}-\d{6}$"))
+    task = zsa.tasks(case=page.url.rsplit("/", 1)[1])[0]
+    page.goto(f"/aufgaben/{task['id']}")
+    page.click("text=Übernehmen")
+    table = page.locator("table:has(caption:text('Gemeldete Hunde'))")
+    assert table.locator("tbody tr:visible").all_inner_texts() == ["Bello\tNein"]
+    assert page.inner_text(".zsa-table-pages [aria-live]") == "Seite 1 von 2"
+    page.click("text=Nächste Seite")
+    assert table.locator("tbody tr:visible").all_inner_texts() == ["Luna\tNein"]
+    assert axe_violations(page) == []
+    assert page.problems == []
+
+
+@pytest.mark.parametrize("start_form", [FIXTURES / "forms" / "haushalt.form"])
+def test_nested_lists_are_renumbered_with_their_outer_entry(server, browser, zsa, start_form):
+    page = new_page(browser, server, "anna")
+    page.goto("/vorgaenge/neu?prozess=antrag")
+    page.select_option("#zsa-kommune", MAGDEBURG)
+    page.fill('[name="antragsteller"]', "Max")
+    page.fill('[name="mitglieder.0.name"]', "Erika")
+    page.fill('[name="mitglieder.0.geburtsdatum"]', "1980-02-01")
+    page.locator(".zsa-dynlist[data-zsa-list='mitglieder'] > .zsa-entry-add").click()
+    page.fill('[name="mitglieder.1.name"]', "Paul")
+    page.fill('[name="mitglieder.1.geburtsdatum"]', "2015-06-30")
+    inner = page.locator(".zsa-dynlist[data-zsa-list='mitglieder.1.arten'] > .zsa-entry-add")
+    inner.click()
+    inner.click()
+    page.fill('[name="mitglieder.1.arten.0.art"]', "Kindergeld")
+    page.fill('[name="mitglieder.1.arten.1.art"]', "Unterhalt")
+    page.click("text=Eintrag 1 entfernen >> nth=0")  # Erika's entry: Paul's moves up, with his own list
+    assert page.input_value('[name="mitglieder.0.name"]') == "Paul"
+    assert page.input_value('[name="mitglieder.0.arten.1.art"]') == "Unterhalt"
+    assert page.input_value('[name="mitglieder.0._zsa_items.arten"]') == "2"
+    assert page.locator('[name^="mitglieder.1."]').count() == 0
+    page.click("text=Vorgang anlegen")
+    page.wait_for_url(re.compile(r"/vorgaenge/TEST-\d{4}-\d{6}$"))
+    data = zsa.case(page.url.rsplit("/", 1)[1])["data"]
+    assert data["mitglieder"] == [{"name": "Paul", "geburtsdatum": "2015-06-30", "beziehung": None, "behinderung": False,
+                                   "arten": [{"art": "Kindergeld"}, {"art": "Unterhalt"}]}]
     assert page.problems == []

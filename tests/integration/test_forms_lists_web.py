@@ -102,3 +102,12 @@ def test_a_task_form_keeps_list_entries_in_the_draft_and_adds_entries_without_sc
                                     "_zsa_items.maengel": "2"})
     assert finished.status_code == 302, finished.get_data(as_text=True)[:1500]
     assert zsa.case(number)["data"]["maengel"] == [{"beschreibung": "Foto fehlt"}, {"beschreibung": "Nachweis alt"}]
+
+
+def test_the_case_page_shows_list_entries(anna, zsa):
+    done = post(anna, hunde__0__name="Bello <b>", hunde__1__name="Luna", _zsa_items_hunde="2")
+    page = anna.get(done.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Bello &lt;b&gt;" in html and "Luna" in html and "Bello <b>" not in html
+    assert "Name des Hundes" in html and "Gefährlicher Hund" in html  # the entry fields' labels

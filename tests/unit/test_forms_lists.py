@@ -121,8 +121,10 @@ def test_render_entries_buttons_and_template(form):
     assert 'name="mitglieder.1.name"' in page and 'value="Paul"' in page
     assert f'name="{ACTION}" value="add:mitglieder" formnovalidate>Eintrag hinzufügen</button>' in page
     assert 'value="remove:mitglieder.1" formnovalidate>Eintrag 2 entfernen</button>' in page
-    assert '<template class="zsa-list-template">' in page and 'name="mitglieder.__INDEX__.name"' in page
+    assert '<template class="zsa-entry-template">' in page and 'name="mitglieder.__INDEX__.name"' in page
     assert 'name="_zsa_items.mitglieder" value="2"' in page
+    assert 'name="mitglieder.1._zsa_items.arten" value="0"' in page  # an entry's own list counts inside it
+    assert 'name="mitglieder.__INDEX__._zsa_items.arten"' in page
     assert page.count('id="zsa-mitglieder-1-name"') == 1
 
 

@@ -23,7 +23,7 @@ from .messages import INVALID, MAX_ITEMS_MESSAGE, MIN_ITEMS_MESSAGE
 COUNT = "_zsa_items."
 ACTION = "_zsa_list"
 _INDEX = re.compile(r"^\d{1,6}$")
-_LAST_INDEX = re.compile(r"^(.*\.\d+\.)?([^.].*)$")
+_LAST_INDEX = re.compile(r"^(.*\.(?:\d+|__INDEX__)\.)?([^.].*)$")  # __INDEX__: the entry template
 
 
 def count_name(list_name):
@@ -90,7 +90,7 @@ def validate_list(f, raw, from_html, scope, context, errors):
     clean = []
     for index, item in enumerate(items):
         before = stored[index] if index < len(stored) and isinstance(stored[index], dict) else {}
-        values = _v.submitted_values(f.item, item if from_html else item, before)[1] if item else {}
+        values = _v.submitted_values(f.item, item, before)[1] if item else {}
         inner = item_scope(scope, _v._merge(before, values), index)
         entry, problems = _v.validate_form(f.item, item, from_html=from_html, context=inner)
         for sub in f.item.fields:  # read-only and disabled values stay as stored

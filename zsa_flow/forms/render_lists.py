@@ -44,8 +44,8 @@ def render_list(r, comp, hidden, extra):
         entries.append(_entry(r, f, name, index, before, submitted, hidden, editable and count > f.min_items))
     lid = r.unique_id("liste-" + name)
     if r.readonly:
-        inner = "".join(entries) or f'<p class="zsa-list-empty">{escape("Keine Einträge")}</p>'
-        return (f'<div class="zsa-list" role="group" aria-labelledby="{lid}"{extra}>'
+        inner = "".join(entries) or f'<p class="zsa-entries-empty">{escape("Keine Einträge")}</p>'
+        return (f'<div class="zsa-dynlist" role="group" aria-labelledby="{lid}"{extra}>'
                 f'<p class="zsa-group-title" id="{lid}">{escape(label)}</p>{inner}</div>')
     error = r.errors.get(f.name)
     note = (f'<p class="zsa-error" id="{lid}-error"><span class="zsa-sr-only">Fehler: </span>{escape(error)}</p>'
@@ -54,14 +54,14 @@ def render_list(r, comp, hidden, extra):
     if editable:
         template = _entry(r, f, name, PLACEHOLDER, {}, None, False, True, template=True)
         disabled = " disabled" if count >= min(f.max_items, MAX_ITEMS) else ""
-        tail += (f'<template class="zsa-list-template">{template}</template>'
-                 f'<button type="submit" class="zsa-button zsa-button--secondary zsa-list-add" name="{ACTION}" '
+        tail += (f'<template class="zsa-entry-template">{template}</template>'
+                 f'<button type="submit" class="zsa-button zsa-button--secondary zsa-entry-add" name="{ACTION}" '
                  f'value="add:{escape(name)}" formnovalidate{disabled}>{escape(ADD_ITEM)}</button>')
     attrs = (f' data-zsa-list="{escape(name)}" data-zsa-min="{f.min_items}" '
              f'data-zsa-max="{min(f.max_items, MAX_ITEMS)}" id="{lid}"')
     described = f' aria-describedby="{lid}-error"' if error else ""
-    return (f'<fieldset class="zsa-list"{attrs}{described}{extra}><legend>{escape(label)}</legend>{note}'
-            f'<div class="zsa-list-items">{"".join(entries)}</div>{tail}</fieldset>')
+    return (f'<fieldset class="zsa-dynlist"{attrs}{described}{extra}><legend>{escape(label)}</legend>{note}'
+            f'<div class="zsa-entries">{"".join(entries)}</div>{tail}</fieldset>')
 
 
 def _entry(r, f, name, index, before, submitted, hidden, removable, template=False):
@@ -76,12 +76,12 @@ def _entry(r, f, name, index, before, submitted, hidden, removable, template=Fal
     body = child.components(f.item.components, hidden)
     title = ITEM.format(n=number)
     if r.readonly:
-        return f'<div class="zsa-list-item"><p class="zsa-list-item-title">{escape(title)}</p>{body}</div>'
+        return f'<div class="zsa-entry"><p class="zsa-entry-title">{escape(title)}</p>{body}</div>'
     button = ""
     if removable:
-        button = (f'<button type="submit" class="zsa-button zsa-button--secondary zsa-list-remove" name="{ACTION}" '
+        button = (f'<button type="submit" class="zsa-button zsa-button--secondary zsa-entry-remove" name="{ACTION}" '
                   f'value="remove:{escape(name)}.{index}" formnovalidate>{escape(REMOVE_ITEM.format(n=number))}</button>')
-    return (f'<fieldset class="zsa-list-item" data-zsa-prefix="{escape(prefix)}" data-zsa-item="{escape(f.id)}">'
+    return (f'<fieldset class="zsa-entry" data-zsa-prefix="{escape(prefix)}" data-zsa-item="{escape(f.id)}">'
             f'<legend>{escape(title)}</legend>{body}{button}</fieldset>')
 
 

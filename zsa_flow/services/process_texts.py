@@ -153,7 +153,8 @@ def _read_form(form, texts, seen):
                     current = section(title)
                 current[1].append(key)
                 texts.fields[key] = _field_text(comp.field)
-                _entry_texts(texts, key, comp.field)
+                if comp.field.is_list:
+                    _entry_texts(texts, key, comp.field)
             elif comp.children:
                 walk(comp.children)
 
@@ -162,13 +163,14 @@ def _read_form(form, texts, seen):
 
 
 def _entry_texts(texts, key, f):
-    """The fields of a dynamic list's entry, as `list.field` (nested lists `list.inner.field`)."""
-    if f.item is None:
-        return
-    for inner in f.item.fields:
-        name = f"{key}.{inner.name}"
-        texts.fields.setdefault(name, _field_text(inner))
-        _entry_texts(texts, name, inner)
+    """A dynamic list's entry fields as `list.field` (nested lists `list.inner.field`; case_display
+    looks them up so), and by their key inside the entry unless a form field has that key."""
+    for item in f.item.fields:
+        name = f"{key}.{item.name}"
+        texts.fields.setdefault(name, _field_text(item))
+        texts.fields.setdefault(item.name, _field_text(item))
+        if item.is_list:
+            _entry_texts(texts, name, item)
 
 
 def _field_text(f):

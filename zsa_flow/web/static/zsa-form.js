@@ -8,6 +8,7 @@
  *   entry, and the entries are renumbered (names `list.N.key`, ids, labels, the count input), all
  *   without a round trip; without script those buttons post the form and the server draws it again.
  *   Conditions inside an entry see the entry's fields by name over the outer data (form-js scope).
+ * - Tables with `rowCount` show their rows page by page ("Vorherige Seite" / "Nächste Seite").
  * No inline script: this file and vendor/feelin/feelin.min.js are loaded from 'self' (CSP).
  */
 (function () {
@@ -103,8 +104,8 @@
     });
     var self = this;
     Array.prototype.forEach.call(this.container.querySelectorAll("[data-zsa-list]"), function (list) {
-      if (list.parentElement.closest(".zsa-list-item")) return;
-      var first = list.querySelector(".zsa-list-item");
+      if (list.parentElement.closest(".zsa-entry")) return;
+      var first = list.querySelector(".zsa-entry");
       var spec = first && self.context.lists && self.context.lists[first.getAttribute("data-zsa-item")];
       if (spec) setPath(data, spec.path, entries(list).map(function (item) { return self.entryValues(item); }));
     });
@@ -127,7 +128,7 @@
 
   /* form-js's scope of an entry: its fields over the outer data, plus `this`, `parent` and `i`. */
   FormState.prototype.scopeOf = function (item, data) {
-    var outerItem = item.parentElement.closest(".zsa-list-item");
+    var outerItem = item.parentElement.closest(".zsa-entry");
     var outer = outerItem && this.container.contains(outerItem) ? this.scopeOf(outerItem, data) : data;
     var values = this.entryValues(item);
     var scope = Object.assign({}, outer, values);
@@ -196,7 +197,7 @@
       var changed = false;
       var self = this;
       Array.prototype.forEach.call(this.container.querySelectorAll("[data-zsa-hide]"), function (el) {
-        var item = el.closest(".zsa-list-item");
+        var item = el.closest(".zsa-entry");
         var scope = item && self.container.contains(item) ? self.scopeOf(item, data) : data;
         var hide = holds(el.getAttribute("data-zsa-hide"), scope);
         if (el.hidden !== hide) {
@@ -218,9 +219,9 @@
   /* ------------------------------------------------------------ dynamic lists */
 
   function entries(list) {
-    var box = list.querySelector(".zsa-list-items");
+    var box = list.querySelector(".zsa-entries");
     return box ? Array.prototype.filter.call(box.children, function (el) {
-      return el.classList.contains("zsa-list-item");
+      return el.classList.contains("zsa-entry");
     }) : [];
   }
 
@@ -270,17 +271,17 @@
       if (from !== to) rename(item, from, to);
       var legend = item.querySelector(":scope > legend");
       if (legend) legend.textContent = "Eintrag " + (index + 1);
-      var remove = item.querySelector(":scope > .zsa-list-remove");
+      var remove = item.querySelector(":scope > .zsa-entry-remove");
       if (remove) remove.textContent = "Eintrag " + (index + 1) + " entfernen";
     });
     var count = list.querySelector(":scope > input[data-zsa-count]");
     if (count) count.value = String(items.length);
     var min = Number(list.getAttribute("data-zsa-min") || 0);
     var max = Number(list.getAttribute("data-zsa-max") || 100);
-    var add = list.querySelector(":scope > .zsa-list-add");
+    var add = list.querySelector(":scope > .zsa-entry-add");
     if (add) add.disabled = items.length >= max;
     items.forEach(function (item) {
-      var remove = item.querySelector(":scope > .zsa-list-remove");
+      var remove = item.querySelector(":scope > .zsa-entry-remove");
       if (remove) remove.hidden = items.length <= min;
     });
   }
@@ -295,10 +296,10 @@
     var list = button.closest("[data-zsa-list]");
     if (!list) return;
     event.preventDefault();
-    if (button.classList.contains("zsa-list-add")) {
-      var template = list.querySelector(":scope > template.zsa-list-template");
+    if (button.classList.contains("zsa-entry-add")) {
+      var template = list.querySelector(":scope > template.zsa-entry-template");
       if (!template) return;
-      var box = list.querySelector(":scope > .zsa-list-items");
+      var box = list.querySelector(":scope > .zsa-entries");
       var fragment = template.content.cloneNode(true);
       var item = fragment.firstElementChild;
       box.appendChild(fragment);
@@ -307,19 +308,51 @@
       var input = firstInput(item);
       (input || item).focus();
     } else {
-      var gone = button.closest(".zsa-list-item");
+      var gone = button.closest(".zsa-entry");
       var items = entries(list);
       var next = items[items.indexOf(gone) + 1] || items[items.indexOf(gone) - 1];
       gone.parentNode.removeChild(gone);
       renumber(list);
       if (state) state.update();
-      var target = (next && firstInput(next)) || list.querySelector(":scope > .zsa-list-add") || list;
+      var target = (next && firstInput(next)) || list.querySelector(":scope > .zsa-entry-add") || list;
       if (target === list) list.setAttribute("tabindex", "-1");
       target.focus();
     }
   }
 
+  /* ------------------------------------------------------------ tables */
+
+  /* form-js `rowCount`: the rows page by page (without script the server shows them all). */
+  function paginate(table) {
+    var size = Number(table.getAttribute("data-zsa-row-count"));
+    var rows = Array.prototype.slice.call(table.querySelectorAll("tbody > tr"));
+    if (!size || rows.length <= size) return;
+    var pages = Math.ceil(rows.length / size);
+    var page = 0;
+    var nav = document.createElement("div");
+    nav.className = "zsa-table-pages";
+    var back = document.createElement("button");
+    var next = document.createElement("button");
+    var status = document.createElement("span");
+    back.type = next.type = "button";
+    back.textContent = "Vorherige Seite";
+    next.textContent = "Nächste Seite";
+    status.setAttribute("aria-live", "polite");
+    [back, status, next].forEach(function (el) { nav.appendChild(el); });
+    table.parentNode.insertBefore(nav, table.nextSibling);
+    function show() {
+      rows.forEach(function (row, index) { row.hidden = Math.floor(index / size) !== page; });
+      status.textContent = "Seite " + (page + 1) + " von " + pages;
+      back.disabled = page === 0;
+      next.disabled = page === pages - 1;
+    }
+    back.addEventListener("click", function () { page = Math.max(page - 1, 0); show(); });
+    next.addEventListener("click", function () { page = Math.min(page + 1, pages - 1); show(); });
+    show();
+  }
+
   function start() {
+    Array.prototype.forEach.call(document.querySelectorAll(".zsa-form table[data-zsa-row-count]"), paginate);
     Array.prototype.forEach.call(document.querySelectorAll(".zsa-form[data-zsa-form]"), function (container) {
       var state = new FormState(container);
       if (state.form) {
