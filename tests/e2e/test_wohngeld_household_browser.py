@@ -76,7 +76,7 @@ def test_three_members_and_two_proofs_from_the_paper_application_to_the_payment(
         wanda.fill(f'[name="{name}"]', value)
     for i, (name, relation, born, amounts, boxes) in enumerate(MEMBERS):
         if i > 0:
-            wanda.click("button.zsa-list-add")
+            wanda.click('button[name="_zsa_list"][value="add:haushaltsmitglieder"]')
             wanda.wait_for_selector(f'[name="haushaltsmitglieder.{i}.name"]')
         prefix = f"haushaltsmitglieder.{i}."
         wanda.fill(f'[name="{prefix}name"]', name)
