@@ -104,6 +104,9 @@ def test_three_members_and_two_proofs_from_the_paper_application_to_the_payment(
                  "Paul Muster: Einkommensnachweis Erwerbseinkommen (Verdienstbescheinigungen der letzten 12 Monate)",
                  "Gerda Muster: Rentenbescheid bzw. aktuelle Rentenanpassungsmitteilung"):
         assert line in checklist, line
+    table = wanda.locator("#zsa-tabelle-Table_nachweise_je_mitglied tbody tr")
+    assert [table.nth(i).locator("td").first.inner_text() for i in range(table.count())] == [m[0] for m in MEMBERS]
+    assert table.nth(2).locator("td").nth(1).inner_text() == "Rentenbescheid bzw. aktuelle Rentenanpassungsmitteilung"
     pdf, png = tmp_path / "Mietbescheinigung.pdf", tmp_path / "Rentenbescheid-Gerda.png"
     pdf.write_bytes(pdf_bytes("Mietbescheinigung Muster"))
     png.write_bytes(png_bytes(40, 20))
