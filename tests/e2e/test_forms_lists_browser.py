@@ -69,7 +69,9 @@ def test_entries_are_added_and_removed_without_a_round_trip(server, browser, zsa
         assert focused.endswith(".name")
         page.fill(f'[name="{focused}"]', name)
     assert page.locator(".zsa-entries > .zsa-entry").count() == 3
+    assert page.inner_text(".zsa-dynlist > [data-zsa-status]") == "Eintrag 3 hinzugefügt"  # read out
     page.click("text=Eintrag 2 entfernen")
+    assert page.inner_text(".zsa-dynlist > [data-zsa-status]") == "Eintrag 2 entfernt"
     assert posts == []  # no round trip
     assert [page.input_value(f'[name="hunde.{i}.name"]') for i in range(2)] == ["Bello", "Luna"]
     assert page.locator('[name="hunde.2.name"]').count() == 0
@@ -106,7 +108,9 @@ def test_a_table_shows_its_rows_page_by_page(server, browser, zsa):
     page.wait_for_url(re.compile(r"/vorgaenge/TEST-\d{4}-\d{6}$"))
     task = zsa.tasks(case=page.url.rsplit("/", 1)[1])[0]
     page.goto(f"/aufgaben/{task['id']}")
-    page.click("text=Übernehmen")
+    with page.expect_navigation():
+        page.click("text=Übernehmen")
+    page.wait_for_selector(".zsa-table-pages")
     table = page.locator("table:has(caption:text('Gemeldete Hunde'))")
     assert table.locator("tbody tr:visible").all_inner_texts() == ["Bello\tNein"]
     assert page.inner_text(".zsa-table-pages [aria-live]") == "Seite 1 von 2"

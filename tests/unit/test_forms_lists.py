@@ -48,7 +48,9 @@ def test_json_entries_become_a_list_of_objects(form):
     assert errors == {}
     assert clean["mitglieder"] == [
         {"name": "Erika", "geburtsdatum": "1980-02-01", "beziehung": "ehe", "einkommen": 1200, "arten": [{"art": "Lohn"}]},
-        {"name": "Paul", "geburtsdatum": "2015-06-30", "beziehung": "kind", "arten": []}]
+        {"name": "Paul", "geburtsdatum": "2015-06-30", "beziehung": "kind"}]  # absent: left out, as other fields
+    assert "mitglieder" not in form.validate({"antragsteller": "Max"})[0]
+    assert form.validate({"antragsteller": "Max", "mitglieder": None})[0]["mitglieder"] == []
 
 
 def test_errors_name_the_entry(form):
@@ -108,6 +110,7 @@ def test_html_entries_and_count(form):
     post = html(form, mitglieder__0__name="Erika", mitglieder__0__geburtsdatum="01.02.1980",
                 mitglieder__1__name="Paul", mitglieder__1__geburtsdatum="2015-06-30", mitglieder__1__behinderung="on")
     post.add("_zsa_items.mitglieder", "3")  # a third entry with nothing typed in
+    post.add("mitglieder.0._zsa_items.arten", "0")  # the first entry's own list, drawn without entries
     clean, errors = form.validate(post, from_html=True)
     assert clean["mitglieder"][0] == {"name": "Erika", "geburtsdatum": "1980-02-01", "behinderung": False, "arten": []}
     assert clean["mitglieder"][1]["behinderung"] is True
@@ -165,6 +168,7 @@ def test_readonly_lists_show_values():
                  "components": [{"type": "textfield", "key": "t", "id": "t", "label": "Name"}]})
     page = str(form.render({"l": [{"t": "Ida"}, {"t": "Paul"}]}, {}, readonly=True))
     assert "<dd>Ida</dd>" in page and "<dd>Paul</dd>" in page and "<input" not in page
+    assert "Keine Einträge" in str(form.render({}, {}, readonly=True))
 
 
 def test_this_is_the_form_data_outside_and_the_entry_inside_a_list():
@@ -175,3 +179,12 @@ def test_this_is_the_form_data_outside_and_the_entry_inside_a_list():
                                  "conditional": {"hide": "=this.leer"}}]})
     assert form.validate({"aus": True, "l": [{}]}) == ({"aus": True}, {})
     assert form.validate({"l": [{"leer": True}, {}]})[1] == {"l.1.n": "l, Eintrag 2: n – Pflichtfeld: bitte ausfüllen."}
+
+
+def test_min_items_are_drawn_and_cannot_be_removed():
+    form = make({"type": "dynamiclist", "path": "l", "id": "l", "allowAddRemove": True, "defaultRepetitions": 1,
+                 "properties": {"zsa:min-items": "2", "zsa:max-items": "2"},
+                 "components": [{"type": "textfield", "key": "t", "id": "t"}]})
+    page = str(form.render({}, {}))
+    assert entries(page, "l") == 2 and "remove:l." not in page.split("<template")[0]
+    assert 'data-zsa-min="2" data-zsa-max="2"' in page and 'value="add:l" formnovalidate disabled' in page

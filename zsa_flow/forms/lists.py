@@ -64,7 +64,11 @@ def item_scope(outer, values, index):
 def validate_list(f, raw, from_html, scope, context, errors):
     """The clean entries of list `f` (list of dicts); problems go into `errors`."""
     label = f.prop("label", scope) or f.key
-    if raw is _v._MISSING or raw is None:
+    if raw is _v._MISSING:  # not submitted (a partial JSON submission): the stored list stays
+        if f.min_items:
+            errors[f.name] = MIN_ITEMS_MESSAGE.format(n=f.min_items)
+        return _v._MISSING
+    if raw is None:
         items = []
     elif isinstance(raw, dict):
         try:
@@ -157,7 +161,7 @@ def entry_count(f, values, raw, prefix=""):
     stored = _v.lookup(values, f.path)
     if isinstance(stored, list):
         return min(len(stored), f.max_items, MAX_ITEMS)
-    return f.default_repetitions
+    return max(f.default_repetitions, f.min_items)
 
 
 def apply_list_action(form, submitted):

@@ -15,10 +15,10 @@ from .coerce import german_number
 from .lists import ACTION, count_name, entry_count, item_scope, items_from_html
 from .messages import ADD_ITEM, ITEM, REMOVE_ITEM
 from .model import MAX_ITEMS
+from .schema import TABLE_ROWS
 from .validate import lookup, scope_for
 
 PLACEHOLDER = "__INDEX__"
-TABLE_ROWS = 1000
 
 
 def render_list(r, comp, hidden, extra):
@@ -34,7 +34,10 @@ def render_list(r, comp, hidden, extra):
             raw_items = items_from_html(f, r.raw.get(f.name) or {})[0] if isinstance(r.raw.get(f.name), dict) else []
         except ValueError:
             raw_items = []
-    count = len(raw_items) if raw_items is not None else entry_count(f, r.values, None)
+    if raw_items is not None:
+        count = len(raw_items)
+    else:  # read-only: what is stored, no empty entries to fill in
+        count = len(stored) if r.readonly else entry_count(f, r.values, None)
     count = min(count, f.max_items, MAX_ITEMS)
     editable = f.allow_add_remove and not r.readonly
     entries = []
@@ -51,6 +54,7 @@ def render_list(r, comp, hidden, extra):
     note = (f'<p class="zsa-error" id="{lid}-error"><span class="zsa-sr-only">Fehler: </span>{escape(error)}</p>'
             if error else "")
     tail = f'<input type="hidden" name="{escape(count_name(name))}" value="{count}" data-zsa-count>'
+    tail += '<p class="zsa-sr-only" aria-live="polite" data-zsa-status></p>'  # "Eintrag 3 hinzugefügt" (script)
     if editable:
         template = _entry(r, f, name, PLACEHOLDER, {}, None, False, True, template=True)
         disabled = " disabled" if count >= min(f.max_items, MAX_ITEMS) else ""

@@ -4,7 +4,10 @@ Value types in the clean data (they stay JSON-serialisable for the workflow):
 textfield/textarea -> str; number -> int when integral, else float (with `serializeToString` a
 string such as "691.60", padded to `decimalDigits`; use that for money); checkbox -> bool;
 radio/select -> the option's value; checklist/taglist -> list of option values; datetime -> ISO
-string ("2026-03-01", "10:30", "2026-03-01T10:30+01:00" per `timeSerializingFormat`).
+string ("2026-03-01", "10:30", "2026-03-01T10:30+01:00" per `timeSerializingFormat`);
+dynamiclist -> list of objects; expression -> the value its FEEL computes here.
+Component types with a validation of their own (lists, computed values) are dispatched through
+`lists.VALIDATORS` (type -> function(field, raw, from_html, scope, context, errors) -> value).
 """
 from collections.abc import Mapping
 from decimal import ROUND_FLOOR, Decimal

@@ -76,6 +76,13 @@
     return value(expression, data) === true;
   }
 
+  /* form-js names the data being filled in `this` (inside a list entry: the entry, see scopeOf). */
+  function withThis(data) {
+    var scope = Object.assign({}, data);
+    scope["this"] = scope._this_ = data;
+    return scope;
+  }
+
   /* The FEEL value of an expression, or undefined when it cannot be evaluated. */
   function value(expression, data) {
     try {
@@ -198,7 +205,7 @@
       var self = this;
       Array.prototype.forEach.call(this.container.querySelectorAll("[data-zsa-hide]"), function (el) {
         var item = el.closest(".zsa-entry");
-        var scope = item && self.container.contains(item) ? self.scopeOf(item, data) : data;
+        var scope = item && self.container.contains(item) ? self.scopeOf(item, data) : withThis(data);
         var hide = holds(el.getAttribute("data-zsa-hide"), scope);
         if (el.hidden !== hide) {
           el.hidden = hide;
@@ -286,6 +293,11 @@
     });
   }
 
+  function announce(list, text) {
+    var status = list.querySelector(":scope > [data-zsa-status]");
+    if (status) status.textContent = text;
+  }
+
   function firstInput(root) {
     return root.querySelector("input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])");
   }
@@ -305,12 +317,14 @@
       box.appendChild(fragment);
       renumber(list);
       if (state) state.update();
+      announce(list, "Eintrag " + entries(list).length + " hinzugefügt");
       var input = firstInput(item);
       (input || item).focus();
     } else {
       var gone = button.closest(".zsa-entry");
       var items = entries(list);
       var next = items[items.indexOf(gone) + 1] || items[items.indexOf(gone) - 1];
+      announce(list, "Eintrag " + (items.indexOf(gone) + 1) + " entfernt");
       gone.parentNode.removeChild(gone);
       renumber(list);
       if (state) state.update();
