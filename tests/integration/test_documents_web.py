@@ -64,6 +64,7 @@ def test_a_task_form_keeps_its_file_when_another_field_is_missing_and_completes_
     case_page = client.get(f"/vorgaenge/{number}").text
     assert f'src="/dokumente/{ref["documentId"]}"' in case_page and "<iframe" in case_page
     assert f'href="/dokumente/{ref["documentId"]}/herunterladen"' in case_page
+    assert re.search(r"· Dokument <em>miete\.pdf</em> beigefügt\s*· Anna", case_page)  # the history line
 
 
 def test_a_pdf_named_html_file_is_refused_in_the_form_naming_field_and_file(app, zsa):

@@ -112,6 +112,8 @@ def event_words(texts, e):
         targets = [t for t in targets if t]
         after = "entschieden" + (": weiter mit " + ", ".join(targets) if targets else "")
         return ("Verzweigung", name, after)
+    if kind == "document_attached" and data.get("file_name"):  # erased: the name is gone with the key
+        return ("Dokument", data["file_name"], "beigefügt")
     if kind in NAMED:
         before, after = NAMED[kind]
         if name and after.lower() in name.lower():  # "Frist (14 Tage) abgelaufen" says it already
