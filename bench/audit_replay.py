@@ -27,10 +27,11 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGET_MS = 50.0
 APPLICATION = {
     "familienname": "Muster", "vorname": "Erika", "geburtsdatum": "1980-04-02", "strasse": "Marktplatz",
-    "hausnummer": "1", "postleitzahl": "06108", "wohnort": "Halle (Saale)", "anzahl_haushaltsmitglieder": 2,
-    "alleinerziehend": False, "schwerbehindert_pflege": False, "bruttokaltmiete_m": 550, "bruttolohn_m": 2200,
-    "rente_m": 0, "sonstige_einkuenfte_m": 0, "unterhalt_gezahlt_y": 0, "zahlt_steuern": True, "zahlt_kv_pv": True,
-    "zahlt_rv": True, "einkommen_weitere_m": 0, "vermoegen": 0, "transferleistung_bezug": False,
+    "hausnummer": "1", "postleitzahl": "06108", "wohnort": "Halle (Saale)", "haushaltsmitglieder": [
+        {"name": "Erika Muster", "beziehung": "antragsteller", "geburtsdatum": "1980-04-02", "bruttolohn_m": 2200,
+         "zahlt_steuern": True, "zahlt_kv_pv": True, "zahlt_rv": True},
+        {"name": "Paul Muster", "beziehung": "ehegatte", "geburtsdatum": "1978-11-20"}],
+    "bruttokaltmiete_m": 550, "vermoegen": 0, "transferleistung_bezug": False,
     "kontoinhaber": "Erika Muster", "iban": "DE02120300000000202051", "angaben_bestaetigt": True,
 }
 STEPS = [  # (task name, form data, user): the typical path of an online application

@@ -136,11 +136,11 @@ def test_error_pages_are_german_in_the_site_layout(server, browser, path, method
 
 WOHNGELD = {  # worked example 3 of the domain brief: 2 persons, 2,200 € gross, rent 550 € -> 253 €
     "familienname": "Muster", "vorname": "Erika", "geburtsdatum": "1980-04-02", "strasse": "Marktplatz",
-    "hausnummer": "1", "postleitzahl": "06108", "wohnort": "Halle (Saale)", "anzahl_haushaltsmitglieder": 2,
-    "alleinerziehend": False, "schwerbehindert_pflege": False, "bruttokaltmiete_m": 550, "bruttolohn_m": 2200,
-    "rente_m": 0, "sonstige_einkuenfte_m": 0, "unterhalt_gezahlt_y": 0, "zahlt_steuern": True,
-    "zahlt_kv_pv": True, "zahlt_rv": True, "einkommen_weitere_m": 0, "vermoegen": 0,
-    "transferleistung_bezug": False, "kontoinhaber": "Erika Muster", "iban": "DE02120300000000202051",
+    "hausnummer": "1", "postleitzahl": "06108", "wohnort": "Halle (Saale)", "haushaltsmitglieder": [
+        {"name": "Erika Muster", "beziehung": "antragsteller", "geburtsdatum": "1980-04-02", "bruttolohn_m": 2200,
+         "zahlt_steuern": True, "zahlt_kv_pv": True, "zahlt_rv": True},
+        {"name": "Paul Muster", "beziehung": "ehegatte", "geburtsdatum": "1978-11-20"}],
+    "bruttokaltmiete_m": 550, "vermoegen": 0, "transferleistung_bezug": False, "kontoinhaber": "Erika Muster", "iban": "DE02120300000000202051",
     "angaben_bestaetigt": True, "antragsdatum": "2026-03-02",
 }
 
@@ -165,7 +165,8 @@ def test_wohngeld_case_to_the_payment_instruction(server, browser, zsa):
     assert "01.01.2027" in waits
     data = anna.inner_text(".zsa-case-data")
     for shown in ("Monatliche Miete ohne Heizkosten (Bruttokaltmiete)", "550,00 €", "2.200,00 €", "253,00 €",
-                  "Berechnetes Wohngeld (monatlich)", "02.04.1980", "Bewilligung"):
+                  "Berechnetes Wohngeld (monatlich)", "02.04.1980", "Bewilligung",
+                  "Paul Muster", "Ehe- oder Lebenspartner/in", "Erwerbseinkommen (Lohn, Gehalt, Ausbildungsvergütung)"):
         assert shown in data, shown
     history = anna.inner_text(".zsa-timeline")
     assert "Nachricht Bescheid Wohngeld an Antragsteller/in versendet" in history

@@ -113,8 +113,9 @@ def _add(zsa, username, name, roles, groups):
 WOHNGELD = {  # a paper application for one person in Magdeburg
     "familienname": "Beispiel", "vorname": "Berta", "geburtsdatum": "1970-02-03", "strasse": "Breiter Weg",
     "hausnummer": "12", "postleitzahl": "3910", "wohnort": "Magdeburg", "antragsdatum": "2026-03-02",
-    "anzahl_haushaltsmitglieder": "1", "bruttokaltmiete_m": "450,50", "bruttolohn_m": "1.234,56",
-    "kontoinhaber": "Berta Beispiel", "iban": "DE00123456789012345678",
+    "bruttokaltmiete_m": "450,50", "kontoinhaber": "Berta Beispiel", "iban": "DE00123456789012345678",
+    "haushaltsmitglieder.0.name": "Berta Beispiel", "haushaltsmitglieder.0.geburtsdatum": "1970-02-03",
+    "haushaltsmitglieder.0.bruttolohn_m": "1.234,56",
 }
 
 
@@ -127,7 +128,9 @@ def test_wohngeld_paper_application_to_payment_instruction(server, browser, zsa)
     wanda.select_option("#zsa-kommune", MAGDEBURG)
     for name, value in WOHNGELD.items():
         wanda.fill(f'[name="{name}"]', value)
-    for box in ("zahlt_steuern", "zahlt_kv_pv", "zahlt_rv", "angaben_bestaetigt"):
+    wanda.select_option('[name="haushaltsmitglieder.0.beziehung"]', "antragsteller")
+    for box in ("haushaltsmitglieder.0.zahlt_steuern", "haushaltsmitglieder.0.zahlt_kv_pv",
+                "haushaltsmitglieder.0.zahlt_rv", "angaben_bestaetigt"):
         wanda.check(f'[name="{box}"]')
     wanda.click("text=Vorgang anlegen")
     summary = wanda.inner_text("#zsa-error-summary")  # both mistakes at once, each naming what is expected
@@ -140,7 +143,7 @@ def test_wohngeld_paper_application_to_payment_instruction(server, browser, zsa)
     wanda.wait_for_url(re.compile(r"/vorgaenge/[A-Z]+-\d{4}-\d{6}$"))
     number = wanda.url.rsplit("/", 1)[1]
     data = zsa.case(number)["data"]
-    assert data["bruttokaltmiete_m"] == 450.5 and data["bruttolohn_m"] == 1234.56  # not 45050
+    assert data["bruttokaltmiete_m"] == 450.5 and data["haushaltsmitglieder"][0]["bruttolohn_m"] == 1234.56  # not 45050
     assert data["iban"] == "DE02120300000000202051"
 
     # Completeness: ticking "not complete" without naming a document is refused, naming one is not needed

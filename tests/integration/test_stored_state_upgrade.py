@@ -102,3 +102,26 @@ def test_waiting_cases_run_on_after_the_upgrade(upgraded):
         assert events[-1]["ciphertext"] and not events[0]["ciphertext"]
         assert verify_rows(number, events) == []
     assert zsa.verify().findings == []
+
+
+def test_wohngeld_cases_of_the_flat_form_finish_on_their_version_after_the_household_form_is_deployed(upgraded):
+    """Deploying the household list (form version 2) makes new versions; the waiting cases of
+    release 0.1 keep their version's script, decisions and forms and still compute 253 €."""
+    zsa, _ = upgraded
+    root = Path(__file__).resolve().parents[2]
+    deployed = {d["process_id"]: d["version"] for d in zsa.deploy([str(root / "processes"), str(root / "forms")])}
+    assert deployed["wohngeld"] == 2
+    assert "haushaltsmitglieder" not in zsa.case("WOGG-2026-000003")["data"]
+    _work(zsa, "WOGG-2026-000003", {"transferleistung_bezug": False, "rueckfrage_noetig": False}, user="ben")
+    assert zsa.case("WOGG-2026-000003")["data"]["wohngeld_m"] == 253
+    _work(zsa, "WOGG-2026-000001", {"unterlagen_vollstaendig": True}, user="anna")  # the version-1 form
+    assert _task(zsa, "WOGG-2026-000001")["name"] == "Plausibilität und Vorrang prüfen (SGB II/XII)"
+    sys.path.insert(0, str(root / "tests" / "features"))
+    from wohngeld_steps import HOUSEHOLDS
+
+    number = zsa.start_case("wohngeld", kommune="15002000", data=HOUSEHOLDS["beispiel_3"] | {"antragsdatum": "2026-03-02"},
+                            actor="anna")
+    assert zsa.case(number)["version"] == 2
+    _work(zsa, number, {"unterlagen_vollstaendig": True})
+    _work(zsa, number, {"transferleistung_bezug": False, "rueckfrage_noetig": False})
+    assert zsa.case(number)["data"]["wohngeld_m"] == 253

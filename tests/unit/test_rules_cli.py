@@ -32,6 +32,20 @@ def test_wohngeld_from_file(tmp_path):
     assert out["rechenweg"] and all({"label", "value", "ref"} <= set(s) for s in out["rechenweg"])
 
 
+def test_wohngeld_of_an_application_with_its_household_members():
+    antrag = {"stichtag": "2026-03-01", "ags": "15003000", "bruttokaltmiete_m": 700, "vermoegen": 0, "haushaltsmitglieder": [
+        {"name": "Erika", "beziehung": "antragsteller", "bruttolohn_m": 1200, "zahlt_steuern": True, "zahlt_kv_pv": True,
+         "zahlt_rv": True},
+        {"name": "Paul", "beziehung": "ehegatte", "bruttolohn_m": 600, "zahlt_kv_pv": True, "zahlt_rv": True},
+        {"name": "Gerda", "beziehung": "elternteil", "rente_m": 800, "zahlt_kv_pv": True}]}
+    result = run("wohngeld", "--json", "-", stdin=json.dumps(antrag))
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert (out["wohngeld_m"], out["y"], out["n"]) == (303, "1878.60", 3)
+    bad = run("wohngeld", "--json", "-", stdin=json.dumps(antrag | {"haushaltsmitglieder": [{"gdb": 101}]}))
+    assert bad.exit_code != 0 and "haushaltsmitglieder[0].gdb" in bad.output and "Traceback" not in bad.output
+
+
 def test_wohngeld_from_stdin_case2_and_no_entitlement():
     case2 = json.loads(json.dumps(CASE1))
     case2["haushalt"][0]["bruttolohn_m"] = 2000.00

@@ -21,11 +21,18 @@ def _one_line():
 @main.command()
 @click.option("--json", "source", required=True, metavar="FILE|-", help=_JSON_HELP)
 def wohngeld(source):
-    """Wohngeld (Mietzuschuss) nach § 19 WoGG berechnen und mit Rechenweg ausgeben."""
+    """Wohngeld (Mietzuschuss) nach § 19 WoGG berechnen und mit Rechenweg ausgeben.
+
+    Eingabe: die Regel-Eingabe (`haushalt`) oder ein Antrag mit der Liste `haushaltsmitglieder`."""
+    from ..rules.functions import wohngeld_antrag_berechnen
     from ..rules.wohngeld import berechne
 
     with _one_line():
-        echo_json(berechne(read_json_arg(source, "--json")).to_dict())
+        data = read_json_arg(source, "--json")
+        if isinstance(data, dict) and "haushaltsmitglieder" in data:
+            echo_json(wohngeld_antrag_berechnen(data))
+        else:
+            echo_json(berechne(data).to_dict())
 
 
 @main.command()

@@ -6,6 +6,7 @@ Documented in zsa_flow/rules/README.md.
 from datetime import date
 
 from . import hundeg, hundesteuer, hundesteuer_abmeldung, inputs as inp, wohngeld
+from .wohngeld_haushalt import haushalt_aus_antrag
 from .daten import alter_jahre, plus_monate, volle_monate
 
 
@@ -16,6 +17,20 @@ def wohngeld_berechnen(antrag: dict) -> dict:
     haushalt). Returns {"wohngeld_m", "anspruch", "grund", "m", "y", "n", "rechtsstand", "rechenweg", ...}.
     """
     return wohngeld.berechne(antrag).to_dict()
+
+
+def wohngeld_antrag_berechnen(antrag: dict) -> dict:
+    """Wohngeld für einen Antrag mit seinen Haushaltsmitgliedern / compute Wohngeld for an application.
+
+    `antrag`: stichtag, ags (or mietstufe), bruttokaltmiete_m, vermoegen and the application's
+    `haushaltsmitglieder` (the form's list, see rules/wohngeld_haushalt.py); an application of
+    form version 1 (flat fields, `einkommen_weitere_m`) instead of the list is mapped as before.
+    Returns what `wohngeld_berechnen` returns.
+    """
+    antrag = inp.require_dict(antrag, "antrag")
+    stichtag = inp.get(antrag, "stichtag", "stichtag")
+    top = {k: antrag[k] for k in ("stichtag", "ags", "mietstufe", "bruttokaltmiete_m", "vermoegen") if k in antrag}
+    return wohngeld.berechne(top | {"haushalt": haushalt_aus_antrag(antrag, stichtag)}).to_dict()
 
 
 def hundesteuer_berechnen(eingabe: dict | None = None, **felder) -> dict:
@@ -112,7 +127,7 @@ def monatsanfang_folgemonat(iso: str) -> str:
 SCRIPT_FUNCTIONS = {
     fn.__name__: fn
     for fn in (
-        wohngeld_berechnen, hundesteuer_berechnen, hundesteuer_abmeldung_abrechnen, ist_gefaehrliche_rasse, rasse_einstufen,
+        wohngeld_berechnen, wohngeld_antrag_berechnen, hundesteuer_berechnen, hundesteuer_abmeldung_abrechnen, ist_gefaehrliche_rasse, rasse_einstufen,
         transponder_gueltig, versicherung_ausreichend, halter_volljaehrig, hundehaltung_pruefen,
         pflichten_nach_alter, monate_anteilig, datum_plus_monate, datum_plus_tage, monate_zwischen,
         alter_in_jahren, monatsanfang_folgemonat,

@@ -44,16 +44,23 @@ def parse_mitglied(raw, index: int) -> dict:
     member["unterhalt_empfaenger"] = inp.integer(inp.get(data, "unterhalt_empfaenger", f"{where}.unterhalt_empfaenger", 1),
                                                  f"{where}.unterhalt_empfaenger", minimum=1, maximum=20)
     default_kids = 1 if member["alleinerziehend"] else 0
+    name = data.get("name")
+    member["name"] = name.strip()[:200] if isinstance(name, str) and name.strip() else None
     member["kinder_alleinerziehend"] = inp.integer(
         inp.get(data, "kinder_alleinerziehend", f"{where}.kinder_alleinerziehend", default_kids),
         f"{where}.kinder_alleinerziehend", minimum=0, maximum=20)
     return member
 
 
+def mitglied_de(member: dict, nr: int) -> str:
+    """How the Rechenweg names a member: "Mitglied 2 (Paul Muster)" or "Mitglied 2"."""
+    return f"Mitglied {nr} ({member['name']})" if member.get("name") else f"Mitglied {nr}"
+
+
 def jahreseinkommen(member: dict, nr: int, p: dict, rw) -> Decimal:
     """§ 14 and § 16 WoGG for one member; appends the steps to the Rechenweg `rw`."""
     wk_p = p["werbungskosten"]
-    who = f"Mitglied {nr}"
+    who = mitglied_de(member, nr)
     total = D0
     lohn = member["bruttolohn_m"] * 12
     if lohn > 0:
@@ -85,7 +92,7 @@ def jahreseinkommen(member: dict, nr: int, p: dict, rw) -> Decimal:
 
 def freibetraege(member: dict, nr: int, jahres: Decimal, p: dict, rw) -> Decimal:
     """§ 17 Freibeträge and § 18 maintenance of one member (annual)."""
-    fb, who, total = p["freibetraege"], f"Mitglied {nr}", D0
+    fb, who, total = p["freibetraege"], mitglied_de(member, nr), D0
     if member["schwerbehindert_pflege"]:
         total += rw.add(f"m{nr}.fb_schwerbehindert", f"{who}: Freibetrag Schwerbehinderung",
                         Decimal(fb["schwerbehindert_pflege_y"]), fb["ref_schwerbehindert"])

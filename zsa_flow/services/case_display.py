@@ -49,9 +49,11 @@ def data_sections(texts, data):
     return sections
 
 
-def _row(texts, key, value):
-    """{"key", "label", "value", "kind"} or, for nested data, {"key", "label", "rows"}."""
-    text = texts.fields.get(key) or FieldText(humanize(key))
+def _row(texts, key, value, within=None):
+    """{"key", "label", "value", "kind"} or, for nested data, {"key", "label", "rows"}; `within`: the
+    dynamic list whose entry holds `key` (its fields' texts are known as `list.key`)."""
+    name = f"{within}.{key}" if within else key
+    text = texts.fields.get(name) or FieldText(humanize(key))
     refs = references_in(value) if isinstance(value, list) and value else None
     if refs and len(refs) == len(value):  # document references: their names (the files are listed apart)
         return {"key": key, "label": text.label, "value": ", ".join(r["metadata"]["fileName"] for r in refs),
@@ -61,7 +63,7 @@ def _row(texts, key, value):
                 "rows": [_row(texts, k, v) for k, v in value.items() if k not in SKIP_KEYS]}
     if isinstance(value, list) and any(isinstance(item, dict) for item in value):
         return {"key": key, "label": text.label, "items": [
-            [_row(texts, k, v) for k, v in item.items()] if isinstance(item, dict) else [
+            [_row(texts, k, v, name) for k, v in item.items()] if isinstance(item, dict) else [
                 {"key": key, "label": "", "value": item, "kind": None}] for item in value]}
     if text.options:
         if isinstance(value, list):

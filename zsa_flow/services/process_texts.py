@@ -154,7 +154,7 @@ def _read_form(form, texts, seen):
                 current[1].append(key)
                 texts.fields[key] = _field_text(comp.field)
                 if comp.field.is_list:
-                    _entry_texts(comp.field, texts)
+                    _entry_texts(texts, key, comp.field)
             elif comp.children:
                 walk(comp.children)
 
@@ -162,12 +162,15 @@ def _read_form(form, texts, seen):
     texts.sections[:] = [s for s in texts.sections if s[1]]
 
 
-def _entry_texts(f, texts):
-    """A dynamic list's entry fields, by their key inside the entry (unless a form field has that key)."""
+def _entry_texts(texts, key, f):
+    """A dynamic list's entry fields as `list.field` (nested lists `list.inner.field`; case_display
+    looks them up so), and by their key inside the entry unless a form field has that key."""
     for item in f.item.fields:
+        name = f"{key}.{item.name}"
+        texts.fields.setdefault(name, _field_text(item))
         texts.fields.setdefault(item.name, _field_text(item))
         if item.is_list:
-            _entry_texts(item, texts)
+            _entry_texts(texts, name, item)
 
 
 def _field_text(f):

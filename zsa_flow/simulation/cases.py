@@ -55,20 +55,30 @@ def hundehaltung(facts, rng, kommune: str, today: date) -> Application:
 
 
 def wohngeld(facts, rng, kommune: str, today: date) -> Application:
-    """Wohngeld (`wohngeld_antrag`): household size, rent, income; transfer benefits excluded."""
+    """Wohngeld (`wohngeld_antrag`): the household as its member list, rent, income; transfer benefits excluded."""
     members = rng.choice((1, 1, 1, 2, 2, 3, 4))
     earning = rng.random() < 0.6
+    # random draws in the order of the flat form's generator, so simulation results stay comparable
+    familienname = f"Muster{rng.randint(1, 99999)}"
+    single_parent = members > 1 and rng.random() < 0.2
+    disabled = rng.random() < 0.05
+    rent = 300 + 90 * members + rng.randint(0, 200)
+    applicant = {
+        "name": f"Sim {familienname}", "beziehung": "antragsteller", "geburtsdatum": "1980-04-02",
+        "bruttolohn_m": rng.randint(900, 2600) if earning else 0, "rente_m": 0 if earning else rng.randint(600, 1300),
+        "zahlt_steuern": earning, "zahlt_kv_pv": earning, "zahlt_rv": earning, "alleinerziehend": single_parent,
+        "gdb": 100 if disabled else 0,
+    }
+    # further members without own income: a partner (unless single parent) and children of 8
+    others = [{"name": f"Sim {familienname} {i}", "beziehung": "ehegatte" if i == 2 and not single_parent else "kind",
+               "geburtsdatum": f"{today.year - (30 if i == 2 and not single_parent else 8)}-01-01"}
+              for i in range(2, members + 1)]
     data = {
-        "familienname": f"Muster{rng.randint(1, 99999)}", "vorname": "Sim", "geburtsdatum": "1980-04-02",
+        "familienname": familienname, "vorname": "Sim", "geburtsdatum": "1980-04-02",
         "strasse": "Marktplatz", "hausnummer": "1", "postleitzahl": "06108", "wohnort": "Musterstadt",
         "telefon": "", "email": "", "antragsdatum": today.isoformat(),
-        "anzahl_haushaltsmitglieder": members, "alleinerziehend": members > 1 and rng.random() < 0.2,
-        "schwerbehindert_pflege": rng.random() < 0.05,
-        "bruttokaltmiete_m": 300 + 90 * members + rng.randint(0, 200),
-        "wohnflaeche_qm": 35 + 15 * members,
-        "bruttolohn_m": rng.randint(900, 2600) if earning else 0, "rente_m": 0 if earning else rng.randint(600, 1300),
-        "sonstige_einkuenfte_m": 0, "unterhalt_gezahlt_y": 0, "zahlt_steuern": earning, "zahlt_kv_pv": earning,
-        "zahlt_rv": earning, "einkommen_weitere_m": 0, "vermoegen": 0,
+        "haushaltsmitglieder": [applicant] + others,
+        "bruttokaltmiete_m": rent, "wohnflaeche_qm": 35 + 15 * members, "vermoegen": 0,
         "transferleistung_bezug": facts.fact("transferleistung_bezug", 0.06),
         "kontoinhaber": "Sim Muster", "iban": "DE02120300000000202051", "angaben_bestaetigt": True,
         "kommune": reference_ags(kommune, MIETSTUFE_AGS),
