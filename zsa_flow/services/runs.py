@@ -12,13 +12,20 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..engine.state import StoredState
 from ..errors import Conflict, NotFound, ZsaError
-from ..storage.tables import human_task, outbox, process_definition, task_candidate, timer, vorgang, workflow_state
+from ..storage.tables import case_key, human_task, outbox, process_definition, task_candidate, timer, vorgang, \
+    workflow_state
+from .crypto import CaseCipher, insert_keys, new_raw_key
 from .data_limits import oversized_result
 from .history import chain, cipher_for, insert_events
 
-# The case row carries the content hash of the process version in force: every event hashes it.
-CASE_QUERY = _CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
-    process_definition, process_definition.c.id == vorgang.c.definition_id)
+# The case row carries the content hash of the process version in force (every event hashes it) and
+# the case's key row (`key_case_id` NULL: no key yet; `wrapped_key` NULL: erased), so writing its
+# events needs no further look-up.
+CASE_COLUMNS = (vorgang, process_definition.c.content_hash.label("definition_hash"),
+                case_key.c.case_id.label("key_case_id"), case_key.c.wrapped_key)
+CASE_QUERY = _CASE = (select(*CASE_COLUMNS)
+                      .join(process_definition, process_definition.c.id == vorgang.c.definition_id)
+                      .outerjoin(case_key, case_key.c.case_id == vorgang.c.id))
 _CASE_BY_ID = _CASE.where(vorgang.c.id == bindparam("b_id"))
 _CASE_BY_NUMBER = _CASE.where(vorgang.c.number == bindparam("b_number"))
 _STATE = select(workflow_state.c.format, workflow_state.c.state).where(workflow_state.c.case_id == bindparam("b_id"))
@@ -60,12 +67,17 @@ def open_run(platform, uow, case_row):
 
 
 def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, now, events_before=(),
-             completed=None):
-    """Persist an operation's effects: case row (optimistic lock), state, tasks, timers, history, outbox."""
+             completed=None, on_insert=None):
+    """Persist an operation's effects: case row (optimistic lock), state, tasks, timers, history, outbox.
+
+    A new case (`case_row["id"]` None) is inserted with its final values; `on_insert(uow, case_id)`
+    then runs with the other writes. The case row's version check and every other write go to the
+    database together (one round trip on PostgreSQL); a lost race answers Conflict as before."""
     state = run.state()
     data = run.case_data()  # task data is JSON by construction (the script engine enforces it)
     too_large = oversized_result(data)
-    if too_large and case_row["lock_version"] == 0:  # a new case: refuse to create it at all
+    new_case = case_row["id"] is None
+    if too_large and new_case:  # a new case: refuse to create it at all
         raise ZsaError(f"Vorgang wurde nicht angelegt: {too_large}", code="data_too_large", status=422)
     if too_large:
         return _save_oversized(uow, case_row, too_large, actor, now, events_before)
@@ -74,34 +86,63 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
         events.append({"type": "case_completed", "data": {}})
     if state != INCIDENT and case_row["state"] == INCIDENT:
         events.append({"type": "incident_resolved", "data": {}})
-    rows, new_seq, new_hash = chain(case_row, events, actor, now, cipher_for(uow, case_row, now))
 
-    new_version = case_row["lock_version"] + 1
     title = case_row["title"] or case_title(definition, data)
-    result = uow.execute(_SAVE_CASE, {
-        "b_id": case_row["id"], "b_version": case_row["lock_version"], "b_seq": case_row["last_seq"],
-        "state": state, "data": data, "incident": (run.incident or case_row["incident"]) if state == INCIDENT else None,
-        "new_version": new_version, "now": now,
-        "ended_at": case_row["ended_at"] or (now if state == COMPLETED else None),
-        "title": title, "new_seq": new_seq, "new_hash": new_hash,
-    })
-    if result.rowcount != 1:
-        raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden.")
+    values = {"state": state, "data": data, "incident": (run.incident or case_row["incident"]) if state == INCIDENT
+              else None, "updated_at": now, "ended_at": case_row["ended_at"] or (now if state == COMPLETED else None),
+              "title": title}
+    new_keys = []
+    if new_case:
+        cipher = CaseCipher(new_raw_key())  # a new case gets its key; its row is written below
+        rows, new_seq, new_hash = chain(case_row, events, actor, now, cipher)
+        case_row = dict(case_row, id=_insert_case(uow, case_row, values, new_seq, new_hash))
+        uow.case_ciphers[case_row["id"]] = cipher
+        for row in rows:
+            row["case_id"] = case_row["id"]
+        new_keys.append({"case_id": case_row["id"], "wrapped_key": uow.keys.wrap(case_row["id"], cipher.raw),
+                         "created_at": now})
+    else:
+        rows, new_seq, new_hash = chain(case_row, events, actor, now, cipher_for(uow, case_row, now, new_keys))
+    new_version = case_row["lock_version"] + 1
 
     stored = run.stored_state()
-    with uow.batch():  # the case row is ours now; the rest is written in one round trip
-        uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
+    with uow.batch():  # one round trip on PostgreSQL; the version check is read once it is through
+        if new_case:
+            if on_insert is not None:
+                on_insert(uow, case_row["id"])
+            uow.execute(_INSERT_STATE, {"case_id": case_row["id"], "state": stored.blob, "format": stored.format})
+        else:
+            uow.expect_one(uow.execute(_SAVE_CASE, {
+                "b_id": case_row["id"], "b_version": case_row["lock_version"], "b_seq": case_row["last_seq"],
+                "new_version": new_version, "now": now, "new_seq": new_seq, "new_hash": new_hash, **values}),
+                Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden."))
+            uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
+        insert_keys(uow, new_keys)
         _save_tasks(uow, case_row, effects, now, completed)
         _save_timers(uow, case_row, effects)
         insert_events(uow, rows)
         if effects.messages:
-            uow.execute(insert(outbox).inline(), [{"case_id": case_row["id"], "name": m["name"],
+            uow.execute(_INSERT_OUTBOX, [{"case_id": case_row["id"], "name": m["name"],
                                           "payload": _jsonable(m["payload"]), "created_at": now,
                                           "delivery_id": str(uuid.uuid4()), "state": "pending", "attempts": 0}
                                          for m in effects.outbox])
     workflow = run.workflow
-    uow.after_commit.append(lambda: platform.workflows.put(case_row["id"], new_version, workflow))
+    case_id = case_row["id"]
+    uow.after_commit.append(lambda: platform.workflows.put(case_id, new_version, workflow))
     return state
+
+
+_INSERT_CASE = insert(vorgang).returning(vorgang.c.id)
+_INSERT_STATE = insert(workflow_state)
+_INSERT_OUTBOX = insert(outbox).inline()
+
+
+def _insert_case(uow, case_row, values, new_seq, new_hash):
+    """Insert a new case row with its final values; returns its id."""
+    row = {k: case_row.get(k) for k in ("number", "definition_id", "process_id", "kommune", "business_key",
+                                        "created_at")}
+    row.update(values, lock_version=1, last_seq=new_seq, last_hash=new_hash)
+    return uow.execute(_INSERT_CASE, row).scalar_one()
 
 
 def _save_oversized(uow, case_row, message, actor, now, events_before):

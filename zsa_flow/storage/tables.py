@@ -397,6 +397,8 @@ Index("ix_task_open_due", human_task.c.state, human_task.c.due_at, human_task.c.
 Index("ix_task_open_priority", human_task.c.state, human_task.c.priority.desc(), human_task.c.created_at)
 Index("ix_task_open_created", human_task.c.state, human_task.c.created_at)
 Index("ix_vorgang_kommune_title", vorgang.c.kommune, vorgang.c.title)
+# PostgreSQL only (migration e7f9a1b3c5d7): ix_task_scope (state, kommune, process_id) INCLUDE (id, assignee,
+# due_at) for index-only tab counts, and the trigram index ix_vorgang_title_trgm for the name search.
 
 # Simulation runs started in the browser (services/simulations.py): progress while a background thread
 # runs, then the result document and the stored HTML report.
