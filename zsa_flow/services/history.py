@@ -125,7 +125,7 @@ def insert_events(uow, rows):
         if uow.conn.dialect.name == "postgresql" and not getattr(uow, "append_locked", False):
             uow.execute(_APPEND_LOCKED)
             uow.append_locked = True
-        uow.execute(_INSERT_EVENTS, rows)
+        uow.execute(_INSERT_EVENTS, rows[0] if len(rows) == 1 else rows)
 
 
 def cipher_for(uow, case_row, at, pending=None):

@@ -180,7 +180,7 @@ def _save_tasks(uow, case_row, effects, now, completed):
     closed = [{"b_id": t.task_id, "state": "completed" if t.completed else "cancelled", "completed_at": now,
                "completed_by": user if t.completed else None} for t in effects.tasks_closed]
     if closed:
-        uow.execute(_CLOSE_TASK, closed)
+        uow.execute(_CLOSE_TASK, _one_or_many(closed))
     for t in effects.tasks_updated:  # migration: the element changed, assignee, due date and draft stay
         uow.execute(update(human_task).where(human_task.c.id == t.task_id).values(
             task_def=t.element_id, name=t.name, candidate_groups=t.candidate_groups,
@@ -188,19 +188,29 @@ def _save_tasks(uow, case_row, effects, now, completed):
         replace_candidates(uow, t.task_id, t.candidate_groups, t.candidate_users)
     if not effects.tasks_opened:
         return
-    uow.execute(insert(human_task), [{
+    uow.execute(_INSERT_TASK, _one_or_many([{
         "id": t.task_id, "case_id": case_row["id"], "case_number": case_row["number"],
         "process_id": case_row["process_id"], "kommune": case_row["kommune"], "state": "open", "created_at": now,
         "task_def": t.element_id, "name": t.name, "candidate_groups": t.candidate_groups,
         "candidate_users": t.candidate_users, "assignee": t.assignee, "form_ref": t.form_ref,
         "form_sha256": t.form_sha256, "priority": t.priority, "due_at": t.due_at, "follow_up_at": t.follow_up_at,
-    } for t in effects.tasks_opened])
+    } for t in effects.tasks_opened]))
     candidates = [{"task_id": t.task_id, "kind": kind, "value": value}
                   for t in effects.tasks_opened
                   for kind, values in (("group", t.candidate_groups), ("user", t.candidate_users))
                   for value in dict.fromkeys(values)]
     if candidates:
-        uow.execute(insert(task_candidate), candidates)
+        uow.execute(_INSERT_CANDIDATE, _one_or_many(candidates))
+
+
+_INSERT_TASK = insert(human_task)
+_INSERT_TIMER = insert(timer)
+_INSERT_CANDIDATE = insert(task_candidate).inline()
+
+
+def _one_or_many(rows):
+    """One row as one statement execution (cheaper than a batch of one), several as a batch."""
+    return rows[0] if len(rows) == 1 else rows
 
 
 def replace_candidates(uow, task_id, groups, users):
@@ -214,10 +224,11 @@ def replace_candidates(uow, task_id, groups, users):
 
 def _save_timers(uow, case_row, effects):
     if effects.timers_cleared:
-        uow.execute(_DROP_TIMER, [{"b_id": tid} for tid in effects.timers_cleared])
+        uow.execute(_DROP_TIMER, _one_or_many([{"b_id": tid} for tid in effects.timers_cleared]))
     if effects.timers_set:
-        uow.execute(insert(timer), [{"id": t.timer_id, "case_id": case_row["id"], "element_id": t.element_id,
-                                     "due_at": t.due_at} for t in effects.timers_set])
+        uow.execute(_INSERT_TIMER, _one_or_many([{"id": t.timer_id, "case_id": case_row["id"],
+                                                  "element_id": t.element_id, "due_at": t.due_at}
+                                                 for t in effects.timers_set]))
 
 
 def _iso(value):
