@@ -59,7 +59,10 @@ def case_in(uow, number):
 
 # the case page and API answers read these after every step: prebuilt statements
 _CASE_BY_NUMBER = CASES.where(vorgang.c.number == bindparam("b_number"))
-_TASK_COLUMNS = [c for c in human_task.c if c.name != "draft"]  # task lists never show drafts
+# what task_dict shows (task lists never show drafts or completion details)
+_TASK_COLUMNS = [human_task.c[name] for name in (
+    "id", "case_number", "process_id", "name", "task_def", "candidate_groups", "candidate_users", "assignee",
+    "kommune", "created_at", "due_at", "follow_up_at", "priority", "form_ref", "state")]
 _OPEN_TASKS_OF_CASE_ID = (select(*_TASK_COLUMNS)
                           .where(human_task.c.case_id == bindparam("b_id"), human_task.c.state == "open")
                           .order_by(human_task.c.created_at))

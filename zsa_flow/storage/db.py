@@ -1,4 +1,5 @@
 """Database engines: SQLite (WAL, immediate write transactions) or PostgreSQL via psycopg 3."""
+import json
 import os
 from pathlib import Path
 
@@ -23,14 +24,33 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               json_deserializer=json_loads)
         _configure_sqlite(engine)
         return engine
     # No ping per checkout (a round trip per use case): a connection that died with a server restart
     # fails its statement, SQLAlchemy then discards the whole pool and the caller retries.
     # ZSA_DB_PRE_PING=1 pings before every use instead.
-    return create_engine(url, pool_size=10, max_overflow=20,
+    return create_engine(url, pool_size=10, max_overflow=20, json_deserializer=json_loads,
                          pool_pre_ping=os.environ.get("ZSA_DB_PRE_PING", "") in ("1", "true", "yes"))
+
+
+_SHORT_LISTS = {}  # JSON text -> tuple of strings: candidate groups, roles, Kommunen repeat on every row
+
+
+def json_loads(text):
+    """json.loads for column values; short lists of strings (a task's candidate groups, an account's
+    roles) are parsed once per process and handed out as a fresh list each time."""
+    if len(text) > 96:
+        return json.loads(text)
+    key = text if isinstance(text, str) else bytes(text)
+    known = _SHORT_LISTS.get(key)
+    if known is not None:
+        return list(known)
+    value = json.loads(key)
+    if isinstance(value, list) and all(type(item) is str for item in value) and len(_SHORT_LISTS) < 10_000:
+        _SHORT_LISTS[key] = tuple(value)
+    return value
 
 
 def _configure_sqlite(engine):

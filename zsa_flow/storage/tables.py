@@ -42,7 +42,10 @@ class UtcDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        tz = value.tzinfo
+        if tz is timezone.utc:
+            return value
+        return value.replace(tzinfo=timezone.utc) if tz is None else value.astimezone(timezone.utc)
 
 
 metadata = MetaData()
