@@ -1,10 +1,12 @@
 """Database engines: SQLite (WAL, immediate write transactions) or PostgreSQL via psycopg 3."""
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 DEFAULT_URL = "sqlite:///instance/zsa.db"
 
@@ -69,7 +71,13 @@ def _configure_sqlite(engine):
         # Writers take the write lock up front: two concurrent read-modify-write transactions then
         # serialize and the loser sees the winner's commit instead of failing with SQLITE_BUSY.
         readonly = conn.get_execution_options().get("zsa_readonly", False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        # straight to the driver: every unit of work begins here, a statement execution through
+        # SQLAlchemy would cost more than the BEGIN itself
+        statement = "BEGIN" if readonly else "BEGIN IMMEDIATE"
+        try:
+            conn.connection.driver_connection.execute(statement)
+        except sqlite3.Error as exc:  # e.g. still locked after busy_timeout: an SQLAlchemy error as usual
+            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
 
 def optimize(engine) -> None:
