@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, exists, false, func, literal, select
+from sqlalchemy import Integer, String, any_, bindparam, case, exists, false, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..storage.tables import case_note, human_task, kommune, task_candidate, vorgang
 from .queries import task_dict, task_filter
@@ -85,6 +86,10 @@ def _search_condition(uow, text, kommunen=None):
     ids = uow.execute(cases.limit(SEARCH_IDS + 1)).scalars().all()
     if len(ids) > SEARCH_IDS:
         return human_task.c.case_id.in_(cases)
+    if uow.conn.dialect.name == "postgresql":  # one array parameter instead of one per id (rendered per query)
+        task_ids = uow.execute(select(human_task.c.id).where(human_task.c.case_id == any_(
+            bindparam("b_case_ids", ids, type_=ARRAY(Integer))))).scalars().all() if ids else []
+        return human_task.c.id == any_(bindparam("b_task_ids", task_ids, type_=ARRAY(String)))
     task_ids = uow.execute(select(human_task.c.id).where(human_task.c.case_id.in_(ids))).scalars().all() if ids else []
     return human_task.c.id.in_(task_ids)
 
