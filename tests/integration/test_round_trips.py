@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[2]
 THREE = ROOT / "bench" / "models" / "drei_aufgaben.bpmn"
 
 # statements sent per operation, without BEGIN (SQLite sends it, PostgreSQL's driver does implicitly)
-MAX_STATEMENTS = {"start": 9, "claim": 5, "complete": 8}
+MAX_STATEMENTS = {"start": 10, "claim": 5, "complete": 8}
 # PostgreSQL: BEGIN, the reads, one pipeline for all writes, COMMIT
 MAX_ROUND_TRIPS = {"start": 6, "claim": 4, "complete": 4}
 

@@ -11,7 +11,7 @@ from ..storage.tables import case_number_seq, human_task, kommune as kommune_tab
 from .data_limits import check_input
 from .deployments import definition_row
 from .history import GENESIS, append_events
-from .runs import get_case_row, open_run, save_run
+from .runs import get_case_row, new_case_id, open_run, save_run
 
 AGS = re.compile(r"^\d{8}$")
 
@@ -41,8 +41,11 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
         data["kommune"] = kommune
         run = CaseRun.new(definition, platform.clock)
         effects = run.start(data, message=message)
-        # the counter row is locked until commit: take the number after the engine run, then send the
-        # case row and everything else in as few round trips as possible
+        # the counter row is locked until commit (every start of this service waits for it): serialize
+        # the workflow and draw the row id before, take the number after the engine run, then send the
+        # case row and everything else in one round trip
+        stored = run.stored_state()
+        case_id = new_case_id(uow)
         number = _next_number(uow, definition.case_prefix, now.year)
         case_row = {
             "id": None, "number": number, "definition_id": row["id"], "process_id": process_id, "kommune": kommune,
@@ -53,7 +56,8 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
         started = {"type": "case_started", "data": {"process": process_id, "version": row["version"],
                                                      "kommune": kommune, "message": message, "data": data}}
         save_run(platform, uow, case_row, definition, run, effects, actor, now, events_before=[started],
-                 on_insert=None if on_number is None else (lambda uow_, _case_id: on_number(uow_, number)))
+                 on_insert=None if on_number is None else (lambda uow_, _case_id: on_number(uow_, number)),
+                 stored=stored, new_case_id=case_id)
         uow.commit()
     return number
 

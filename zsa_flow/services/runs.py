@@ -7,7 +7,7 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..engine.state import StoredState
@@ -67,12 +67,14 @@ def open_run(platform, uow, case_row):
 
 
 def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, now, events_before=(),
-             completed=None, on_insert=None):
+             completed=None, on_insert=None, stored=None, new_case_id=None):
     """Persist an operation's effects: case row (optimistic lock), state, tasks, timers, history, outbox.
 
     A new case (`case_row["id"]` None) is inserted with its final values; `on_insert(uow, case_id)`
     then runs with the other writes. The case row's version check and every other write go to the
-    database together (one round trip on PostgreSQL); a lost race answers Conflict as before."""
+    database together (one round trip on PostgreSQL); a lost race answers Conflict as before.
+    `stored`: the run's stored state when the caller serialized it already (before taking a lock);
+    `new_case_id`: the id drawn for a new case beforehand (PostgreSQL), so its row goes with the rest."""
     state = run.state()
     data = run.case_data()  # task data is JSON by construction (the script engine enforces it)
     too_large = oversized_result(data)
@@ -95,7 +97,11 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
     if new_case:
         cipher = CaseCipher(new_raw_key())  # a new case gets its key; its row is written below
         rows, new_seq, new_hash = chain(case_row, events, actor, now, cipher)
-        case_row = dict(case_row, id=_insert_case(uow, case_row, values, new_seq, new_hash))
+        case_values = _case_values(case_row, values, new_seq, new_hash)
+        if new_case_id is None:
+            case_row = dict(case_row, id=uow.execute(_INSERT_CASE, case_values).scalar_one())
+        else:
+            case_row = dict(case_row, id=new_case_id)
         uow.case_ciphers[case_row["id"]] = cipher
         for row in rows:
             row["case_id"] = case_row["id"]
@@ -105,9 +111,11 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
         rows, new_seq, new_hash = chain(case_row, events, actor, now, cipher_for(uow, case_row, now, new_keys))
     new_version = case_row["lock_version"] + 1
 
-    stored = run.stored_state()
+    stored = stored or run.stored_state()
     with uow.batch():  # one round trip on PostgreSQL; the version check is read once it is through
         if new_case:
+            if new_case_id is not None:
+                uow.execute(_INSERT_CASE_WITH_ID, dict(case_values, id=new_case_id))
             if on_insert is not None:
                 on_insert(uow, case_row["id"])
             uow.execute(_INSERT_STATE, {"case_id": case_row["id"], "state": stored.blob, "format": stored.format})
@@ -133,16 +141,26 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
 
 
 _INSERT_CASE = insert(vorgang).returning(vorgang.c.id)
+_INSERT_CASE_WITH_ID = insert(vorgang).inline()
 _INSERT_STATE = insert(workflow_state)
 _INSERT_OUTBOX = insert(outbox).inline()
+_NEXT_CASE_ID = select(func.nextval("vorgang_id_seq"))
 
 
-def _insert_case(uow, case_row, values, new_seq, new_hash):
-    """Insert a new case row with its final values; returns its id."""
+def new_case_id(uow):
+    """On PostgreSQL the id of a case about to be started (drawn from the table's sequence, so its row
+    can go with the other writes); None on SQLite, where inserting returns it at no cost."""
+    if uow.conn.dialect.name != "postgresql":
+        return None
+    return uow.execute(_NEXT_CASE_ID).scalar_one()
+
+
+def _case_values(case_row, values, new_seq, new_hash):
+    """The column values of a new case row."""
     row = {k: case_row.get(k) for k in ("number", "definition_id", "process_id", "kommune", "business_key",
                                         "created_at")}
     row.update(values, lock_version=1, last_seq=new_seq, last_hash=new_hash)
-    return uow.execute(_INSERT_CASE, row).scalar_one()
+    return row
 
 
 def _save_oversized(uow, case_row, message, actor, now, events_before):
