@@ -24,7 +24,7 @@ COUNT_CAP = 500  # counts above are shown as "500+", and paging stops there (use
 # Orders matching the indexes of migration 7c1d2e3f4a5b (due: see _page_rows); newest first for "created".
 ORDER = {"priority": (human_task.c.priority.desc(), human_task.c.created_at, human_task.c.id),
          "created": (human_task.c.created_at.desc(), human_task.c.id.desc())}
-SAMPLE = 4 * COUNT_CAP  # rows of the one counting pass over the scope (see count_tabs)
+SAMPLE = 2 * COUNT_CAP  # rows of the one counting pass over the scope (see count_tabs; every row costs a candidate look-up)
 SEARCH_IDS = 2000  # a search matching more cases than this is not selective: kept as a subquery
 CASE_NUMBER = re.compile(r"^[A-Za-z]+-\d")
 
