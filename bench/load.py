@@ -2,7 +2,8 @@
 
     python -m bench.load [SECONDS] [RATE]        (defaults: 60 s, 50 applications/s)
 
-Creates the dedicated database `zsa_load` on the local PostgreSQL (dropped afterwards), starts
+Creates the dedicated database `zsa_load` on the local PostgreSQL (`<name>_load` when ZSA_DATABASE_URL
+names a PostgreSQL database; dropped afterwards), starts
 `zsa-flow serve --workers 2 --no-timers` and two `zsa-flow worker`, a webhook receiver for the
 outbox, then for SECONDS: the portal posts applications at RATE per second (POST /api/v1/cases,
 Bearer token, `Idempotency-Key` header, business key) and 50 caseworkers (own tokens) list their
@@ -22,10 +23,10 @@ import time
 import uuid
 from collections import Counter, defaultdict
 
-from bench.load_support import KOMMUNE, PROCESS, Cluster, Receiver, check, drop_database, fresh_database, request, \
-    wait_settled
+from bench.load_support import KOMMUNE, PROCESS, Cluster, Receiver, bench_database, check, drop_database, \
+    fresh_database, request, wait_settled
 
-DATABASE = "zsa_load"
+DATABASE = bench_database("load")
 CASEWORKERS = 50
 THINK = 1.0
 

@@ -30,6 +30,17 @@ PROCESS = "last_antrag"
 KOMMUNE = "15003000"
 
 
+def bench_database(suffix):
+    """The dedicated database of a run: `zsa_<suffix>`, or `<name>_<suffix>` when ZSA_DATABASE_URL names a
+    PostgreSQL database (several people can then share one server)."""
+    configured = os.environ.get("ZSA_DATABASE_URL", "")
+    if configured.startswith("postgres") and "/" in configured.split("://", 1)[1]:
+        name = configured.rsplit("/", 1)[1].split("?", 1)[0]
+        if name:
+            return f"{name}_{suffix}"
+    return f"zsa_{suffix}"
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

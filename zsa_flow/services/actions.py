@@ -173,8 +173,11 @@ def start_case(platform, actor, process_id, kommune, data=None, *, from_html=Fal
     _require_start(scope, kommune, from_modeler)
     with platform.uow(readonly=True) as uow:  # refusals of the Kommune and version come before field errors
         cases.check_kommune(platform, uow, kommune)
-        cases.check_startable(definition_row(uow, process_id, version), kommune, as_is_variant)
-    data = validate_start_data(platform, process_id, version, data, from_html=from_html)
+        row = definition_row(uow, process_id, version)
+        cases.check_startable(row, kommune, as_is_variant)
+        definition = platform.definition(uow, row["id"])
+    form = definition.forms.get(definition.start_form) if definition.start_form else None
+    data = _clean_start_data(form, data, from_html)
     return platform.start_case(process_id, kommune, data, version=version, business_key=business_key,
                                actor=scope.username, as_is_variant=as_is_variant, on_number=on_number)
 
@@ -193,8 +196,11 @@ def validate_start_data(platform, process_id, version, data, *, from_html=False)
 
     A process without a start form accepts no fields. Every channel (web form, API, portal message,
     CLI) starts through here, so no case exists whose start data the form would refuse."""
+    return _clean_start_data(start_form_of(platform, process_id, version), data, from_html)
+
+
+def _clean_start_data(form, data, from_html):
     data = dict(data or {})
-    form = start_form_of(platform, process_id, version)
     pickers = [f.name for f in (form.fields if form is not None else ()) if isinstance(f, documents.FileField)]
     if any(data.get(name) for name in pickers):  # documents belong to a case, which does not exist yet
         raise ValidationFailed("Dokumente können erst dem angelegten Vorgang beigefügt werden",

@@ -1,17 +1,17 @@
 """Use cases on cases: start (form or message), deliver a message, retry, cancel (timers: timers.py)."""
 import re
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..engine.runner import CaseRun
 from ..errors import Conflict, NotFound, ValidationFailed, ZsaError
-from ..storage.tables import case_number_seq, human_task, kommune as kommune_table, process_definition, timer, vorgang, workflow_state
+from ..storage.tables import case_number_seq, human_task, kommune as kommune_table, process_definition, timer, vorgang
 from .data_limits import check_input
 from .deployments import definition_row
 from .history import GENESIS, append_events
-from .runs import get_case_row, open_run, save_run
+from .runs import get_case_row, new_case_id, open_run, save_run
 
 AGS = re.compile(r"^\d{8}$")
 
@@ -41,22 +41,23 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
         data["kommune"] = kommune
         run = CaseRun.new(definition, platform.clock)
         effects = run.start(data, message=message)
-        # the counter row is locked until commit: take the number after the engine run
+        # the counter row is locked until commit (every start of this service waits for it): serialize
+        # the workflow and draw the row id before, take the number after the engine run, then send the
+        # case row and everything else in one round trip
+        stored = run.stored_state()
+        case_id = new_case_id(uow)
         number = _next_number(uow, definition.case_prefix, now.year)
-        if on_number is not None:
-            on_number(uow, number)
         case_row = {
-            "number": number, "definition_id": row["id"], "process_id": process_id, "kommune": kommune,
-            "business_key": business_key, "title": None, "state": "running", "data": {}, "lock_version": 0,
-            "last_seq": 0, "last_hash": GENESIS, "created_at": now, "updated_at": now, "ended_at": None,
+            "id": None, "number": number, "definition_id": row["id"], "process_id": process_id, "kommune": kommune,
+            "business_key": business_key, "title": None, "state": "running", "data": {}, "incident": None,
+            "lock_version": 0, "last_seq": 0, "last_hash": GENESIS, "created_at": now, "ended_at": None,
             "definition_hash": row["content_hash"],
         }
-        case_row["id"] = uow.execute(insert(vorgang), {k: v for k, v in case_row.items()
-                                                       if k != "definition_hash"}).inserted_primary_key[0]
-        uow.execute(insert(workflow_state), {"case_id": case_row["id"], "format": "new", "state": b"{}"})
         started = {"type": "case_started", "data": {"process": process_id, "version": row["version"],
                                                      "kommune": kommune, "message": message, "data": data}}
-        save_run(platform, uow, case_row, definition, run, effects, actor, now, events_before=[started])
+        save_run(platform, uow, case_row, definition, run, effects, actor, now, events_before=[started],
+                 on_insert=None if on_number is None else (lambda uow_, _case_id: on_number(uow_, number)),
+                 stored=stored, new_case_id=case_id)
         uow.commit()
     return number
 

@@ -53,7 +53,7 @@ class DataKeys:
 
     def new_case_key(self, case_id: int):
         """(raw key, wrapped key) for a new case."""
-        raw = AESGCM.generate_key(bit_length=256)
+        raw = new_raw_key()
         return raw, self.wrap(case_id, raw)
 
     def wrap(self, case_id: int, raw: bytes) -> bytes:
@@ -68,11 +68,17 @@ class DataKeys:
                             "(ZSA_DATA_KEY_FILE prüfen)") from None
 
 
+def new_raw_key() -> bytes:
+    """A fresh case key (AES-256)."""
+    return AESGCM.generate_key(bit_length=256)
+
+
 class CaseCipher:
     """Encrypts and decrypts one case's event data; the associated data binds a ciphertext to
     its case number and position, so it cannot be moved to another event."""
 
     def __init__(self, raw: bytes):
+        self.raw = raw
         self.aead = AESGCM(raw)
 
     def encrypt(self, number: str, seq: int, plaintext: bytes) -> bytes:
@@ -83,26 +89,46 @@ class CaseCipher:
         return self.aead.decrypt(blob[:NONCE], blob[NONCE:], f"{number}:{seq}".encode())
 
 
-def case_cipher(uow, case_id: int, now=None):
+_INSERT_KEY = case_key.insert().inline()
+
+
+def case_cipher(uow, case_id: int, now=None, *, stored=None, pending=None):
     """The case's cipher, cached for the unit of work; None once the case's key was erased.
-    A case without a key gets one in this transaction when `now` is given (writing)."""
+    A case without a key gets one in this transaction when `now` is given (writing).
+
+    `stored`: the case's key row as the caller read it in this transaction, (present, wrapped key),
+    so no second look-up is needed; `pending`: a list that takes the new key row for the caller to
+    insert with its other writes (instead of inserting it at once)."""
     cache = uow.case_ciphers
     if case_id in cache:
         return cache[case_id]
-    row = uow.execute(_KEY_OF_CASE, {"b_case": case_id}).first()
-    if row is None:
+    if stored is not None:
+        present, wrapped = stored
+    else:
+        row = uow.execute(_KEY_OF_CASE, {"b_case": case_id}).first()
+        present, wrapped = (row is not None), (row.wrapped_key if row is not None else None)
+    if not present:
         if now is None:
             return None
         raw, wrapped = uow.keys.new_case_key(case_id)
-        uow.execute(case_key.insert(), {"case_id": case_id, "wrapped_key": wrapped,
-                                        "created_at": now})
+        params = {"case_id": case_id, "wrapped_key": wrapped, "created_at": now}
+        if pending is not None:
+            pending.append(params)
+        else:
+            uow.execute(_INSERT_KEY, params)
         cipher = CaseCipher(raw)
-    elif row.wrapped_key is None:
+    elif wrapped is None:
         cipher = None
     else:
-        cipher = CaseCipher(uow.keys.unwrap(case_id, row.wrapped_key))
+        cipher = CaseCipher(uow.keys.unwrap(case_id, wrapped))
     cache[case_id] = cipher
     return cipher
+
+
+def insert_keys(uow, rows):
+    """Insert case key rows `case_cipher(..., pending=rows)` made."""
+    if rows:
+        uow.execute(_INSERT_KEY, rows)
 
 
 def _load_master(url: str) -> bytes:

@@ -217,7 +217,8 @@ def list_processes(platform):
     pd = process_definition
     summary = (select(pd.c.process_id, func.max(pd.c.version).label("latest"), func.count().label("versions"))
                .group_by(pd.c.process_id).subquery())
-    query = (select(pd, summary.c.versions)
+    query = (select(pd.c.process_id, pd.c.name, pd.c.version, pd.c.case_prefix, pd.c.service, pd.c.start_form,
+                    pd.c.properties, pd.c.message_starts, pd.c.deployed_at, summary.c.versions)
              .join(summary, (summary.c.process_id == pd.c.process_id) & (summary.c.latest == pd.c.version))
              .order_by(pd.c.process_id))
     with platform.uow(readonly=True) as uow:

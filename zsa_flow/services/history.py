@@ -24,11 +24,11 @@ only ever grows at its end, which the signed checkpoints rely on.
 import hashlib
 import json
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ..errors import Conflict
 from ..storage.tables import audit_head, event, vorgang
-from .crypto import ERASED, case_cipher
+from .crypto import ERASED, case_cipher, insert_keys
 
 GENESIS = "0" * 64
 CHAIN_VERSION = 3
@@ -117,33 +117,35 @@ def verify_rows(case_number, rows):
 _INSERT_EVENTS = event.insert().inline()  # no RETURNING of the new ids: fits a write batch
 
 
+_APPEND_LOCKED = select(func.pg_advisory_xact_lock(_APPEND_LOCK))
+
+
 def insert_events(uow, rows):
     if rows:
         if uow.conn.dialect.name == "postgresql" and not getattr(uow, "append_locked", False):
-            uow.execute(select(_pg_lock()))
+            uow.execute(_APPEND_LOCKED)
             uow.append_locked = True
-        uow.execute(_INSERT_EVENTS, rows)
+        uow.execute(_INSERT_EVENTS, rows[0] if len(rows) == 1 else rows)
 
 
-def _pg_lock():
-    from sqlalchemy import func
-
-    return func.pg_advisory_xact_lock(_APPEND_LOCK)
-
-
-def cipher_for(uow, case_row, at):
-    """The case's cipher for writing (a key is made for a new case); None after erasure."""
-    return case_cipher(uow, case_row["id"], now=at)
+def cipher_for(uow, case_row, at, pending=None):
+    """The case's cipher for writing (a key is made for a case without one); None after erasure.
+    A case row read with its key columns (runs.CASE_QUERY) needs no look-up of the key; with
+    `pending` a new key row is left there for the caller to insert with its other writes."""
+    stored = (case_row["key_case_id"] is not None, case_row["wrapped_key"]) if "key_case_id" in case_row else None
+    return case_cipher(uow, case_row["id"], now=at, stored=stored, pending=pending)
 
 
 def append_events(uow, case_row, events, actor, at):
     """Chain and write events outside an engine run (claims, cancellation, auditor access)."""
-    rows, seq, digest = chain(case_row, events, actor, at, cipher_for(uow, case_row, at))
-    result = uow.execute(_ADVANCE_HEAD, {"b_id": case_row["id"], "b_seq": case_row["last_seq"],
-                                         "new_seq": seq, "new_hash": digest})
-    if result.rowcount != 1:
-        raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte erneut versuchen.")
-    insert_events(uow, rows)
+    pending = []
+    rows, seq, digest = chain(case_row, events, actor, at, cipher_for(uow, case_row, at, pending))
+    with uow.batch():  # one round trip on PostgreSQL; the head check is read once it is through
+        uow.expect_one(uow.execute(_ADVANCE_HEAD, {"b_id": case_row["id"], "b_seq": case_row["last_seq"],
+                                                   "new_seq": seq, "new_hash": digest}),
+                       Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte erneut versuchen."))
+        insert_keys(uow, pending)
+        insert_events(uow, rows)
 
 
 def append_audit_log(uow, events, actor, at):

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, exists, false, func, literal, select
+from sqlalchemy import Integer, String, any_, bindparam, case, exists, false, func, literal, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..storage.tables import case_note, human_task, kommune, task_candidate, vorgang
 from .queries import task_dict, task_filter
@@ -23,7 +24,7 @@ COUNT_CAP = 500  # counts above are shown as "500+", and paging stops there (use
 # Orders matching the indexes of migration 7c1d2e3f4a5b (due: see _page_rows); newest first for "created".
 ORDER = {"priority": (human_task.c.priority.desc(), human_task.c.created_at, human_task.c.id),
          "created": (human_task.c.created_at.desc(), human_task.c.id.desc())}
-SAMPLE = 4 * COUNT_CAP  # rows of the one counting pass over the scope (see count_tabs)
+SAMPLE = 2 * COUNT_CAP  # rows of the one counting pass over the scope (see count_tabs; every row costs a candidate look-up)
 SEARCH_IDS = 2000  # a search matching more cases than this is not selective: kept as a subquery
 CASE_NUMBER = re.compile(r"^[A-Za-z]+-\d")
 
@@ -85,6 +86,10 @@ def _search_condition(uow, text, kommunen=None):
     ids = uow.execute(cases.limit(SEARCH_IDS + 1)).scalars().all()
     if len(ids) > SEARCH_IDS:
         return human_task.c.case_id.in_(cases)
+    if uow.conn.dialect.name == "postgresql":  # one array parameter instead of one per id (rendered per query)
+        task_ids = uow.execute(select(human_task.c.id).where(human_task.c.case_id == any_(
+            bindparam("b_case_ids", ids, type_=ARRAY(Integer))))).scalars().all() if ids else []
+        return human_task.c.id == any_(bindparam("b_task_ids", task_ids, type_=ARRAY(String)))
     task_ids = uow.execute(select(human_task.c.id).where(human_task.c.case_id.in_(ids))).scalars().all() if ids else []
     return human_task.c.id.in_(task_ids)
 

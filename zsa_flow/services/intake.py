@@ -16,7 +16,7 @@ import json
 import re
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import NotFound, ValidationFailed, ZsaError
@@ -65,6 +65,11 @@ def _replay(platform, account_id, key, request_hash):
     return row.case_number
 
 
+# no RETURNING: these go with the case's other writes (services/runs.py, one round trip on PostgreSQL)
+_INSERT_KEY = idempotency_key.insert().inline()
+_INSERT_ACCESS = case_access.insert().inline()
+
+
 def _once(platform, user, key, request_hash, run, access=False):
     """(case number, True) after `run(on_number)`; (number, False) when the key was used before."""
     account_id = user["id"]
@@ -75,11 +80,11 @@ def _once(platform, user, key, request_hash, run, access=False):
     def on_number(uow, number):
         now = platform.clock.now()
         if key:
-            uow.execute(idempotency_key.insert().values(account_id=account_id, key=key, request_hash=request_hash,
-                                                        case_number=number, created_at=now))
+            uow.execute(_INSERT_KEY, {"account_id": account_id, "key": key, "request_hash": request_hash,
+                                      "case_number": number, "created_at": now})
         if access:
-            uow.execute(case_access.insert().values(case_number=number, account_id=account_id, code=code,
-                                                    created_at=now))
+            uow.execute(_INSERT_ACCESS, {"case_number": number, "account_id": account_id, "code": code,
+                                         "created_at": now})
 
     try:
         number = run(on_number if key or access else None)
@@ -102,6 +107,17 @@ def deliver(platform, user, number, key, request_hash, deliverer):
         deliverer(on_number)
         return number
     return _once(platform, user, key, request_hash, run)[1]
+
+
+def case_with_code(platform, number):
+    """(the case as Platform.case gives it, its access code) in one read."""
+    from .queries import case_in
+
+    with platform.uow(readonly=True) as uow:
+        return case_in(uow, number), uow.execute(_ACCESS_CODE, {"b_number": number}).scalar()
+
+
+_ACCESS_CODE = select(case_access.c.code).where(case_access.c.case_number == bindparam("b_number"))
 
 
 def access_code(platform, number):

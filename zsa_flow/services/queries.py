@@ -42,16 +42,32 @@ def case_dict(row):
 def get_case(platform, number):
     """One case with its data, open tasks and waiting timers."""
     with platform.uow(readonly=True) as uow:
-        row = uow.execute(CASES.where(vorgang.c.number == number)).mappings().first()
-        if row is None:
-            raise NotFound(f"Vorgang {number} nicht gefunden")
-        result = case_dict(row)
-        result["tasks"] = [task_dict(r) for r in uow.execute(
-            select(human_task).where(human_task.c.case_id == row["id"], human_task.c.state == "open")
-            .order_by(human_task.c.created_at)).mappings()]
-        result["timers"] = [{"element_id": t.element_id, "due": _iso(t.due_at)} for t in uow.execute(
-            select(timer.c.element_id, timer.c.due_at).where(timer.c.case_id == row["id"]).order_by(timer.c.due_at))]
-        return result
+        return case_in(uow, number)
+
+
+def case_in(uow, number):
+    """get_case inside a unit of work the caller holds."""
+    row = uow.execute(_CASE_BY_NUMBER, {"b_number": number}).mappings().first()
+    if row is None:
+        raise NotFound(f"Vorgang {number} nicht gefunden")
+    result = case_dict(row)
+    result["tasks"] = [task_dict(r) for r in uow.execute(_OPEN_TASKS_OF_CASE_ID, {"b_id": row["id"]}).mappings()]
+    result["timers"] = [{"element_id": t.element_id, "due": _iso(t.due_at)}
+                        for t in uow.execute(_TIMERS_OF_CASE, {"b_id": row["id"]})]
+    return result
+
+
+# the case page and API answers read these after every step: prebuilt statements
+_CASE_BY_NUMBER = CASES.where(vorgang.c.number == bindparam("b_number"))
+# what task_dict shows (task lists never show drafts or completion details)
+_TASK_COLUMNS = [human_task.c[name] for name in (
+    "id", "case_number", "process_id", "name", "task_def", "candidate_groups", "candidate_users", "assignee",
+    "kommune", "created_at", "due_at", "follow_up_at", "priority", "form_ref", "state")]
+_OPEN_TASKS_OF_CASE_ID = (select(*_TASK_COLUMNS)
+                          .where(human_task.c.case_id == bindparam("b_id"), human_task.c.state == "open")
+                          .order_by(human_task.c.created_at))
+_TIMERS_OF_CASE = (select(timer.c.element_id, timer.c.due_at).where(timer.c.case_id == bindparam("b_id"))
+                   .order_by(timer.c.due_at))
 
 
 def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=None, search=None, limit=100, offset=0):
@@ -140,7 +156,7 @@ ORDER = {
 }
 
 
-_OPEN_TASKS_OF_CASE = (select(human_task)
+_OPEN_TASKS_OF_CASE = (select(*_TASK_COLUMNS)
                        .where(human_task.c.case_number == bindparam("b_case"), human_task.c.state == "open")
                        .order_by(human_task.c.created_at, human_task.c.id))
 
@@ -154,7 +170,7 @@ def list_tasks(platform, *, sort="due", limit=100, offset=0, **filters):
             return [task_dict(r) for r in rows[:limit]]
     cond = task_filter(**filters)
     with platform.uow(readonly=True) as uow:
-        rows = uow.execute(select(human_task).where(*cond).order_by(*ORDER.get(sort, ORDER["due"]))
+        rows = uow.execute(select(*_TASK_COLUMNS).where(*cond).order_by(*ORDER.get(sort, ORDER["due"]))
                            .limit(limit).offset(offset)).mappings().all()
         return [task_dict(r) for r in rows]
 

@@ -7,18 +7,25 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..engine.state import StoredState
 from ..errors import Conflict, NotFound, ZsaError
-from ..storage.tables import human_task, outbox, process_definition, task_candidate, timer, vorgang, workflow_state
+from ..storage.tables import case_key, human_task, outbox, process_definition, task_candidate, timer, vorgang, \
+    workflow_state
+from .crypto import CaseCipher, insert_keys, new_raw_key
 from .data_limits import oversized_result
 from .history import chain, cipher_for, insert_events
 
-# The case row carries the content hash of the process version in force: every event hashes it.
-CASE_QUERY = _CASE = select(vorgang, process_definition.c.content_hash.label("definition_hash")).join(
-    process_definition, process_definition.c.id == vorgang.c.definition_id)
+# The case row carries the content hash of the process version in force (every event hashes it) and
+# the case's key row (`key_case_id` NULL: no key yet; `wrapped_key` NULL: erased), so writing its
+# events needs no further look-up.
+CASE_COLUMNS = (vorgang, process_definition.c.content_hash.label("definition_hash"),
+                case_key.c.case_id.label("key_case_id"), case_key.c.wrapped_key)
+CASE_QUERY = _CASE = (select(*CASE_COLUMNS)
+                      .join(process_definition, process_definition.c.id == vorgang.c.definition_id)
+                      .outerjoin(case_key, case_key.c.case_id == vorgang.c.id))
 _CASE_BY_ID = _CASE.where(vorgang.c.id == bindparam("b_id"))
 _CASE_BY_NUMBER = _CASE.where(vorgang.c.number == bindparam("b_number"))
 _STATE = select(workflow_state.c.format, workflow_state.c.state).where(workflow_state.c.case_id == bindparam("b_id"))
@@ -60,12 +67,19 @@ def open_run(platform, uow, case_row):
 
 
 def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, now, events_before=(),
-             completed=None):
-    """Persist an operation's effects: case row (optimistic lock), state, tasks, timers, history, outbox."""
+             completed=None, on_insert=None, stored=None, new_case_id=None):
+    """Persist an operation's effects: case row (optimistic lock), state, tasks, timers, history, outbox.
+
+    A new case (`case_row["id"]` None) is inserted with its final values; `on_insert(uow, case_id)`
+    then runs with the other writes. The case row's version check and every other write go to the
+    database together (one round trip on PostgreSQL); a lost race answers Conflict as before.
+    `stored`: the run's stored state when the caller serialized it already (before taking a lock);
+    `new_case_id`: the id drawn for a new case beforehand (PostgreSQL), so its row goes with the rest."""
     state = run.state()
     data = run.case_data()  # task data is JSON by construction (the script engine enforces it)
     too_large = oversized_result(data)
-    if too_large and case_row["lock_version"] == 0:  # a new case: refuse to create it at all
+    new_case = case_row["id"] is None
+    if too_large and new_case:  # a new case: refuse to create it at all
         raise ZsaError(f"Vorgang wurde nicht angelegt: {too_large}", code="data_too_large", status=422)
     if too_large:
         return _save_oversized(uow, case_row, too_large, actor, now, events_before)
@@ -74,34 +88,79 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
         events.append({"type": "case_completed", "data": {}})
     if state != INCIDENT and case_row["state"] == INCIDENT:
         events.append({"type": "incident_resolved", "data": {}})
-    rows, new_seq, new_hash = chain(case_row, events, actor, now, cipher_for(uow, case_row, now))
 
-    new_version = case_row["lock_version"] + 1
     title = case_row["title"] or case_title(definition, data)
-    result = uow.execute(_SAVE_CASE, {
-        "b_id": case_row["id"], "b_version": case_row["lock_version"], "b_seq": case_row["last_seq"],
-        "state": state, "data": data, "incident": (run.incident or case_row["incident"]) if state == INCIDENT else None,
-        "new_version": new_version, "now": now,
-        "ended_at": case_row["ended_at"] or (now if state == COMPLETED else None),
-        "title": title, "new_seq": new_seq, "new_hash": new_hash,
-    })
-    if result.rowcount != 1:
-        raise Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden.")
+    values = {"state": state, "data": data, "incident": (run.incident or case_row["incident"]) if state == INCIDENT
+              else None, "updated_at": now, "ended_at": case_row["ended_at"] or (now if state == COMPLETED else None),
+              "title": title}
+    new_keys = []
+    if new_case:
+        cipher = CaseCipher(new_raw_key())  # a new case gets its key; its row is written below
+        rows, new_seq, new_hash = chain(case_row, events, actor, now, cipher)
+        case_values = _case_values(case_row, values, new_seq, new_hash)
+        if new_case_id is None:
+            case_row = dict(case_row, id=uow.execute(_INSERT_CASE, case_values).scalar_one())
+        else:
+            case_row = dict(case_row, id=new_case_id)
+        uow.case_ciphers[case_row["id"]] = cipher
+        for row in rows:
+            row["case_id"] = case_row["id"]
+        new_keys.append({"case_id": case_row["id"], "wrapped_key": uow.keys.wrap(case_row["id"], cipher.raw),
+                         "created_at": now})
+    else:
+        rows, new_seq, new_hash = chain(case_row, events, actor, now, cipher_for(uow, case_row, now, new_keys))
+    new_version = case_row["lock_version"] + 1
 
-    stored = run.stored_state()
-    with uow.batch():  # the case row is ours now; the rest is written in one round trip
-        uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
+    stored = stored or run.stored_state()
+    with uow.batch():  # one round trip on PostgreSQL; the version check is read once it is through
+        if new_case:
+            if new_case_id is not None:
+                uow.execute(_INSERT_CASE_WITH_ID, dict(case_values, id=new_case_id))
+            if on_insert is not None:
+                on_insert(uow, case_row["id"])
+            uow.execute(_INSERT_STATE, {"case_id": case_row["id"], "state": stored.blob, "format": stored.format})
+        else:
+            uow.expect_one(uow.execute(_SAVE_CASE, {
+                "b_id": case_row["id"], "b_version": case_row["lock_version"], "b_seq": case_row["last_seq"],
+                "new_version": new_version, "now": now, "new_seq": new_seq, "new_hash": new_hash, **values}),
+                Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden."))
+            uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
+        insert_keys(uow, new_keys)
         _save_tasks(uow, case_row, effects, now, completed)
         _save_timers(uow, case_row, effects)
         insert_events(uow, rows)
         if effects.messages:
-            uow.execute(insert(outbox).inline(), [{"case_id": case_row["id"], "name": m["name"],
+            uow.execute(_INSERT_OUTBOX, [{"case_id": case_row["id"], "name": m["name"],
                                           "payload": _jsonable(m["payload"]), "created_at": now,
                                           "delivery_id": str(uuid.uuid4()), "state": "pending", "attempts": 0}
                                          for m in effects.outbox])
     workflow = run.workflow
-    uow.after_commit.append(lambda: platform.workflows.put(case_row["id"], new_version, workflow))
+    case_id = case_row["id"]
+    uow.after_commit.append(lambda: platform.workflows.put(case_id, new_version, workflow))
     return state
+
+
+_INSERT_CASE = insert(vorgang).returning(vorgang.c.id)
+_INSERT_CASE_WITH_ID = insert(vorgang).inline()
+_INSERT_STATE = insert(workflow_state)
+_INSERT_OUTBOX = insert(outbox).inline()
+_NEXT_CASE_ID = select(func.nextval("vorgang_id_seq"))
+
+
+def new_case_id(uow):
+    """On PostgreSQL the id of a case about to be started (drawn from the table's sequence, so its row
+    can go with the other writes); None on SQLite, where inserting returns it at no cost."""
+    if uow.conn.dialect.name != "postgresql":
+        return None
+    return uow.execute(_NEXT_CASE_ID).scalar_one()
+
+
+def _case_values(case_row, values, new_seq, new_hash):
+    """The column values of a new case row."""
+    row = {k: case_row.get(k) for k in ("number", "definition_id", "process_id", "kommune", "business_key",
+                                        "created_at")}
+    row.update(values, lock_version=1, last_seq=new_seq, last_hash=new_hash)
+    return row
 
 
 def _save_oversized(uow, case_row, message, actor, now, events_before):
@@ -139,7 +198,7 @@ def _save_tasks(uow, case_row, effects, now, completed):
     closed = [{"b_id": t.task_id, "state": "completed" if t.completed else "cancelled", "completed_at": now,
                "completed_by": user if t.completed else None} for t in effects.tasks_closed]
     if closed:
-        uow.execute(_CLOSE_TASK, closed)
+        uow.execute(_CLOSE_TASK, _one_or_many(closed))
     for t in effects.tasks_updated:  # migration: the element changed, assignee, due date and draft stay
         uow.execute(update(human_task).where(human_task.c.id == t.task_id).values(
             task_def=t.element_id, name=t.name, candidate_groups=t.candidate_groups,
@@ -147,19 +206,29 @@ def _save_tasks(uow, case_row, effects, now, completed):
         replace_candidates(uow, t.task_id, t.candidate_groups, t.candidate_users)
     if not effects.tasks_opened:
         return
-    uow.execute(insert(human_task), [{
+    uow.execute(_INSERT_TASK, _one_or_many([{
         "id": t.task_id, "case_id": case_row["id"], "case_number": case_row["number"],
         "process_id": case_row["process_id"], "kommune": case_row["kommune"], "state": "open", "created_at": now,
         "task_def": t.element_id, "name": t.name, "candidate_groups": t.candidate_groups,
         "candidate_users": t.candidate_users, "assignee": t.assignee, "form_ref": t.form_ref,
         "form_sha256": t.form_sha256, "priority": t.priority, "due_at": t.due_at, "follow_up_at": t.follow_up_at,
-    } for t in effects.tasks_opened])
+    } for t in effects.tasks_opened]))
     candidates = [{"task_id": t.task_id, "kind": kind, "value": value}
                   for t in effects.tasks_opened
                   for kind, values in (("group", t.candidate_groups), ("user", t.candidate_users))
                   for value in dict.fromkeys(values)]
     if candidates:
-        uow.execute(insert(task_candidate), candidates)
+        uow.execute(_INSERT_CANDIDATE, _one_or_many(candidates))
+
+
+_INSERT_TASK = insert(human_task)
+_INSERT_TIMER = insert(timer)
+_INSERT_CANDIDATE = insert(task_candidate).inline()
+
+
+def _one_or_many(rows):
+    """One row as one statement execution (cheaper than a batch of one), several as a batch."""
+    return rows[0] if len(rows) == 1 else rows
 
 
 def replace_candidates(uow, task_id, groups, users):
@@ -173,10 +242,11 @@ def replace_candidates(uow, task_id, groups, users):
 
 def _save_timers(uow, case_row, effects):
     if effects.timers_cleared:
-        uow.execute(_DROP_TIMER, [{"b_id": tid} for tid in effects.timers_cleared])
+        uow.execute(_DROP_TIMER, _one_or_many([{"b_id": tid} for tid in effects.timers_cleared]))
     if effects.timers_set:
-        uow.execute(insert(timer), [{"id": t.timer_id, "case_id": case_row["id"], "element_id": t.element_id,
-                                     "due_at": t.due_at} for t in effects.timers_set])
+        uow.execute(_INSERT_TIMER, _one_or_many([{"id": t.timer_id, "case_id": case_row["id"],
+                                                  "element_id": t.element_id, "due_at": t.due_at}
+                                                 for t in effects.timers_set]))
 
 
 def _iso(value):

@@ -11,23 +11,23 @@ from sqlalchemy import bindparam, select, update
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..forms import parse_form
 from ..forms.messages import UNKNOWN
-from ..storage.tables import artifact, form_definition, human_task, process_definition, vorgang
+from ..storage.tables import artifact, case_key, form_definition, human_task, process_definition, vorgang
 from .data_limits import check_input
 from .history import append_events
-from .runs import get_case_row, open_run, save_run
+from .runs import CASE_COLUMNS, get_case_row, open_run, save_run
 
 
 CLAIM_FIRST = "Bitte übernehmen Sie die Aufgabe zuerst"
 _TASK = select(human_task).where(human_task.c.id == bindparam("b_id"))
 _LATEST_FORM = (select(form_definition.c.sha256).where(form_definition.c.form_id == human_task.c.form_ref)
                 .order_by(form_definition.c.version.desc()).limit(1).scalar_subquery())
-# Completing reads the task, its case (with the version's content hash) and the newest form of the
-# task in one statement.
+# Completing and claiming read the task, its case (with the version's content hash and the case's
+# key row, see runs.CASE_QUERY) and the newest form of the task in one statement.
 _TASK_AND_CASE = (
-    select(*[c.label("t_" + c.name) for c in human_task.c], vorgang,
-           process_definition.c.content_hash.label("definition_hash"), _LATEST_FORM.label("latest_form_sha"))
+    select(*[c.label("t_" + c.name) for c in human_task.c], *CASE_COLUMNS, _LATEST_FORM.label("latest_form_sha"))
     .join(vorgang, vorgang.c.id == human_task.c.case_id)
     .join(process_definition, process_definition.c.id == vorgang.c.definition_id)
+    .outerjoin(case_key, case_key.c.case_id == vorgang.c.id)
     .where(human_task.c.id == bindparam("b_id"))
 )
 _UNSET = object()
@@ -80,7 +80,7 @@ def assign(platform, task_id, assignee, actor):
 def _set_assignee(platform, task_id, assignee, actor, expect_free, event_type, expected_assignee=None,
                   expected_version=None):
     with platform.uow() as uow:
-        row = get_task_row(uow, task_id)
+        row, case_row, _ = get_task_and_case(uow, task_id)
         if row["state"] != "open":
             raise Conflict(f"Aufgabe '{row['name']}' ist nicht mehr offen")
         cond = [human_task.c.id == row["id"], human_task.c.state == "open"]
@@ -93,17 +93,24 @@ def _set_assignee(platform, task_id, assignee, actor, expect_free, event_type, e
                         else human_task.c.assignee == expected_assignee)
         if expected_version is not None:
             cond.append(human_task.c.lock_version == expected_version)
-        result = uow.execute(update(human_task).where(*cond).values(
-            assignee=assignee, lock_version=human_task.c.lock_version + 1))
-        if result.rowcount != 1:
-            current = get_task_row(uow, task_id)["assignee"]
-            raise Conflict(f"Aufgabe '{row['name']}' wird bereits von {current} bearbeitet" if current
-                           else f"Aufgabe '{row['name']}' wurde gleichzeitig geändert")
-        case_row = get_case_row(uow, case_id=row["case_id"])
-        append_events(uow, case_row, [{
-            "type": event_type, "element_id": row["task_def"], "element_name": row["name"],
-            "data": {"task_id": row["id"], "assignee": assignee}}], actor, platform.clock.now())
+        # the task update, the case's history head and the event go together (one round trip on
+        # PostgreSQL); whether the task was still as expected is read once they are through
+        with uow.batch():
+            uow.expect_one(uow.execute(update(human_task).where(*cond).values(
+                assignee=assignee, lock_version=human_task.c.lock_version + 1)),
+                lambda: _lost(platform, task_id, row))
+            append_events(uow, case_row, [{
+                "type": event_type, "element_id": row["task_def"], "element_name": row["name"],
+                "data": {"task_id": row["id"], "assignee": assignee}}], actor, platform.clock.now())
         uow.commit()
+
+
+def _lost(platform, task_id, row):
+    """Conflict naming who holds the task now (another transaction changed it first)."""
+    with platform.uow(readonly=True) as uow:
+        current = get_task_row(uow, task_id)["assignee"]
+    raise Conflict(f"Aufgabe '{row['name']}' wird bereits von {current} bearbeitet" if current
+                   else f"Aufgabe '{row['name']}' wurde gleichzeitig geändert")
 
 
 def save_draft(platform, task_id, data, user, *, require_claim=False):

@@ -11,7 +11,7 @@ Only a SHA-256 hash of a token is stored; the clear text is shown once when issu
 import hashlib
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ..errors import NotFound, ValidationFailed
 from ..storage.tables import account, api_token
@@ -121,6 +121,17 @@ def rotate_token(platform, token_id):
     return token
 
 
+# every API request asks this: one prebuilt statement (SQLAlchemy caches its compiled form)
+_ACCOUNT_OF_TOKEN = (
+    select(account.c.id, account.c.username, account.c.name, account.c.roles, account.c.groups, account.c.kommunen,
+           account.c.active, account.c.demo, account.c.session_epoch, api_token.c.id.label("token_id"),
+           api_token.c.scopes.label("token_scopes"), api_token.c.kommunen.label("token_kommunen"),
+           api_token.c.services.label("token_services"))
+    .join(api_token, api_token.c.account_id == account.c.id)
+    .where(api_token.c.token_hash == bindparam("b_hash"), api_token.c.revoked_at.is_(None))
+)
+
+
 def user_for_token(platform, token):
     """The user dict of an active account holding this unrevoked token, or None.
 
@@ -128,11 +139,7 @@ def user_for_token(platform, token):
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     with platform.uow(readonly=True) as uow:
-        row = uow.execute(select(account, api_token.c.id.label("token_id"), api_token.c.scopes.label("token_scopes"),
-                                 api_token.c.kommunen.label("token_kommunen"),
-                                 api_token.c.services.label("token_services"))
-                          .join(api_token, api_token.c.account_id == account.c.id).where(
-            api_token.c.token_hash == _hash(token), api_token.c.revoked_at.is_(None))).mappings().first()
+        row = uow.execute(_ACCOUNT_OF_TOKEN, {"b_hash": _hash(token)}).mappings().first()
     if row is None or not row["active"]:
         return None
     user = _user(row)

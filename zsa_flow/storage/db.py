@@ -1,9 +1,12 @@
 """Database engines: SQLite (WAL, immediate write transactions) or PostgreSQL via psycopg 3."""
+import json
 import os
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 DEFAULT_URL = "sqlite:///instance/zsa.db"
 
@@ -23,14 +26,33 @@ def make_engine(url: str | None = None) -> Engine:
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               json_deserializer=json_loads)
         _configure_sqlite(engine)
         return engine
     # No ping per checkout (a round trip per use case): a connection that died with a server restart
     # fails its statement, SQLAlchemy then discards the whole pool and the caller retries.
     # ZSA_DB_PRE_PING=1 pings before every use instead.
-    return create_engine(url, pool_size=10, max_overflow=20,
+    return create_engine(url, pool_size=10, max_overflow=20, json_deserializer=json_loads,
                          pool_pre_ping=os.environ.get("ZSA_DB_PRE_PING", "") in ("1", "true", "yes"))
+
+
+_SHORT_LISTS = {}  # JSON text -> tuple of strings: candidate groups, roles, Kommunen repeat on every row
+
+
+def json_loads(text):
+    """json.loads for column values; short lists of strings (a task's candidate groups, an account's
+    roles) are parsed once per process and handed out as a fresh list each time."""
+    if len(text) > 96:
+        return json.loads(text)
+    key = text if isinstance(text, str) else bytes(text)
+    known = _SHORT_LISTS.get(key)
+    if known is not None:
+        return list(known)
+    value = json.loads(key)
+    if isinstance(value, list) and all(type(item) is str for item in value) and len(_SHORT_LISTS) < 10_000:
+        _SHORT_LISTS[key] = tuple(value)
+    return value
 
 
 def _configure_sqlite(engine):
@@ -49,7 +71,13 @@ def _configure_sqlite(engine):
         # Writers take the write lock up front: two concurrent read-modify-write transactions then
         # serialize and the loser sees the winner's commit instead of failing with SQLITE_BUSY.
         readonly = conn.get_execution_options().get("zsa_readonly", False)
-        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+        # straight to the driver: every unit of work begins here, a statement execution through
+        # SQLAlchemy would cost more than the BEGIN itself
+        statement = "BEGIN" if readonly else "BEGIN IMMEDIATE"
+        try:
+            conn.connection.driver_connection.execute(statement)
+        except sqlite3.Error as exc:  # e.g. still locked after busy_timeout: an SQLAlchemy error as usual
+            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
 
 
 def optimize(engine) -> None:

@@ -42,7 +42,10 @@ class UtcDateTime(TypeDecorator):
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+        tz = value.tzinfo
+        if tz is timezone.utc:
+            return value
+        return value.replace(tzinfo=timezone.utc) if tz is None else value.astimezone(timezone.utc)
 
 
 metadata = MetaData()
@@ -397,6 +400,8 @@ Index("ix_task_open_due", human_task.c.state, human_task.c.due_at, human_task.c.
 Index("ix_task_open_priority", human_task.c.state, human_task.c.priority.desc(), human_task.c.created_at)
 Index("ix_task_open_created", human_task.c.state, human_task.c.created_at)
 Index("ix_vorgang_kommune_title", vorgang.c.kommune, vorgang.c.title)
+# PostgreSQL only (migration f2b4d6e8a0c1): ix_task_scope (state, kommune, process_id) INCLUDE (id, assignee,
+# due_at) for index-only tab counts, and the trigram index ix_vorgang_title_trgm for the name search.
 
 # Simulation runs started in the browser (services/simulations.py): progress while a background thread
 # runs, then the result document and the stored HTML report.

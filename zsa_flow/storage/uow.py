@@ -5,7 +5,7 @@ READ COMMITTED every statement has its own snapshot anyway), and `batch()` sends
 its block in one pipeline (psycopg pipeline mode): one round trip for all writes whose results
 nobody reads.
 """
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
@@ -22,6 +22,8 @@ class UnitOfWork:
         self.conn: Connection | None = None
         self._tx = None
         self.after_commit = []  # callables run once the transaction is durable
+        self.pipelined = False  # inside batch() on PostgreSQL: results arrive at the end of the block
+        self._expected = []  # (result, error) checked when the batch ends
 
     def __enter__(self):
         conn = self.engine.connect()
@@ -48,18 +50,55 @@ class UnitOfWork:
     @contextmanager
     def batch(self):
         """Statements whose results are not read, sent together (PostgreSQL pipeline); errors surface
-        at the end of the block as SQLAlchemy errors and the transaction rolls back as usual."""
-        if self.conn.dialect.name != "postgresql":
-            with nullcontext():
-                yield
+        at the end of the block as SQLAlchemy errors and the transaction rolls back as usual.
+        Checks registered with `expect_one` inside the block run at its end, before any such error
+        (a lost race then answers with its own error rather than the collision it caused)."""
+        if self.conn.dialect.name != "postgresql" or self.pipelined:  # SQLite, or part of an enclosing batch
+            yield
             return
         import psycopg
 
+        self._expected = []
         try:
+            self.pipelined = True
             with self.conn.connection.driver_connection.pipeline():
                 yield
         except psycopg.Error as exc:
+            self.pipelined = False
+            self._check_expected()
             raise DBAPIError.instance("pipeline", None, exc, psycopg.Error) from exc
+        except DBAPIError:
+            self.pipelined = False
+            self._check_expected()
+            raise
+        finally:
+            self.pipelined = False
+        self._check_expected()
+
+    def expect_one(self, result, error):
+        """Raise `error` (an exception, or a callable that raises) unless the UPDATE or DELETE of
+        `result` matched exactly one row; inside a batch this is checked when the batch ends (the
+        driver's cursor learns the count when the pipeline's results arrive)."""
+        if self.pipelined:
+            self._expected.append((result, error))
+        else:
+            self._fail_unless_one(result, error)
+
+    def _check_expected(self):
+        expected, self._expected = self._expected, []
+        for result, error in expected:
+            self._fail_unless_one(result, error)
+
+    @staticmethod
+    def _fail_unless_one(result, error):
+        cursor = getattr(result.context, "cursor", None)
+        count = cursor.rowcount if cursor is not None and result.context.dialect.name == "postgresql" \
+            else result.rowcount
+        if count != 1:
+            if isinstance(error, BaseException):
+                raise error
+            error()
+            raise AssertionError("the error callable must raise")
 
     def commit(self):
         """Make the work durable, then run the after-commit hooks (cache updates)."""

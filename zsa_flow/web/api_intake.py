@@ -58,14 +58,13 @@ def _key():
 
 def _answer(number, created):
     """The intake answer: case data only for callers that may read it, always link and access code."""
-    platform = get_platform()
-    case = platform.case(number)
+    case, code = intake.case_with_code(get_platform(), number)
     if tokens.has_scope(g.user, "read") and g.scope.can_see_case(case):
         answer = dict(case)
     else:
         answer = {k: case[k] for k in ("number", "process", "kommune", "state", "created_at")}
     answer["status_url"] = url_for("api.status", number=number)
-    answer["access_code"] = intake.access_code(platform, number)
+    answer["access_code"] = code
     return jsonify(answer), 201 if created else 200
 
 
