@@ -26,6 +26,7 @@ import textwrap
 import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal, Overflow, localcontext
+from functools import lru_cache
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -37,6 +38,8 @@ from .script_guards import BUILTINS, GUARDS, MAX_DECIMAL_EXPONENT, MAX_ITEMS, Sa
 from .script_policy import FILENAME, analyse, check_expression, check_script
 
 __all__ = ["ZsaScriptEngine", "SandboxEnvironment", "ScriptError", "check_script", "check_expression"]
+
+_dedent = lru_cache(maxsize=4096)(textwrap.dedent)  # the same few scripts run again and again
 
 RESULT_TYPES = (type(None), bool, int, float, str, list, tuple, dict, set, Decimal, date, datetime, timedelta)
 
@@ -126,6 +129,9 @@ class _Json:
                           f"Falldaten gespeichert werden{hint}", error_type="DataError")
 
 
+_JSON_PER_CHAR = 7  # a character takes at most 6 bytes in JSON (\u0000), plus the quotes
+
+
 def _bounded(name, value):
     """Refuse a variable / result whose JSON would exceed the per-value byte limit."""
     limit = limits.max_value_bytes()
@@ -158,12 +164,15 @@ class SandboxEnvironment(TaskDataEnvironment):
         external_context = external_context or {}
         self.check_for_overwrite(context, external_context)
         namespace = self._namespace(context, external_context)
-        self._run(self._code(textwrap.dedent(script), "exec", context, external_context), namespace)
+        self._run(self._code(_dedent(script), "exec", context, external_context), namespace)
         reserved = set(self.globals) | set(external_context)
         json, new = _Json(), {}
+        short = limits.max_value_bytes() // _JSON_PER_CHAR  # text this short is within the limit as JSON
         for key, value in namespace.items():
             if not (key.startswith("_") or key in reserved or callable(value)):
                 new[key] = json.variable(key, value)
+                if type(new[key]) is str and len(new[key]) < short:
+                    continue
                 if not isinstance(new[key], (bool, int, float, type(None))):
                     _bounded(f"Variable '{key}'", new[key])
         for key in [k for k in context if not k.startswith("_") and k not in namespace]:
@@ -181,9 +190,9 @@ class SandboxEnvironment(TaskDataEnvironment):
         code, problems, free = analyse(source, mode)
         if problems:
             raise ScriptError(problems[0][1], problems[0][0], "PolicyViolation")
-        known = set(context) | set(external_context or ()) | set(self.globals)
+        external_context = external_context or ()
         for line, name in free:
-            if name not in known:
+            if name not in context and name not in external_context and name not in self.globals:
                 raise ScriptError(f"'{name}' ist nicht erlaubt", line, "PolicyViolation")
         return code
 
