@@ -9,7 +9,9 @@
    the model's zsa:probability, the document wait as an intermediate event, the same durations and
    staffing), installed only into bench/.venv-prosimos (created here; never a project dependency).
 Events are counted the same way everywhere: one start and one end event per human task. Times are
-CPU seconds of the simulating process (the machine is shared). Prints `ratio N` (zsa-flow events/s
+CPU seconds of the simulating process (the machine is shared). Steps 1 and 2 run in one limited child
+process (`engine.limited.run_limited`), as `zsa-flow simulate` runs its jobs: the models' scripts run
+inside it, so their CPU time is counted and no script worker round trip is paid. Prints `ratio N` (zsa-flow events/s
 ÷ Prosimos events/s, target ≥ 0.5) and `overhead N` (zsa-flow time ÷ bare engine time, target ≤ 1.5).
 """
 import argparse
@@ -22,11 +24,12 @@ from pathlib import Path
 
 from zsa_flow.clock import FakeClock
 from zsa_flow.engine.definitions import definition_from_bundle
+from zsa_flow.engine.limited import run_limited
 from zsa_flow.engine.runner import CaseRun
 from zsa_flow.engine.strategies import SIMULATION
 from zsa_flow.simulation.cases import GENERATORS
 from zsa_flow.simulation.decisions import ModelDecisions
-from zsa_flow.simulation.runner import jobs_for
+from zsa_flow.simulation.runner import JOB_MEMORY_BYTES, jobs_for
 from zsa_flow.simulation.scenario import build_scenario
 from zsa_flow.simulation.simulator import Simulation
 
@@ -44,15 +47,27 @@ def scenario(kommunen, days):
     return build_scenario(doc, str(ROOT / "processes" / "hundehaltung" / "bench.yaml"))
 
 
-def run_zsa_flow(sc):
-    setup, info, bundle, model = jobs_for(sc)[0]
+def prepare(kommunen, days):
+    """Before lock-down: the definition and a simulation set up (calendar loaded)."""
+    setup, info, bundle, model = jobs_for(scenario(kommunen, days))[0]
     definition = definition_from_bundle(info, bundle)
-    sim = Simulation(setup, definition, model, ModelDecisions(model, definition), GENERATORS["hundehaltung"])
+    return Simulation(setup, definition, model, ModelDecisions(model, definition), GENERATORS["hundehaltung"]), \
+        definition
+
+
+def run_zsa_flow(sim, definition):
     sim.trace = []
     started = time.process_time()
     raw = sim.run()
     seconds = time.process_time() - started
     return raw, seconds, sim.trace, definition
+
+
+def measure(state):
+    """In the limited child: zsa-flow's simulation, then the bare engine on the recorded operations."""
+    raw, seconds, trace, definition = run_zsa_flow(*state)
+    bare_seconds, cases = run_bare(trace, definition)
+    return {"events": raw.task_events, "seconds": seconds, "bare_seconds": bare_seconds, "cases": cases}
 
 
 def run_bare(trace, definition):
@@ -101,9 +116,9 @@ def main(argv=None):
     parser.add_argument("--skip-prosimos", action="store_true", help="only zsa-flow and the bare engine")
     args = parser.parse_args(argv)
     sc = scenario(args.kommunen, args.days)
-    raw, seconds, trace, definition = run_zsa_flow(sc)
-    events = raw.task_events
-    bare_seconds, cases = run_bare(trace, definition)
+    measured = run_limited(prepare, measure, (args.kommunen, args.days), memory_bytes=JOB_MEMORY_BYTES,
+                           cpu_seconds=3600, wall_seconds=3600)
+    events, seconds, bare_seconds, cases = (measured[k] for k in ("events", "seconds", "bare_seconds", "cases"))
     print(f"model hundehaltung (to-be), {args.kommunen} Gemeinden, {args.days} Tage: {cases} Fälle, "
           f"{events} Aufgabenereignisse (Start + Ende)")
     print(f"zsa-flow     {seconds:8.2f} s CPU  {events / seconds:10.0f} events/s  {seconds / cases * 1000:6.2f} ms/Fall")

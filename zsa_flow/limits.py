@@ -47,6 +47,19 @@ def script_memory_bytes() -> int:
     return _int("ZSA_SCRIPT_MEMORY_MB", 512) * 1024 * 1024
 
 
+_LOCKED = []
+
+
+def mark_locked_down(memory_bytes: int):
+    """Called by `bpmn.script_worker.lock_down`: this process can open no file any more."""
+    _LOCKED.append(memory_bytes)
+
+
+def locked_down() -> bool:
+    """True in a process that `bpmn.script_worker.lock_down` limited (script worker, simulation job)."""
+    return bool(_LOCKED)
+
+
 def json_bytes(size: int) -> str:
     """`1.048.576 Bytes` (German thousands separators) for messages."""
     return f"{size:,} Bytes".replace(",", ".")

@@ -4,17 +4,26 @@ SpiffWorkflow is pinned (3.2.*). Before an upgrade, this test tells what no long
 use sits in zsa_flow/bpmn or zsa_flow/engine, and a change of the stored state needs a migration
 in zsa_flow/engine/state.py plus a frozen fixture (docs/architecture.md, "Stored state").
 """
+import hashlib
+import inspect
+
 import SpiffWorkflow
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
 from SpiffWorkflow.bpmn.serializer.workflow import VERSION
+from SpiffWorkflow.bpmn.specs.event_definitions import message
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 from SpiffWorkflow.bpmn.util.event import EventManager
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskIterator
+from SpiffWorkflow.workflow import Workflow
 
 from zsa_flow.bpmn.serializer import SERIALIZER_VERSION
+from zsa_flow.engine import lean
 from zsa_flow.engine.state import CURRENT, MIGRATIONS
 
 INTERNALS = [
@@ -34,7 +43,25 @@ INTERNALS = [
     (TimerEventDefinition, "get_datetime"),
     (TimerEventDefinition, "parse_iso_duration"),
     (TimerEventDefinition, "get_timedelta_from_start"),
+    (Workflow, "update_waiting_tasks"),  # replaced per workflow by the lean walk (engine/walk.py)
+    (BpmnWorkflow, "top_workflow"),
 ]
+
+# Functions zsa-flow replaces or re-implements, pinned by a hash of their source: when SpiffWorkflow
+# changes one, check the counterpart named here still does the same, then update the hash.
+REIMPLEMENTED = {
+    "Task._set_state": (lean.ORIGINAL_SET_STATE, "86c4c1d22dc9b70f"),  # engine/lean.py _set_state
+    "Workflow.collect_log_extras": (lean.ORIGINAL_WORKFLOW_EXTRAS, "888ba42a9b91ba27"),  # lean._workflow_extras
+    "Workflow.update_waiting_tasks": (Workflow.update_waiting_tasks, "258ee4cb217fa709"),  # walk.update_waiting_tasks
+    # ... which SpiffWorkflow calls after every completed task, through the instance attribute
+    "Workflow._task_completed_notify": (Workflow._task_completed_notify, "a87c9bea38b2f71e"),
+    "BpmnWorkflow.do_engine_steps": (BpmnWorkflow.do_engine_steps, "0dddd74053a531e3"),  # runner._engine_steps
+    "BpmnWorkflow._do_engine_steps": (BpmnWorkflow._do_engine_steps, "1c52d09d52f72038"),  # runner._engine_pass
+    "TaskIterator.__init__": (TaskIterator.__init__, "86cd5292d76b19c4"),  # walk.iterate
+    "TaskIterator._next": (TaskIterator._next, "55dbe46635bd176b"),
+    "BpmnTaskIterator._next": (BpmnTaskIterator._next, "344c7da965a176ec"),
+    "MessageEventDefinition.throw": (MessageEventDefinition.throw, "454264133ce24e56"),  # its `deepcopy`: lean.copy_data
+}
 
 
 def test_internals_still_exist():
@@ -46,6 +73,18 @@ def test_internals_still_exist():
     # the script engine is stored under its name-mangled attribute (bpmn/serializer.py)
     assert "_BpmnWorkflow__script_engine" in BpmnWorkflow.__init__.__code__.co_names or \
         "_BpmnWorkflow__script_engine" in BpmnWorkflow.script_engine.fget.__code__.co_names
+
+
+def test_the_reimplemented_functions_are_unchanged():
+    changed = [name for name, (function, digest) in REIMPLEMENTED.items()
+               if hashlib.sha256(inspect.getsource(function).encode()).hexdigest()[:16] != digest]
+    assert changed == []
+    # the lean versions are installed, and `message` names deepcopy only for throw's copy of the task data
+    assert Task._set_state is lean._set_state and Workflow.collect_log_extras is lean._workflow_extras
+    assert message.deepcopy is lean.copy_data
+    assert inspect.getsource(message).count("deepcopy(") == 1
+    assert {"_state", "_children"} <= set(Task.__init__.__code__.co_names)
+    assert "subprocesses" in BpmnWorkflow.__init__.__code__.co_names  # the walks enter subprocesses by it
 
 
 def test_stored_states_name_the_serializer_version_they_were_written_with():

@@ -26,6 +26,7 @@ import textwrap
 import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal, Overflow, localcontext
+from functools import lru_cache
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -37,6 +38,8 @@ from .script_guards import BUILTINS, GUARDS, MAX_DECIMAL_EXPONENT, MAX_ITEMS, Sa
 from .script_policy import FILENAME, analyse, check_expression, check_script
 
 __all__ = ["ZsaScriptEngine", "SandboxEnvironment", "ScriptError", "check_script", "check_expression"]
+
+_dedent = lru_cache(maxsize=4096)(textwrap.dedent)  # the same few scripts run again and again
 
 RESULT_TYPES = (type(None), bool, int, float, str, list, tuple, dict, set, Decimal, date, datetime, timedelta)
 
@@ -92,13 +95,18 @@ def _describe(error):
 
 
 class _Json:
-    """Converts a script's variables to JSON-compatible task data, with a total size budget."""
+    """Converts a script's variables to JSON-compatible task data, with a total size budget.
+
+    While converting a variable it adds up `size`, an upper bound of both its JSON length in bytes
+    and `script_codec`'s running estimate of it (text 6 bytes a character, as in \\u0000; a number
+    at most 24), so a variable whose bound is within the per-value limit needs no separate count."""
 
     def __init__(self):
         self.budget = MAX_ITEMS
+        self.size = 0
 
     def variable(self, name, value):
-        self.root = name
+        self.root, self.size = name, 0
         return self.convert(value, name)
 
     def convert(self, value, path, depth=0):
@@ -106,24 +114,42 @@ class _Json:
         if self.budget < 0 or depth > 100:
             raise ScriptError(f"Variable '{self.root}' ist zu groß (über {MAX_ITEMS} Werte) oder zu tief "
                               "verschachtelt (zyklisch?)", error_type="DataError")
-        if value is None or isinstance(value, (bool, int, str)):
+        if value is None or isinstance(value, bool):
+            self.size += 5
+            return value
+        if isinstance(value, str):
+            self.size += 6 * len(value) + 2
+            return value
+        if isinstance(value, int):
+            self.size += value.bit_length() // 3 + 2
             return value
         if isinstance(value, float) and math.isfinite(value):
+            self.size += 24
             return value
         if isinstance(value, Decimal) and value.is_finite():
-            return str(value)
+            return self.convert(str(value), path, depth)
         if isinstance(value, (date, datetime)):
-            return value.isoformat()
+            return self.convert(value.isoformat(), path, depth)
         if isinstance(value, dict):
             bad = next((k for k in value if not isinstance(k, str)), None)
             if bad is not None:
-                raise ScriptError(f"Variable '{path}': Schlüssel {bad!r} ist kein Text", error_type="DataError")
-            return {k: self.convert(v, f"{path}.{k}", depth + 1) for k, v in value.items()}
+                raise ScriptError(f"Variable '{_text(path)}': Schlüssel {bad!r} ist kein Text", error_type="DataError")
+            self.size += 2 + sum(6 * len(k) + 4 for k in value)
+            return {k: self.convert(v, (path, ".", k), depth + 1) for k, v in value.items()}
         if isinstance(value, (list, tuple)):
-            return [self.convert(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value)]
+            self.size += 2 + len(value)
+            return [self.convert(v, (path, "[]", i), depth + 1) for i, v in enumerate(value)]
         hint = " (Menge: list(...) verwenden)" if isinstance(value, (set, frozenset)) else ""
-        raise ScriptError(f"Variable '{path}': Wert vom Typ '{type(value).__name__}' kann nicht in den "
+        raise ScriptError(f"Variable '{_text(path)}': Wert vom Typ '{type(value).__name__}' kann nicht in den "
                           f"Falldaten gespeichert werden{hint}", error_type="DataError")
+
+
+def _text(path):
+    """'antrag.kinder[2]' from the nested (parent, kind, key) path _Json carries (built only for errors)."""
+    if isinstance(path, str):
+        return path
+    parent, kind, key = path
+    return f"{_text(parent)}.{key}" if kind == "." else f"{_text(parent)}[{key}]"
 
 
 def _bounded(name, value):
@@ -158,13 +184,13 @@ class SandboxEnvironment(TaskDataEnvironment):
         external_context = external_context or {}
         self.check_for_overwrite(context, external_context)
         namespace = self._namespace(context, external_context)
-        self._run(self._code(textwrap.dedent(script), "exec", context, external_context), namespace)
+        self._run(self._code(_dedent(script), "exec", context, external_context), namespace)
         reserved = set(self.globals) | set(external_context)
-        json, new = _Json(), {}
+        json, new, limit = _Json(), {}, limits.max_value_bytes()
         for key, value in namespace.items():
             if not (key.startswith("_") or key in reserved or callable(value)):
                 new[key] = json.variable(key, value)
-                if not isinstance(new[key], (bool, int, float, type(None))):
+                if json.size > limit and not isinstance(new[key], (bool, int, float, type(None))):
                     _bounded(f"Variable '{key}'", new[key])
         for key in [k for k in context if not k.startswith("_") and k not in namespace]:
             del context[key]  # `del x` in the script
@@ -181,9 +207,9 @@ class SandboxEnvironment(TaskDataEnvironment):
         code, problems, free = analyse(source, mode)
         if problems:
             raise ScriptError(problems[0][1], problems[0][0], "PolicyViolation")
-        known = set(context) | set(external_context or ()) | set(self.globals)
+        external_context = external_context or ()
         for line, name in free:
-            if name not in known:
+            if name not in context and name not in external_context and name not in self.globals:
                 raise ScriptError(f"'{name}' ist nicht erlaubt", line, "PolicyViolation")
         return code
 

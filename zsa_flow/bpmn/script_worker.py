@@ -21,6 +21,8 @@ import resource
 import struct
 import sys
 
+from .. import limits
+
 HEADER = struct.Struct(">I")
 CPU_PER_REQUEST = 10  # seconds of CPU a single request may use before the kernel ends the worker
 CPU_RETIRE = 600  # a worker that has used this much CPU in total is replaced
@@ -51,13 +53,10 @@ def frames(*parts) -> bytes:
     return b"".join(HEADER.pack(len(p)) + p for p in parts)
 
 
-_LIMITED = []
-
-
 def is_limited_process() -> bool:
     """True in a process that `lock_down` limited (a script worker, or a simulation job run in one):
     scripts may run in-process there, the OS limits already bound them."""
-    return bool(_LIMITED)
+    return limits.locked_down()
 
 
 def write_all(write, data):
@@ -74,12 +73,12 @@ def lock_down(memory_bytes, cpu_seconds=CPU_PER_REQUEST, keep=()):
     for low, high in zip(fds, fds[1:]):
         os.closerange(low + 1, high)
     used = int(sum(resource.getrusage(resource.RUSAGE_SELF)[:2]))
-    limits = [(resource.RLIMIT_AS, memory_bytes), (resource.RLIMIT_NOFILE, 3), (resource.RLIMIT_FSIZE, 0),
+    rlimits = [(resource.RLIMIT_AS, memory_bytes), (resource.RLIMIT_NOFILE, 3), (resource.RLIMIT_FSIZE, 0),
               (resource.RLIMIT_NPROC, 0), (resource.RLIMIT_CORE, 0)]
-    for kind, value in limits:
+    for kind, value in rlimits:
         resource.setrlimit(kind, (value, value))
     resource.setrlimit(resource.RLIMIT_CPU, (used + cpu_seconds, used + CPU_RETIRE + cpu_seconds))
-    _LIMITED.append(memory_bytes)
+    limits.mark_locked_down(memory_bytes)
 
 
 def _cpu():

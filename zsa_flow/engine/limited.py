@@ -10,8 +10,12 @@ trip per expression, the limits bound the whole job. The result travels as tagge
 (`script_codec`, at most `result_bytes`), never as a pickle; past `wall_seconds` the child is killed.
 `prepare` and `run` must be importable module-level functions; `args` must pickle. Everything `run`
 needs must be imported before (at module level or in `prepare`): after lock_down no file opens.
+
+`map_limited(prepare, work, args, items, workers=2)` runs many items (the replications of a
+simulation) on a few such children, each prepared once.
 """
 import multiprocessing
+import time
 
 from ..bpmn import script_codec
 from ..bpmn.script_pool import WorkerFailed
@@ -65,3 +69,97 @@ def run_limited(prepare, run, args=(), *, memory_bytes=None, cpu_seconds=600, wa
     if not reply.get("ok"):
         raise WorkerFailed(reply.get("message") or "Auftrag fehlgeschlagen", "JobError")
     return reply["value"]
+
+
+def _map_child(connection, prepare, work, args, memory_bytes, cpu_seconds, result_bytes):
+    from ..bpmn.script_worker import lock_down
+    from ..rules.functions import preload
+
+    try:
+        preload()
+        state = prepare(*args)
+        lock_down(memory_bytes, cpu_seconds, keep=(connection.fileno(),))
+        ready = {"ok": True, "value": None}
+    except Exception as error:  # noqa: BLE001 - reported to the parent as the job's failure
+        state, ready = None, {"ok": False, "message": f"{type(error).__name__}: {error}"[:2000]}
+    connection.send_bytes(script_codec.dumps(ready, 1 << 20))
+    if not ready["ok"]:
+        return
+    while True:
+        try:
+            item = script_codec.loads(connection.recv_bytes(1 << 20))
+        except (EOFError, OSError):
+            return
+        if item is None:
+            return
+        try:
+            reply = {"ok": True, "value": work(state, item)}
+        except MemoryError:
+            reply = {"ok": False, "message": "Speichergrenze des Auftrags überschritten"}
+        except Exception as error:  # noqa: BLE001
+            reply = {"ok": False, "message": f"{type(error).__name__}: {error}"[:2000]}
+        try:
+            data = script_codec.dumps(reply, result_bytes)
+        except script_codec.TooLarge:
+            data = script_codec.dumps({"ok": False, "message": f"Ergebnis ist zu groß (über "
+                                       f"{limits.json_bytes(result_bytes)})"}, 4096)
+        connection.send_bytes(data)
+
+
+def map_limited(prepare, work, args, items, *, workers=2, memory_bytes=None, cpu_seconds=3600,
+                wall_seconds=3600, result_bytes=256 * 1024 * 1024):
+    """Yield `(item, work(state, item))` for every item, in the order they finish, from `workers`
+    limited child processes that each called `state = prepare(*args)` once before locking down.
+
+    Like `run_limited`, but a child serves many items (JSON-compatible, e.g. job numbers) one after
+    another, so its start-up and `prepare` are paid once per child, not per item. WorkerFailed when
+    a child fails or all items together take longer than `wall_seconds`."""
+    from multiprocessing.connection import wait
+
+    items = list(items)
+    if not items:
+        return
+    context = multiprocessing.get_context("spawn")
+    memory_bytes = memory_bytes or limits.script_memory_bytes()
+    children, pending, busy = [], list(reversed(items)), {}
+    deadline = time.monotonic() + wall_seconds
+    try:
+        for _ in range(max(1, min(workers, len(items)))):
+            parent_end, child_end = context.Pipe(duplex=True)
+            child = context.Process(target=_map_child, daemon=True, args=(
+                child_end, prepare, work, tuple(args), memory_bytes, cpu_seconds, result_bytes))
+            child.start()
+            child_end.close()
+            children.append((child, parent_end))
+            busy[parent_end] = _START
+        while busy:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise WorkerFailed(f"Zeitlimit von {wall_seconds:g} s überschritten – Auftrag abgebrochen",
+                                   timed_out=True)
+            for connection in wait(list(busy), timeout=remaining):
+                item = busy.pop(connection)
+                try:
+                    reply = script_codec.loads(connection.recv_bytes(maxlength=result_bytes))
+                except (EOFError, OSError, ValueError):
+                    raise WorkerFailed("Auftrag wurde beendet (Speicher- oder Rechenzeitgrenze überschritten?)",
+                                       "MemoryError") from None
+                if not reply.get("ok"):
+                    raise WorkerFailed(reply.get("message") or "Auftrag fehlgeschlagen", "JobError")
+                if item is not _START:
+                    yield item, reply["value"]
+                if pending:
+                    busy[connection] = pending.pop()
+                    connection.send_bytes(script_codec.dumps(busy[connection], 1 << 20))
+                else:
+                    connection.send_bytes(script_codec.dumps(None, 64))
+    finally:
+        for child, connection in children:
+            child.join(timeout=0.5 if not busy else 0)
+            if child.is_alive():
+                child.kill()
+                child.join()
+            connection.close()
+
+
+_START = object()  # a child's first reply: prepared and locked down

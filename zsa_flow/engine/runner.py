@@ -24,11 +24,14 @@ from ..bpmn.parser import is_human
 from ..bpmn.specs import DecisionTask
 from ..clock import SystemClock
 from ..errors import Conflict, NotFound
+from . import lean, walk
 from . import state as stored_state
 from .effects import ClosedTask, Effects, SentMessage, TimerSet
 from .prune import prune_history
 from .strategies import RUN_TO_WAIT
 from .task_meta import opened_task
+
+lean.install()
 
 RUNNING, COMPLETED, CANCELLED, INCIDENT = "running", "completed", "cancelled", "incident"
 _MAX_ROUNDS = 1000  # automatic steps per operation before we call it a loop without a wait state
@@ -49,8 +52,10 @@ class CaseRun:
         self._queue = []  # SINGLE_STEP: the current pass of ready automatic tasks
         self._completed_task = None  # the task a person just completed (closed as completed)
         self.incident = None  # the message of the error that stopped the case, until a retry
-        self._open = self._open_tasks()
-        self._timers = self._timer_dues()
+        walk.install(workflow)
+        human, waiting = self._human_and_waiting()
+        self._open = self._open_of(human)
+        self._timers = self._timer_dues(waiting)
 
     @classmethod
     def new(cls, definition, clock=None, strategy=RUN_TO_WAIT):
@@ -79,7 +84,7 @@ class CaseRun:
         with runtime.using_clock(self.clock):
             if message is None:
                 self._cancel_message_starts()
-                for task in self.workflow.get_tasks(state=TaskState.READY):
+                for task in walk.tasks(self.workflow, TaskState.READY):
                     task.data.update(deepcopy(data))
                 self._advance()
             else:
@@ -114,7 +119,7 @@ class CaseRun:
     def retry(self, data: dict | None = None):
         """Put tasks in ERROR back to READY, optionally with corrected data, and run again."""
         with runtime.using_clock(self.clock):
-            errored = self.workflow.get_tasks(state=TaskState.ERROR)
+            errored = walk.tasks(self.workflow, TaskState.ERROR)
             for task in errored:
                 if data:
                     task.data.update(deepcopy(data))
@@ -157,7 +162,7 @@ class CaseRun:
 
     def state(self) -> str:
         """running | completed | incident."""
-        if self.incident or self.workflow.get_next_task(state=TaskState.ERROR):
+        if self.incident or next(walk.iterate(self.workflow, TaskState.ERROR), None):
             return INCIDENT
         return COMPLETED if self._really_completed() else RUNNING
 
@@ -186,7 +191,7 @@ class CaseRun:
             last = self.workflow.last_task
             return dict(self.workflow.data or {}) | (dict(last.data) if last is not None else {})
         merged = {}
-        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING | TaskState.ERROR):
+        for task in walk.iterate(self.workflow, TaskState.READY | TaskState.WAITING | TaskState.ERROR):
             merged.update(task.data)
         if not merged and self.workflow.last_task is not None:
             merged = dict(self.workflow.last_task.data)
@@ -196,7 +201,7 @@ class CaseRun:
         """(active element ids, element ids in error) for the diagram."""
         active, incident = set(), set()
         states = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
-        for task in self.workflow.get_tasks(state=states):
+        for task in walk.iterate(self.workflow, states):
             bpmn_id = getattr(task.task_spec, "bpmn_id", None)
             if not bpmn_id:
                 continue
@@ -224,20 +229,47 @@ class CaseRun:
                 if self.strategy.follow_children and not self.workflow.subprocesses:
                     self._follow_children()
                 else:
-                    self.workflow.do_engine_steps(will_complete_task=self._will_complete,
-                                                  did_complete_task=self._did_complete)
-                if not any(not t.task_spec.manual for t in self.workflow.get_tasks(state=TaskState.READY)):
+                    self._engine_steps()
+                if next(walk.iterate(self.workflow, TaskState.READY, manual=False), None) is None:
                     break
         except Exception as exc:  # engine, DMN or model errors: the case goes into an incident
             self._raise_incident(exc)
         self._collect_messages()
         prune_history(self.workflow)
 
+    def _engine_steps(self):
+        """`BpmnWorkflow.do_engine_steps` with the lean task walks: the same passes over the same
+        tasks in the same order (deepest active subprocesses first, each until it has nothing left)."""
+        workflow = self.workflow
+        while self._engine_pass(workflow):
+            pass
+        workflow.refresh_timers()
+
+    def _engine_pass(self, workflow):
+        active = workflow.get_active_subprocesses()
+        for subprocess in sorted(active, key=lambda w: w.depth, reverse=True):
+            while self._run_ready(subprocess):
+                pass
+            if subprocess.parent_task_id is not None:
+                task = workflow.get_task_from_id(subprocess.parent_task_id)
+                task.task_spec._update(task)
+        count = self._run_ready(workflow)
+        return count > 0 or len(workflow.get_active_subprocesses()) > len(active)
+
+    def _run_ready(self, workflow):
+        count = 0
+        for task in walk.tasks(workflow, TaskState.READY, manual=False):
+            self._will_complete(task)
+            task.run()
+            count += 1
+            self._did_complete(task)
+        return count
+
     def _follow_children(self):
         """SIMULATION: run the ready automatic tasks, then the ready children of each task run, so
         a chain of automatic steps costs one walk of the task tree instead of one per step; ends
         with the engine's timer refresh like do_engine_steps."""
-        work = [t for t in self.workflow.get_tasks(state=TaskState.READY) if not t.task_spec.manual]
+        work = walk.tasks(self.workflow, TaskState.READY, manual=False)
         while work:
             task = work.pop(0)
             if task.state != TaskState.READY:
@@ -267,7 +299,7 @@ class CaseRun:
         workflows = sorted(self.workflow.get_active_subprocesses(), key=lambda w: w.depth, reverse=True)
         ready = []
         for wf in [*workflows, self.workflow]:
-            ready.extend(t for t in wf.get_tasks(state=TaskState.READY) if not t.task_spec.manual)
+            ready.extend(walk.iterate(wf, TaskState.READY, manual=False))
         return ready
 
     def _send_message(self, name, payload):
@@ -281,21 +313,21 @@ class CaseRun:
         # Run only the engine's own start scaffolding so the start events exist and wait;
         # do_engine_steps would also run a none start event right away.
         for _ in range(3):
-            for task in self.workflow.get_tasks(state=TaskState.READY):
+            for task in walk.tasks(self.workflow, TaskState.READY):
                 if task.task_spec.name in ("Start", "StartEventSplit"):
                     task.run()
-        for task in self.workflow.get_tasks(state=TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE):
+        for task in walk.tasks(self.workflow, TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE):
             if task.parent is not None and task.parent.task_spec.name == "StartEventSplit":
                 task.task_spec._update(task)
 
     def _cancel_message_starts(self):
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+        for task in walk.tasks(self.workflow, TaskState.WAITING):
             if isinstance(task.task_spec, CatchingEvent) and task.parent is not None and \
                     task.parent.task_spec.name == "StartEventSplit":
                 task.cancel()
 
     def _cancel_none_starts(self):
-        for task in self.workflow.get_tasks(state=TaskState.READY):
+        for task in walk.tasks(self.workflow, TaskState.READY):
             spec = task.task_spec
             if task.parent is not None and task.parent.task_spec.name == "StartEventSplit" and \
                     type(getattr(spec, "event_definition", None)).__name__ == "NoneEventDefinition":
@@ -320,15 +352,26 @@ class CaseRun:
     # -- internals: what changed ------------------------------------------------------------
 
     def _human_tasks(self):
-        return [t for t in self.workflow.get_tasks(state=TaskState.READY) if is_human(t.task_spec)]
+        return [t for t in walk.iterate(self.workflow, TaskState.READY) if is_human(t.task_spec)]
 
-    def _open_tasks(self):
-        return {str(t.id): (t.task_spec.bpmn_id, t.task_spec.bpmn_name) for t in self._human_tasks()}
+    def _human_and_waiting(self):
+        """(ready human tasks, waiting tasks) from one walk of the task tree."""
+        human, waiting = [], []
+        for task in walk.iterate(self.workflow, TaskState.READY | TaskState.WAITING):
+            if task._state == TaskState.WAITING:
+                waiting.append(task)
+            elif is_human(task.task_spec):
+                human.append(task)
+        return human, waiting
 
-    def _timer_dues(self):
+    @staticmethod
+    def _open_of(human):
+        return {str(t.id): (t.task_spec.bpmn_id, t.task_spec.bpmn_name) for t in human}
+
+    def _timer_dues(self, waiting=None):
         """timer task id -> (element id, name, due ISO string) for every timer the case waits on."""
         result = {}
-        for task in self.workflow.get_tasks(state=TaskState.WAITING):
+        for task in walk.iterate(self.workflow, TaskState.WAITING) if waiting is None else waiting:
             definition = getattr(task.task_spec, "event_definition", None)
             # an event-based gateway waits with a MultipleEventDefinition holding its timer
             inner = getattr(definition, "event_definitions", None) or []
@@ -341,8 +384,8 @@ class CaseRun:
     def _settle(self):
         """Turn the difference of open tasks and timers since the last settle into effects."""
         completed, self._completed_task = self._completed_task, None
-        human = self._human_tasks()  # one walk of the task tree for both the closed and the opened tasks
-        now_open = {str(t.id): (t.task_spec.bpmn_id, t.task_spec.bpmn_name) for t in human}
+        human, waiting = self._human_and_waiting()  # one walk for opened, closed tasks and timers
+        now_open = self._open_of(human)
         for task_id, (element_id, name) in self._open.items():
             if task_id in now_open:
                 continue
@@ -351,8 +394,8 @@ class CaseRun:
                 self.effects.events.append({"type": "task_cancelled", "element_id": element_id,
                                             "element_name": name, "data": {"task_id": task_id}})
         now = self.clock.now()
-        for task in human:
-            if str(task.id) in self._open:
+        for task_id, task in zip(now_open, human):
+            if task_id in self._open:
                 continue
             opened = opened_task(task, self.definition.form_shas, now)
             self.effects.tasks_opened.append(opened)
@@ -361,7 +404,7 @@ class CaseRun:
                 "data": {"task_id": opened.task_id, "candidate_groups": opened.candidate_groups,
                          "assignee": opened.assignee, "due": opened.due_at.isoformat() if opened.due_at else None}})
         self._open = now_open
-        timers = self._timer_dues()
+        timers = self._timer_dues(waiting)
         for timer_id, (_element, _name, due) in self._timers.items():
             if timers.get(timer_id, (None, None, None))[2] != due:
                 self.effects.timers_cleared.append(timer_id)

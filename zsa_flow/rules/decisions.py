@@ -2,12 +2,15 @@
 
 The files live in `processes/hundehaltung/decisions/` so a process owner edits them in Camunda
 Modeler; they are re-read when their modification time changes. `ZSA_DECISIONS_DIR` overrides
-the directory (tests, installations outside the repository).
+the directory (tests, installations outside the repository). A locked-down process (a script worker
+or a simulation job, `limits.locked_down()`) can open no file any more: it keeps the tables it
+loaded before (`functions.preload`) and does not look at the files again.
 """
 import os
 from pathlib import Path
 
 from ..errors import ModelError
+from ..limits import locked_down
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "processes" / "hundehaltung" / "decisions"
 _cache: dict[Path, tuple[float, object]] = {}
@@ -22,11 +25,13 @@ def load(filename: str):
     from ..dmn import parse_dmn  # the engine is a sibling module; imported lazily
 
     path = decisions_dir() / filename
+    cached = _cache.get(path)
+    if cached and locked_down():
+        return cached[1]
     try:
         mtime = path.stat().st_mtime
     except OSError:
         raise ModelError(f"{path}: Entscheidungstabelle nicht gefunden") from None
-    cached = _cache.get(path)
     if cached and cached[0] == mtime:
         return cached[1]
     doc = parse_dmn(path.read_bytes(), str(path))

@@ -1,15 +1,22 @@
 """Where the gain comes from (issue 10, item 6): the to-be change against the case-weighted as-is
-average, split into *process*, *pooling/specialisation* and *IT* by two intermediate scenarios on the
+average, split into *process*, *pooling/specialisation* and *IT* by intermediate scenarios on the
 same arrival stream, replications and seed:
 
   A   the as-is variants (each Gemeinde its own process and staff)
-  M1  the to-be process *without its automated checks*, staffed *per Gemeinde*: every central pool's
-      staff is split among the Gemeinden in proportion to their cases (same total staff, no pooling)
+  P   the as-is process with pooled central staff: each as-is variant runs the to-be's whole arrival
+      stream (every Gemeinde) in one central office per pool, staffed with its own persons per case
+      (its staff × total cases / its own cases); its Gemeinde's cases are measured
+  M1  the to-be process *without its automated checks*, staffed *per Gemeinde* (the to-be process
+      with municipal staffing): every central pool's staff is split among the Gemeinden in
+      proportion to their cases (same total staff, no pooling)
   M2  the to-be process without its automated checks, with its central (pooled) staff
   T   the to-be process as modelled
 
-  process = (A − M1) / A,  pooling = (M1 − M2) / A,  IT = (M2 − T) / A   — per replication, so the three
-  parts add up to the total change (A − T) / A exactly; 95 % intervals over replications.
+  Process and pooling are measured in both orders and averaged (A → P → M2 and A → M1 → M2 reach the
+  same M2), IT last:
+  pooling = ((A − P) + (M1 − M2)) / 2A,  process = ((A − M1) + (P − M2)) / 2A,  IT = (M2 − T) / A
+  — per replication, so the three parts add up to the total change (A − T) / A exactly; 95 %
+  intervals over replications.
 
 Each measure (cycle time, effort per case) is the case-weighted mean over the Gemeinden that have an
 as-is variant, weighted with the as-is case counts (the same weights as `comparison`).
@@ -70,6 +77,22 @@ def _municipal(variant):
     return variant
 
 
+def _pooled(as_is, to_be):
+    """P for one as-is variant: its process, the to-be's arrival stream, one central office per pool
+    with the same persons per case as the variant has (its staff × total / own cases)."""
+    variant = copy.copy(as_is)
+    variant.model = copy.deepcopy(as_is.model)
+    own = sum(as_is.arrivals.values())
+    total = sum(to_be.arrivals.values())
+    factor = total / own if own else 1.0
+    for element in variant.model.elements.values():
+        element.municipal = False
+    variant.arrivals = dict(to_be.arrivals)
+    variant.staff = {pool: as_is.staff.get(pool, 1.0) * factor for pool in sorted(variant.model.pools())}
+    variant.split = {}
+    return variant
+
+
 def _weighted(levels, weights, measure, reps):
     """Per replication and level: the case-weighted mean of `measure` over the Gemeinden that have a value
     on every level in that replication (levels: {name: by_kommune})."""
@@ -108,27 +131,42 @@ def attribute(scenario, result, run):
         what_if = copy.copy(scenario)
         what_if.variants = [variant]
         runs[key] = run(what_if)["variants"][to_be.process_id]["by_kommune"]
+    pooled = [_pooled(v, to_be) for v in as_is]
+    what_if = copy.copy(scenario)
+    what_if.variants = pooled
+    pooled_result = run(what_if)["variants"]
+    runs["p"] = {}
+    for v in as_is:
+        kommune = next(iter(v.arrivals))
+        found = pooled_result[v.process_id]["by_kommune"].get(kommune)
+        if found:
+            runs["p"][kommune] = found
     as_is_by_kommune = {}
     for v in as_is:
         kommune = next(iter(v.arrivals))
         if kommune in weights:
             as_is_by_kommune[kommune] = result["variants"][v.process_id]["by_kommune"][kommune]
-    document = {"method": "A → M1 (Soll ohne Automatik, Personal je Gemeinde) → M2 (Soll ohne Automatik, "
-                          "gebündelt) → T (Soll)", "automated_steps": steps, "measures": {}}
+    document = {"method": "A (Ist) → P (Ist-Prozess, zentral gebündelt) bzw. M1 (Soll ohne Automatik, Personal je "
+                          "Gemeinde) → M2 (Soll ohne Automatik, gebündelt) → T (Soll)",
+                "automated_steps": steps, "measures": {},
+                "pooled_as_is": {p.process_id: {"staff": {k: round(n, 3) for k, n in p.staff.items()},
+                                                "cases_per_year": round(sum(p.arrivals.values()), 1)}
+                                 for p in pooled}}
     for measure in ("cycle_time_hours", "effort_minutes"):
-        levels = _weighted({"a": as_is_by_kommune, "m1": runs["m1"], "m2": runs["m2"],
+        levels = _weighted({"a": as_is_by_kommune, "p": runs["p"], "m1": runs["m1"], "m2": runs["m2"],
                             "t": result["variants"][to_be.process_id]["by_kommune"]}, weights, measure, reps)
-        a, m1, m2, t = levels["a"], levels["m1"], levels["m2"], levels["t"]
+        a, p, m1, m2, t = levels["a"], levels["p"], levels["m1"], levels["m2"], levels["t"]
         per_rep = {"process": [], "pooling": [], "it": [], "total": []}
         for r in range(reps):
             if not a[r]:
                 continue
-            per_rep["process"].append((a[r] - m1[r]) / a[r])
-            per_rep["pooling"].append((m1[r] - m2[r]) / a[r])
+            per_rep["process"].append(((a[r] - m1[r]) + (p[r] - m2[r])) / 2 / a[r])
+            per_rep["pooling"].append(((a[r] - p[r]) + (m1[r] - m2[r])) / 2 / a[r])
             per_rep["it"].append((m2[r] - t[r]) / a[r])
             per_rep["total"].append((a[r] - t[r]) / a[r])
         document["measures"][measure] = {
-            "levels": {name: _mean(values) for name, values in (("as_is", a), ("m1", m1), ("m2", m2), ("to_be", t))},
+            "levels": {name: _mean(values) for name, values in (("as_is", a), ("as_is_pooled", p), ("m1", m1),
+                                                               ("m2", m2), ("to_be", t))},
             **{part: {"share": _mean(values), "ci95": results.ci95(values)} for part, values in per_rep.items()}}
     return document
 

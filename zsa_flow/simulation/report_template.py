@@ -67,11 +67,14 @@ In Klammern das 95-%-Konfidenzintervall über die Replikationen.</p>
 
 {% if attribution %}
 <section id="herkunft"><h2>Woher der Gewinn kommt</h2>
-<p>Zwischenszenarien auf demselben Ankunftsstrom: M1 = Soll-Prozess ohne seine automatischen Prüfungen, Personal
-je Gemeinde aufgeteilt (gleiche Gesamtbesetzung, nach Fallzahl); M2 = wie M1, aber gebündelt (zentraler Pool);
-Soll = wie modelliert. <em>Prozess</em> = Ist → M1, <em>Bündelung/Spezialisierung</em> = M1 → M2, <em>IT</em> = M2 → Soll,
-jeweils bezogen auf das fallgewichtete Ist; die drei Teile ergeben zusammen die Gesamtveränderung.
-Die Zwischenszenarien behalten die Besetzung des Soll-Prozesses: die Handprüfungen belasten in M1 und M2 den
+<p>Zwischenszenarien auf demselben Ankunftsstrom: P = Ist-Prozess mit zentral gebündeltem Personal (jede
+Ist-Variante bearbeitet die Fälle aller Gemeinden in einem zentralen Amt je Pool, mit ihrer eigenen Besetzung je
+Fall); M1 = Soll-Prozess ohne seine automatischen Prüfungen, Personal je Gemeinde aufgeteilt (gleiche
+Gesamtbesetzung, nach Fallzahl); M2 = wie M1, aber gebündelt (zentraler Pool); Soll = wie modelliert.
+<em>Bündelung/Spezialisierung</em> = Mittel aus Ist → P und M1 → M2, <em>Prozess</em> = Mittel aus Ist → M1 und
+P → M2, <em>IT</em> = M2 → Soll, jeweils bezogen auf das fallgewichtete Ist; die drei Teile ergeben zusammen die
+Gesamtveränderung.
+Die Zwischenszenarien M1 und M2 behalten die Besetzung des Soll-Prozesses: die Handprüfungen belasten dort den
 zentralen Pool, der IT-Anteil an der Durchlaufzeit enthält daher auch die Warteschlangen, die die Automatik
 erspart. Den Aufwand je Fall ändert die Bündelung nicht (die Minuten je Schritt hängen nicht von der Besetzung ab).</p>
 {% for measure, m in attribution.measures.items() %}
@@ -83,6 +86,9 @@ erspart. Den Aufwand je Fall ändert die Bündelung nicht (die Minuten je Schrit
 <td class="n">{{ m[part].ci95[0]|pct }} – {{ m[part].ci95[1]|pct }}</td></tr>
 {% endfor %}
 </tbody></table>
+<p>Stufen (fallgewichtet): Ist {{ m.levels.as_is|num }}, P {{ m.levels.as_is_pooled|num }},
+M1 {{ m.levels.m1|num }}, M2 {{ m.levels.m2|num }}, Soll {{ m.levels.to_be|num }}
+({{ "Stunden" if measure == "cycle_time_hours" else "Minuten je Fall" }}).</p>
 {% endfor %}
 {% if attribution.automated_steps %}
 <p>Für „ohne automatische Prüfungen“ erledigt eine Person des zentralen Pools diese Schritte mit dem Aufwand des

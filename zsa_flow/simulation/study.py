@@ -19,7 +19,7 @@ def run_study(scenario, sweeps=(), target=0.9, workers=None, attribute=True, pro
 
         def run(what_if):
             step["n"] += 1
-            report = stage(f"Zwischenszenario {step['n']}/2")
+            report = stage(f"Zwischenszenario {step['n']}/3")
             return run_scenario(what_if, workers=workers, progress=report)
 
         result["attribution"] = attribution.attribute(scenario, result, run)
