@@ -1,48 +1,22 @@
 """Fixtures and helpers for the browser tests (Playwright with Debian's chromium against a real server).
 
-Import the fixtures into a test module: `from browser_support import browser, server  # noqa: F401`.
+Import the server fixture into a test module: `server = browser_support.server`; the browser comes
+from tests/e2e/conftest.py.
 """
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from inbox_support import MAGDEBURG, PASSWORD, seed_people
-from zsa_flow.web import create_app
-
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                    reason=f"{CHROMIUM} missing: `make browser` installs Debian's chromium")
+from inbox_support import MAGDEBURG, PASSWORD
+from page_support import needs_chromium, shot, start_server  # noqa: F401  (re-exported for the test modules)
 
 
 @pytest.fixture
 def server(zsa):
-    """The real app on 127.0.0.1 (free port) in a thread, with the process library deployed."""
-    zsa.deploy([str(ROOT / "processes"), str(ROOT / "forms")])
-    seed_people(zsa)
-    app = create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e"})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield instance
-        instance.close()
+    """The real app in a thread with the process library deployed (page_support.start_server)."""
+    url, stop = start_server(zsa)
+    yield url
+    stop()
 
 
 def session(browser, base, username, javascript=True):
@@ -61,11 +35,6 @@ def session(browser, base, username, javascript=True):
     page.click("main button[type=submit]")
     page.wait_for_url(re.compile(r"/(aufgaben|vorgaenge).*"))
     return page
-
-
-def shot(page, name):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
 APPLICATION = {  # the paper application, as the ZSA keys it in

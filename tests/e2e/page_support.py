@@ -23,11 +23,14 @@ needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                     reason=f"{CHROMIUM} missing: `make browser` installs Debian's chromium")
 
 
-def start_server(zsa):
-    """The real app on 127.0.0.1 (free port) in a thread, library deployed; returns (url, stop)."""
-    zsa.deploy([str(ROOT / "processes"), str(ROOT / "forms")])
-    seed_people(zsa)
-    app = create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e"})
+def start_server(zsa, library=None, *, people=True, **config):
+    """The real app on 127.0.0.1 (free port) in a thread; returns (url, stop). Deploys `library`
+    (folders or files; default: the project's processes and forms), seeds the inbox's people unless
+    `people=False`; `config`: further Flask settings."""
+    zsa.deploy([str(p) for p in (library or (ROOT / "processes", ROOT / "forms"))])
+    if people:
+        seed_people(zsa)
+    app = create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e", **config})
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

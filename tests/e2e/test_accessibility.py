@@ -8,7 +8,7 @@ The axe figures per page type are written to test-artifacts/axe-report.txt.
 import pytest
 
 from inbox_support import MAGDEBURG, PASSWORD
-from page_support import ARTIFACTS, axe_violations, launch, needs_chromium, new_page, start_server
+from page_support import ARTIFACTS, axe_violations, needs_chromium, new_page, start_server
 from zsa_flow.services import users
 
 pytestmark = needs_chromium
@@ -29,16 +29,6 @@ def server(zsa):
     users.add_account(zsa, "root", "Administration", ["admin"], password=PASSWORD)
     yield url
     stop()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = launch(p)
-        yield instance
-        instance.close()
 
 
 def _pages(zsa, browser, server):

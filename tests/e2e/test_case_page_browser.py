@@ -10,7 +10,7 @@ import pytest
 
 from case_data import ANMELDUNG
 from inbox_support import MAGDEBURG
-from page_support import launch, needs_chromium, new_page, shot, start_server
+from page_support import needs_chromium, new_page, shot, start_server
 
 pytestmark = needs_chromium
 
@@ -21,16 +21,6 @@ def server(zsa):
     url, stop = start_server(zsa)
     yield url
     stop()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = launch(p)
-        yield instance
-        instance.close()
 
 
 def _complete(zsa, number, name, data, user="anna"):

@@ -6,7 +6,7 @@ import browser_support
 from browser_support import fill_application, needs_chromium, session, shot
 
 pytestmark = needs_chromium
-server, browser = browser_support.server, browser_support.browser  # the fixtures
+server = browser_support.server  # the fixture (the browser: conftest.py)
 
 def test_exemption_shows_the_proof_field_live_and_keeps_it(server, browser, zsa):
     anna = session(browser, server, "anna")

@@ -3,15 +3,12 @@ renumbered, with conditions in the entry's scope, no axe violations, stored as a
 import json
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
-from inbox_support import MAGDEBURG, seed_people
-from page_support import axe_violations, launch, needs_chromium, new_page, shot
-from zsa_flow.web import create_app
+from inbox_support import MAGDEBURG
+from page_support import axe_violations, needs_chromium, new_page, shot, start_server
 
 pytestmark = needs_chromium
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -34,25 +31,9 @@ def server(zsa, tmp_path, start_form):
                                       "columns": [{"label": "Name", "key": "name"},
                                                   {"label": "Gefährlich", "key": "gefaehrlich"}]})
     (lib / "pruefen.form").write_text(json.dumps(pruefen), encoding="utf-8")
-    zsa.deploy([str(lib)])
-    seed_people(zsa)
-    httpd = make_server("127.0.0.1", 0, create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e"}),
-                        threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = launch(p)
-        yield instance
-        instance.close()
+    url, stop = start_server(zsa, [lib])
+    yield url
+    stop()
 
 
 def test_entries_are_added_and_removed_without_a_round_trip(server, browser, zsa):

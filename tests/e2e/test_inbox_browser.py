@@ -14,7 +14,7 @@ from browser_support import shot as _shot
 from case_data import ANMELDUNG
 from inbox_support import MAGDEBURG, PASSWORD
 
-server, browser = browser_support.server, browser_support.browser  # the fixtures
+server = browser_support.server  # the fixture (the browser: conftest.py)
 pytestmark = needs_chromium
 
 APPLICATION = {  # the paper application, as the ZSA keys it in

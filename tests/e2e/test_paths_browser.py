@@ -9,7 +9,7 @@ from inbox_support import MAGDEBURG, PASSWORD
 from zsa_flow.services import users
 
 pytestmark = needs_chromium
-server, browser = browser_support.server, browser_support.browser  # the fixtures
+server = browser_support.server  # the fixture (the browser: conftest.py)
 
 
 def _work(page, zsa, number, name):

@@ -4,7 +4,7 @@ import re
 
 from bench.audit_replay import typical_wohngeld_case
 from inbox_support import HALLE
-from test_inbox_browser import _session, _shot, browser, pytestmark, server  # noqa: F401  (fixtures)
+from test_inbox_browser import _session, _shot, pytestmark, server  # noqa: F401  (the server fixture)
 
 
 def test_auditor_steps_through_a_wohngeld_case(server, browser, zsa, clock):  # noqa: F811

@@ -10,7 +10,7 @@ import pytest
 
 from documents_support import pdf_bytes, png_bytes
 from inbox_support import MAGDEBURG, PASSWORD
-from page_support import axe_violations, launch, needs_chromium, new_page, shot, start_server
+from page_support import axe_violations, needs_chromium, new_page, shot, start_server
 from zsa_flow.services import users
 
 pytestmark = needs_chromium
@@ -38,16 +38,6 @@ def server(zsa):
         users.add_account(zsa, username, name, roles, groups=groups, kommunen=[MAGDEBURG], password=PASSWORD)
     yield url
     stop()
-
-
-@pytest.fixture
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        instance = launch(p)
-        yield instance
-        instance.close()
 
 
 def _work(page, zsa, number, name):
