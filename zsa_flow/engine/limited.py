@@ -26,11 +26,20 @@ def _child(connection, prepare, run, args, memory_bytes, cpu_seconds, result_byt
     from ..bpmn.script_worker import lock_down
     from ..rules.functions import preload
 
-    try:
+    def job():
         preload()
         state = prepare(*args)
         lock_down(memory_bytes, cpu_seconds, keep=(connection.fileno(),))
-        reply = {"ok": True, "value": run(state)}
+        return run(state)
+
+    _answer(connection, job, result_bytes)
+    connection.close()
+
+
+def _answer(connection, job, result_bytes):
+    """Send `job()`'s result, or its failure, to the parent as bounded tagged JSON."""
+    try:
+        reply = {"ok": True, "value": job()}
     except MemoryError:
         reply = {"ok": False, "message": "Speichergrenze des Auftrags überschritten"}
     except Exception as error:  # noqa: BLE001 - reported to the parent as the job's failure
@@ -41,7 +50,6 @@ def _child(connection, prepare, run, args, memory_bytes, cpu_seconds, result_byt
         data = script_codec.dumps({"ok": False, "message": f"Ergebnis ist zu groß (über "
                                    f"{limits.json_bytes(result_bytes)})"}, 4096)
     connection.send_bytes(data)
-    connection.close()
 
 
 def run_limited(prepare, run, args=(), *, memory_bytes=None, cpu_seconds=600, wall_seconds=900,
@@ -92,18 +100,7 @@ def _map_child(connection, prepare, work, args, memory_bytes, cpu_seconds, resul
             return
         if item is None:
             return
-        try:
-            reply = {"ok": True, "value": work(state, item)}
-        except MemoryError:
-            reply = {"ok": False, "message": "Speichergrenze des Auftrags überschritten"}
-        except Exception as error:  # noqa: BLE001
-            reply = {"ok": False, "message": f"{type(error).__name__}: {error}"[:2000]}
-        try:
-            data = script_codec.dumps(reply, result_bytes)
-        except script_codec.TooLarge:
-            data = script_codec.dumps({"ok": False, "message": f"Ergebnis ist zu groß (über "
-                                       f"{limits.json_bytes(result_bytes)})"}, 4096)
-        connection.send_bytes(data)
+        _answer(connection, lambda: work(state, item), result_bytes)
 
 
 def map_limited(prepare, work, args, items, *, workers=2, memory_bytes=None, cpu_seconds=3600,
