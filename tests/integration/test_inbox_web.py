@@ -194,7 +194,10 @@ def test_rechenweg_found_top_level_and_in_results():
                         "neues_ergebnis": {"rechenweg": steps}})
     assert [f["title"] for f in found] == ["Rechenweg", "Rechenweg Hundesteuer", "Rechenweg Wohngeld",
                                            "Rechenweg Neues Ergebnis"]
-    assert found[1]["steps"] == [{"label": "Jahressteuer", "value": "120.00", "ref": "§ 4 HStS"}]
+    assert found[1]["steps"] == [{"label": "Jahressteuer", "value": "120.00", "ref": "§ 4 HStS", "kind": None}]
+    marked = rechenwege({"rechenweg": [{"key": "a", "value": "0.02", "kind": "number"},
+                                       {"key": "x", "value": "1", "kind": "<script>"}]})
+    assert [s["kind"] for s in marked[0]["steps"]] == ["number", None]  # only the kinds the display knows
 
 
 def test_large_counts_are_capped_and_paged(app, zsa, cases, monkeypatch):

@@ -48,7 +48,10 @@ def test_case1_output_shape_and_rechenweg():
     result = berechne(antrag([employee(1400.00)])).to_dict()
     json.dumps(result)  # JSON-ready
     steps = {s["key"]: s for s in result["rechenweg"]}
-    assert all(set(s) == {"key", "label", "value", "ref"} for s in result["rechenweg"])
+    assert all(set(s) - {"kind"} == {"key", "label", "value", "ref"} for s in result["rechenweg"])
+    # the coefficients are factors, not money, although "0.04" looks like an amount
+    assert [(steps[k]["value"], steps[k]["kind"]) for k in "abc"] == [
+        ("0.04", "number"), ("0.0004797", "number"), ("0.0000408", "number")]
     assert steps["m1.wk_lohn"]["value"] == "1230.00" and "9a" in steps["m1.wk_lohn"]["ref"]
     assert steps["m1.abzug_satz"]["value"] == "30 %" and "§ 16" in steps["m1.abzug_satz"]["ref"]
     assert steps["hoechstbetrag"]["value"] == "562.00" and "Anlage 1" in steps["hoechstbetrag"]["ref"]
@@ -287,3 +290,21 @@ def test_single_parent_of_two_earning_1950_gets_476_not_512():
     """Issue 15: the Freibetrag for single parents counts once (1,320 €/year), not per child."""
     household = [employee(1950.00, alleinerziehend=True, kinder_alleinerziehend=2), {}, {}]
     assert berechne(antrag(household, mietstufe=3, miete=550.00)).to_dict()["wohngeld_m"] == 476
+
+
+def test_the_rechenweg_shows_coefficients_as_numbers_and_amounts_in_euro():
+    from flask import render_template_string
+
+    from zsa_flow.web import create_app
+
+    from zsa_flow.services.inbox import rechenwege
+
+    result = berechne(antrag([employee(1400.00)])).to_dict()
+    blocks = rechenwege({"wohngeld_ergebnis": result})  # as the case and task pages read case data
+    app = create_app({"TESTING": True, "SECRET_KEY": "t", "PLATFORM": object()})
+    with app.test_request_context():
+        html = render_template_string('{% from "inbox/_macros.html" import rechenweg %}{{ rechenweg(blocks) }}',
+                                      blocks=blocks)
+    assert '<th scope="row">Wert a (1 Haushaltsmitglied(er))</th><td class="zsa-num">0,04</td>' in html
+    assert "0,0004797</td>" in html and "0,04 €" not in html
+    assert '<td class="zsa-num">562,00 €</td>' in html  # Höchstbetrag: money as before

@@ -28,6 +28,11 @@ def euro_de(value) -> str:
 class Rechenweg(list):
     """A list of steps; `add` appends one and returns the value for chaining."""
 
-    def add(self, key: str, label: str, value, ref: str | None = None, *, raw: bool = False):
-        self.append({"key": key, "label": label, "value": value if raw else fmt(value), "ref": ref})
+    def add(self, key: str, label: str, value, ref: str | None = None, *, raw: bool = False, kind: str | None = None):
+        """`kind` ("number") marks a factor whose text could pass for money (coefficient a = "0.02");
+        steps without it are shown by their value's shape, as stored Rechenwege always were."""
+        step = {"key": key, "label": label, "value": value if raw else fmt(value), "ref": ref}
+        if kind:
+            step["kind"] = kind
+        self.append(step)
         return value

@@ -110,9 +110,9 @@ def _formel(p: dict, m: Decimal, y: Decimal, n_table: int, rw: Rechenweg) -> Dec
     coeff = p["koeffizienten"]["nach_personen"][str(n_table)]
     a, b, c = (Decimal(coeff[k]) for k in ("a", "b", "c"))
     ref = p["koeffizienten"]["ref"]
-    rw.add("a", f"Wert a ({n_table} Haushaltsmitglied(er))", a, ref)
-    rw.add("b", "Wert b", b, ref)
-    rw.add("c", "Wert c", c, ref)
+    rw.add("a", f"Wert a ({n_table} Haushaltsmitglied(er))", a, ref, kind="number")
+    rw.add("b", "Wert b", b, ref, kind="number")
+    rw.add("c", "Wert c", c, ref, kind="number")
     q = Decimal(1).scaleb(-int(p["nachkommastellen"]["wert"]))
     zref = p["nachkommastellen"]["ref"]
     with localcontext() as ctx:

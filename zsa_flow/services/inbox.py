@@ -84,9 +84,13 @@ def _is_steps(value):
     return isinstance(value, list) and value and all(isinstance(step, dict) for step in value)
 
 
+STEP_KINDS = ("money", "number", "date", "datetime", "text")  # how a step's value reads (rules/rechenweg.py)
+
+
 def _steps(items):
     return [{"label": str(s.get("label") or s.get("key") or ""), "value": s.get("value"),
-             "ref": s.get("ref") or ""} for s in items]
+             "ref": s.get("ref") or "", "kind": s.get("kind") if s.get("kind") in STEP_KINDS else None}
+            for s in items]
 
 
 def case_page(platform, number, scope):
