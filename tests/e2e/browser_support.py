@@ -3,12 +3,11 @@
 Import the server fixture into a test module: `server = browser_support.server`; the browser comes
 from tests/e2e/conftest.py.
 """
-import re
 
 import pytest
 
-from inbox_support import MAGDEBURG, PASSWORD
-from page_support import needs_chromium, shot, start_server  # noqa: F401  (re-exported for the test modules)
+from inbox_support import MAGDEBURG
+from page_support import login, needs_chromium, shot, start_server  # noqa: F401  (re-exported for the test modules)
 
 
 @pytest.fixture
@@ -29,11 +28,7 @@ def session(browser, base, username, javascript=True):
     page.on("console", lambda msg: msg.type == "error" and "Failed to load resource" not in msg.text
             and page.problems.append(msg.text))
     page.on("response", lambda r: "/static/" in r.url and r.status >= 400 and page.problems.append(r.url))
-    page.goto("/login")
-    page.fill("#username", username)
-    page.fill("#password", PASSWORD)
-    page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/(aufgaben|vorgaenge).*"))
+    login(page, username)
     return page
 
 

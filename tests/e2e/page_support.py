@@ -25,9 +25,11 @@ needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 
 def start_server(zsa, library=None, *, people=True, **config):
     """The real app on 127.0.0.1 (free port) in a thread; returns (url, stop). Deploys `library`
-    (folders or files; default: the project's processes and forms), seeds the inbox's people unless
+    (folders or files; default: the project's processes and forms; () deploys nothing), seeds the inbox's people unless
     `people=False`; `config`: further Flask settings."""
-    zsa.deploy([str(p) for p in (library or (ROOT / "processes", ROOT / "forms"))])
+    paths = [str(p) for p in (library if library is not None else (ROOT / "processes", ROOT / "forms"))]
+    if paths:
+        zsa.deploy(paths)
     if people:
         seed_people(zsa)
     app = create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e", **config})
@@ -55,12 +57,17 @@ def new_page(browser, base, username=None, *, axe=False):
     page.problems = []
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
     if username:
-        page.goto("/login")
-        page.fill("#username", username)
-        page.fill("#password", PASSWORD)
-        page.click("main button[type=submit]")
-        page.wait_for_url(re.compile(r"/(aufgaben|vorgaenge|verwaltung).*"))
+        login(page, username)
     return page
+
+
+def login(page, username):
+    """Log in through the login form and wait for the landing page."""
+    page.goto("/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/(aufgaben|vorgaenge|verwaltung).*"))
 
 
 def shot(page, name):

@@ -2,37 +2,21 @@
 Pia uploads a changed Hundehaltung model, gets version 2, sees the diff with marked diagrams and
 migrates the running cases, which then complete on the new version."""
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
+from page_support import ARGS, ARTIFACTS, CHROMIUM, PASSWORD, ROOT, needs_chromium, start_server
 from zsa_flow.services import users
-from zsa_flow.web import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-PASSWORD = "Testpasswort-2026!"
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason=f"{CHROMIUM} missing: `make browser` installs Debian's chromium")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
 def server(zsa):
-    zsa.deploy([str(ROOT / "processes"), str(ROOT / "forms")])
+    url, stop = start_server(zsa, people=False)
     users.add_account(zsa, "pia", "Pia Hoffmann", ["prozessverantwortung"], kommunen=["15003000"], password=PASSWORD)
-    app = create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e"})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
+    yield url
+    stop()
 
 
 def test_process_owner_uploads_a_changed_model_and_sees_the_diff(server, zsa, tmp_path):

@@ -1,25 +1,15 @@
 """A process owner runs a simulation in a real browser (Playwright, Debian's chromium): choose the
 scenario, start it, the progress page refreshes itself until the run is done, and the report shows
 its charts without any script (CSP)."""
-import threading
-from pathlib import Path
 
 import pytest
 import yaml
-from werkzeug.serving import make_server
 
+from page_support import ARGS, CHROMIUM, PASSWORD, ROOT, needs_chromium, start_server
 from zsa_flow.services import users
-from zsa_flow.web import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "simulation"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-PASSWORD = "Testpasswort-2026!"
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                                reason=f"{CHROMIUM} missing: `make browser` installs Debian's chromium")
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -31,14 +21,9 @@ def server(zsa, tmp_path):
                 "variants": [{"process": "sim_eine_aufgabe", "arrivals": 2000}], "staff": {"Team": 2}}
     (folder / "simulation.yaml").write_text(yaml.safe_dump(scenario), encoding="utf-8")
     users.add_account(zsa, "pia", "Pia Hoffmann", ["prozessverantwortung"], kommunen=["15003000"], password=PASSWORD)
-    app = create_app({"PLATFORM": zsa, "TESTING": True, "SECRET_KEY": "e2e", "SIMULATION_ROOT": str(tmp_path),
-                      "SIMULATION_WORKERS": 1})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(5)
+    url, stop = start_server(zsa, (), people=False, SIMULATION_ROOT=str(tmp_path), SIMULATION_WORKERS=1)
+    yield url
+    stop()
 
 
 def test_process_owner_runs_a_simulation_and_reads_the_report(server):

@@ -124,18 +124,18 @@ def _state(platform, row):
 
 
 def report_html(platform, run_id, scope=None) -> str:
-    _require(scope)
-    with platform.uow(readonly=True) as uow:
-        row = uow.execute(select(simulation_run.c.report_html).where(simulation_run.c.id == run_id)).first()
-    if row is None or row[0] is None:
-        raise NotFound(f"Für Simulationslauf {run_id} liegt noch kein Bericht vor")
-    return row[0]
+    return _finished(platform, run_id, scope, simulation_run.c.report_html, "Bericht")
 
 
 def result(platform, run_id, scope=None) -> dict:
+    return _finished(platform, run_id, scope, simulation_run.c.result, "Ergebnis")
+
+
+def _finished(platform, run_id, scope, column, what):
+    """One stored output of a finished run (NotFound naming `what` while there is none)."""
     _require(scope)
     with platform.uow(readonly=True) as uow:
-        row = uow.execute(select(simulation_run.c.result).where(simulation_run.c.id == run_id)).first()
-    if row is None or row[0] is None:
-        raise NotFound(f"Für Simulationslauf {run_id} liegt noch kein Ergebnis vor")
-    return row[0]
+        value = uow.execute(select(column).where(simulation_run.c.id == run_id)).scalar()
+    if value is None:
+        raise NotFound(f"Für Simulationslauf {run_id} liegt noch kein {what} vor")
+    return value

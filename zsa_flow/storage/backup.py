@@ -29,20 +29,24 @@ def _libpq_url(url):
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+def _sqlite_copy(source_path, dest_path):
+    """SQLite's online backup of one database file into another (consistent while the app writes)."""
+    source, dest = sqlite3.connect(source_path), sqlite3.connect(dest_path)
+    try:
+        with dest:
+            source.backup(dest)
+    finally:
+        dest.close()
+        source.close()
+
+
 def backup(target, url=None):
     """Write a backup of the configured database to `target`; returns the backend name."""
     url = database_url(url)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.startswith("sqlite"):
-        source = sqlite3.connect(_sqlite_path(url))
-        dest = sqlite3.connect(str(target))
-        try:
-            with dest:
-                source.backup(dest)
-        finally:
-            dest.close()
-            source.close()
+        _sqlite_copy(_sqlite_path(url), str(target))
         return "sqlite"
     _run(["pg_dump", "--format=custom", "--no-owner", f"--file={target}", _libpq_url(url)], "pg_dump")
     return "postgresql"
@@ -58,14 +62,7 @@ def restore(source, url=None):
         with open(source, "rb") as fh:
             if fh.read(16) != b"SQLite format 3\x00":
                 raise ZsaError(f"{source} ist keine SQLite-Sicherung")
-        backup_db = sqlite3.connect(str(source))
-        dest = sqlite3.connect(_sqlite_path(url))
-        try:
-            with dest:
-                backup_db.backup(dest)
-        finally:
-            dest.close()
-            backup_db.close()
+        _sqlite_copy(str(source), _sqlite_path(url))
         return "sqlite"
     _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction",
           f"--dbname={_libpq_url(url)}", str(source)], "pg_restore")
