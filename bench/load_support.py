@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from zsa_flow.services import users
+from zsa_flow.services import tokens, users
 from zsa_flow.services.history import verify_rows
 from zsa_flow.services.platform import Platform
 from zsa_flow.services.reference import sync_kommunen
@@ -62,14 +62,14 @@ def fresh_database(name):
     sync_kommunen(platform)
     platform.deploy([str(MODELS)])
     users.add_account(platform, "portal", "Online-Portal (Last)", ["schnittstelle"], kommunen=[KOMMUNE])
-    tokens = {"portal": users.issue_token(platform, "portal")}
+    issued = {"portal": tokens.issue_token(platform, "portal")}
     for i in range(50):
         name_ = f"sb{i:02d}"
         users.add_account(platform, name_, f"Sachbearbeitung {i}", ["zsa-sachbearbeitung"], groups=["zsa-team"],
                           kommunen=[KOMMUNE])
-        tokens[name_] = users.issue_token(platform, name_)
+        issued[name_] = tokens.issue_token(platform, name_)
     platform.engine.dispose()
-    return url, tokens
+    return url, issued
 
 
 def drop_database(name):

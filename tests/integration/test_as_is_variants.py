@@ -11,7 +11,7 @@ from api_support import ANMELDUNG
 from modeler_support import basic, start_body
 from webauth import PASSWORD, add_user, login, make_app, session_csrf
 from zsa_flow.cli import main
-from zsa_flow.services import users
+from zsa_flow.services import tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 MD, KUHFELDE = "15003000", "15081290"
@@ -47,7 +47,7 @@ def test_cli_needs_as_is_variant_and_the_models_kommune(deployed, db_url, monkey
 
 def test_api_refuses_unless_as_is_variant_true_for_its_kommune(deployed):
     client = make_app(deployed).test_client()
-    token = users.issue_token(deployed, "anna")
+    token = tokens.issue_token(deployed, "anna")
     headers = {"Authorization": f"Bearer {token}"}
     refused = client.post("/api/v1/cases", json={"process": ASIS, "kommune": KUHFELDE}, headers=headers)
     assert refused.status_code == 409 and refused.json["error"] == "as_is_variant"

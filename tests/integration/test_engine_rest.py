@@ -11,7 +11,7 @@ from werkzeug.serving import make_server
 
 from modeler_support import LIBRARY, antrag_request, basic, start_body
 from webauth import PASSWORD, add_user, make_app
-from zsa_flow.services import users
+from zsa_flow.services import tokens
 from zsa_flow.storage.tables import deployment
 
 MD = "15003000"
@@ -127,7 +127,7 @@ def test_auth_matrix_for_deploying(client, headers, status):
 
 
 def test_bearer_token_of_a_process_owner_deploys_and_a_session_cookie_does_not_count(client, zsa):
-    token = users.issue_token(zsa, "pia")
+    token = tokens.issue_token(zsa, "pia")
     assert _deploy(client, headers={"Authorization": f"Bearer {token}"}).status_code == 200
     assert client.get("/engine-rest/version").status_code == 401
 

@@ -2,7 +2,7 @@
 import pytest
 from flask import abort
 
-from zsa_flow.services import users
+from zsa_flow.services import tokens, users
 from zsa_flow.web import create_app
 
 
@@ -48,7 +48,7 @@ def test_api_errors_stay_json(client, path, status, code):
 
 def test_api_wrong_method_is_json_with_allow_header(zsa, client):
     users.add_account(zsa, "portal", "Portal", ["schnittstelle"], kommunen=["15003000"])
-    token = users.issue_token(zsa, "portal")
+    token = tokens.issue_token(zsa, "portal")
     response = client.delete("/api/v1/cases", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 405 and response.json["error"] == "method_not_allowed"
     assert "GET" in response.headers["Allow"]

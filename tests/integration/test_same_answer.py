@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from webauth import add_user, api_post, login, make_app, session_csrf
 from zsa_flow.cli import main
-from zsa_flow.services import users
+from zsa_flow.services import tokens, users
 from zsa_flow.services.scope import READ_ONLY
 
 MD, HA = "15003000", "15002000"
@@ -122,7 +122,7 @@ def test_a_disabled_account_is_refused_on_every_channel(zsa, world, cli):
     api, page = app.test_client(), app.test_client()
     login(api, "anna")
     login(page, "anna")
-    token, csrf = users.issue_token(zsa, "anna"), session_csrf(page)
+    token, csrf = tokens.issue_token(zsa, "anna"), session_csrf(page)
     users.set_active(zsa, "anna", False)
     before = _snapshot(zsa, task)
 

@@ -2,7 +2,7 @@
 import pytest
 
 from webauth import add_user, api_post, login, make_app, session_csrf
-from zsa_flow.services import users
+from zsa_flow.services import tokens, users
 
 MD = "15003000"
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
@@ -101,7 +101,7 @@ def test_api_without_authentication_is_401_json(setup):
 
 def test_bearer_token_authenticates_machine_clients_without_csrf(zsa, setup):
     app, _task = setup
-    token = users.issue_token(zsa, "portal")
+    token = tokens.issue_token(zsa, "portal")
     client = app.test_client()
     response = client.post("/api/v1/messages", headers=_bearer(token),
                            json={"name": "antrag_eingegangen", "kommune": MD, "data": {"antragsteller_name": "B"}})
@@ -131,20 +131,20 @@ def test_actor_comes_from_authentication_not_from_the_body(zsa, setup):
 def test_wrong_revoked_or_disabled_tokens_are_refused(zsa, setup):
     app, _task = setup
     client = app.test_client()
-    token = users.issue_token(zsa, "portal", ["intake", "status", "read"])
+    token = tokens.issue_token(zsa, "portal", ["intake", "status", "read"])
     assert client.get("/api/v1/cases", headers=_bearer(token)).status_code == 200
     assert client.get("/api/v1/cases", headers=_bearer(token[:-2] + "xx")).status_code == 401
     assert client.get("/api/v1/cases", headers={"Authorization": token}).status_code == 401
     users.set_active(zsa, "portal", False)
     assert client.get("/api/v1/cases", headers=_bearer(token)).status_code == 401
     users.set_active(zsa, "portal", True)
-    assert users.revoke_tokens(zsa, "portal") == 1
+    assert tokens.revoke_tokens(zsa, "portal") == 1
     assert client.get("/api/v1/cases", headers=_bearer(token)).status_code == 401
 
 
 def test_token_in_the_url_is_not_accepted(zsa, setup):
     app, _task = setup
-    token = users.issue_token(zsa, "portal")
+    token = tokens.issue_token(zsa, "portal")
     client = app.test_client()
     for name in ("token", "access_token", "api_key"):
         assert client.get(f"/api/v1/cases?{name}={token}").status_code == 401

@@ -6,7 +6,7 @@ from click.testing import CliRunner
 
 from zsa_flow.cli import main
 from zsa_flow.cli.users import DEMO_ACCOUNTS, DEMO_PASSWORD
-from zsa_flow.services import users
+from zsa_flow.services import tokens, users
 
 
 @pytest.fixture
@@ -54,9 +54,9 @@ def test_list_disable_and_token(zsa, run):
     listed = json.loads(run("users", "list", "--json").output)
     assert listed[0]["username"] == "portal" and listed[0]["password"] is False and "password_hash" not in listed[0]
     token = run("users", "token", "portal").stdout.strip()
-    assert token.startswith("zsa_") and users.user_for_token(zsa, token)["username"] == "portal"
+    assert token.startswith("zsa_") and tokens.user_for_token(zsa, token)["username"] == "portal"
     assert run("users", "disable", "portal").exit_code == 0
-    assert users.user_for_token(zsa, token) is None
+    assert tokens.user_for_token(zsa, token) is None
     assert "[deaktiviert]" in run("users", "list").output
 
 
@@ -84,3 +84,13 @@ def test_demo_seed_leaves_real_accounts_alone(zsa, run):
 
 def test_no_accounts_without_demo_seed(zsa):
     assert users.list_accounts(zsa) == []
+
+
+def test_the_token_command_runs_in_a_fresh_interpreter(tmp_path):
+    """`zsa-flow users token portal` imports services.tokens before services.users: no import cycle."""
+    import subprocess
+    import sys
+
+    for first in ("zsa_flow.services.tokens", "zsa_flow.services.users"):
+        done = subprocess.run([sys.executable, "-c", f"import {first}"], capture_output=True, text=True, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr

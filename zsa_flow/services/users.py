@@ -243,6 +243,3 @@ def _verify(password_hash, password):
     except (VerificationError, InvalidHashError):
         return False
 
-
-# API tokens live in services/tokens.py (scopes, restrictions, list, revoke, rotate).
-from .tokens import issue_token, revoke_tokens, user_for_token  # noqa: E402,F401
