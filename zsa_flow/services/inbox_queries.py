@@ -14,14 +14,14 @@ from sqlalchemy import Integer, String, any_, bindparam, case, exists, false, fu
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..storage.tables import case_note, human_task, kommune, task_candidate, vorgang
-from .queries import task_dict, task_filter
+from .queries import by_due_date, task_dict, task_filter
 
 LOCAL_TZ = ZoneInfo("Europe/Berlin")
 PAGE_SIZE = 25
 TABS = ("mine", "group", "unassigned", "overdue", "all")
 SORTS = ("due", "priority", "created")
 COUNT_CAP = 500  # counts above are shown as "500+", and paging stops there (use filters or search)
-# Orders matching the indexes of migration 7c1d2e3f4a5b (due: see _page_rows); newest first for "created".
+# Orders matching the indexes of migration 7c1d2e3f4a5b (due: queries.by_due_date); newest first for "created".
 ORDER = {"priority": (human_task.c.priority.desc(), human_task.c.created_at, human_task.c.id),
          "created": (human_task.c.created_at.desc(), human_task.c.id.desc())}
 SAMPLE = 2 * COUNT_CAP  # rows of the one counting pass over the scope (see count_tabs; every row costs a candidate look-up)
@@ -145,24 +145,11 @@ def count_tabs(uow, base, user, groups, now):
 
 
 def _page_rows(uow, where, sort, offset):
-    """Task rows of one page. By due date: dated tasks first (index walk), then undated by creation."""
+    """Task rows of one page (by due date: queries.by_due_date)."""
     stmt = select(human_task).where(*where)
     if sort != "due":
         return uow.execute(stmt.order_by(*ORDER[sort]).limit(PAGE_SIZE).offset(offset)).mappings().all()
-    dated = uow.execute(stmt.where(human_task.c.due_at.is_not(None)).order_by(human_task.c.due_at, human_task.c.id)
-                        .limit(PAGE_SIZE).offset(offset)).mappings().all()
-    if len(dated) == PAGE_SIZE:
-        return dated
-    if dated or offset == 0:
-        skip = 0
-    else:  # the page starts among the undated tasks: skip what the dated ones already filled
-        n_dated = uow.execute(select(func.count()).select_from(
-            select(literal(1)).select_from(human_task).where(*where, human_task.c.due_at.is_not(None))
-            .limit(offset).subquery())).scalar_one()
-        skip = offset - n_dated
-    undated = uow.execute(stmt.where(human_task.c.due_at.is_(None)).order_by(human_task.c.created_at, human_task.c.id)
-                          .limit(PAGE_SIZE - len(dated)).offset(skip)).mappings().all()
-    return list(dated) + list(undated)
+    return by_due_date(uow, stmt, PAGE_SIZE, offset)
 
 
 def _titles(uow, rows):

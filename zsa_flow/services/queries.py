@@ -149,8 +149,7 @@ def task_filter(*, case=None, group=None, groups=None, user=None, kommune=None, 
     return cond
 
 
-ORDER = {
-    "due": (human_task.c.due_at.is_(None), human_task.c.due_at, human_task.c.id),
+ORDER = {  # and "due" (the default): by_due_date
     "priority": (human_task.c.priority.desc(), human_task.c.created_at, human_task.c.id),
     "created": (human_task.c.created_at, human_task.c.id),
 }
@@ -168,11 +167,33 @@ def list_tasks(platform, *, sort="due", limit=100, offset=0, **filters):
         with platform.uow(readonly=True) as uow:
             rows = uow.execute(_OPEN_TASKS_OF_CASE, {"b_case": filters["case"]}).mappings().all()
             return [task_dict(r) for r in rows[:limit]]
-    cond = task_filter(**filters)
+    stmt = select(*_TASK_COLUMNS).where(*task_filter(**filters))
     with platform.uow(readonly=True) as uow:
-        rows = uow.execute(select(*_TASK_COLUMNS).where(*cond).order_by(*ORDER.get(sort, ORDER["due"]))
-                           .limit(limit).offset(offset)).mappings().all()
+        if sort in ORDER:
+            rows = uow.execute(stmt.order_by(*ORDER[sort]).limit(limit).offset(offset)).mappings().all()
+        else:
+            rows = by_due_date(uow, stmt, limit, offset)
         return [task_dict(r) for r in rows]
+
+
+def by_due_date(uow, stmt, limit, offset):
+    """Rows of `stmt` (a select of human_task rows) ordered by due date, dated tasks first, then the
+    undated ones by creation — as two walks of the open-task indexes (state, [kommune,] due_at) and
+    (state, created_at) that stop after `limit` rows, instead of sorting every matching row."""
+    dated = uow.execute(stmt.where(human_task.c.due_at.is_not(None)).order_by(human_task.c.due_at, human_task.c.id)
+                        .limit(limit).offset(offset)).mappings().all()
+    if len(dated) == limit:
+        return dated
+    if dated or offset == 0:
+        skip = 0
+    else:  # the page starts among the undated tasks: skip what the dated ones already filled
+        n_dated = uow.execute(select(func.count()).select_from(
+            stmt.with_only_columns(literal(1)).where(human_task.c.due_at.is_not(None)).limit(offset).subquery())
+        ).scalar_one()
+        skip = offset - n_dated
+    undated = uow.execute(stmt.where(human_task.c.due_at.is_(None)).order_by(human_task.c.created_at, human_task.c.id)
+                          .limit(limit - len(dated)).offset(skip)).mappings().all()
+    return list(dated) + list(undated)
 
 
 def count_tasks(platform, **filters):

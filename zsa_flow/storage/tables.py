@@ -197,7 +197,7 @@ task_candidate = Table(
     Column("task_id", String(36), ForeignKey("human_task.id", ondelete="CASCADE"), primary_key=True),
     Column("kind", String(5), primary_key=True),  # group | user
     Column("value", String(100), primary_key=True),
-    Index("ix_candidate_value", "kind", "value"),
+    Index("ix_candidate_value", "kind", "value", "task_id"),
 )
 
 # A case's state before each migration to another process version (for `zsa-flow migrate --undo`).
