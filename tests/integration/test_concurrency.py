@@ -88,3 +88,20 @@ def test_first_cases_of_a_year_started_concurrently_get_distinct_numbers(two_ser
     results = _race([lambda: a.start_case("antrag", "15003000", {"antragsteller_name": "A"}),
                      lambda: b.start_case("antrag", "15003000", {"antragsteller_name": "B"})])
     assert sorted(results) == ["TEST-2026-000001", "TEST-2026-000002"], results
+
+
+def test_starts_racing_for_the_next_number_stay_gap_free_and_unique(two_servers):
+    """Eight starts at once on two servers after the first case: on PostgreSQL each predicts the next
+    number and claims it with its writes; the losers start again — every number once, no gap, and the
+    counter ends where the numbers end."""
+    a, b = two_servers
+    first = a.start_case("antrag", "15003000", {"antragsteller_name": "Erster"})
+    assert first == "TEST-2026-000001"
+    servers = [a, b] * 4
+    results = _race([lambda s=s, i=i: s.start_case("antrag", "15003000", {"antragsteller_name": f"Wettlauf {i}"})
+                     for i, s in enumerate(servers)])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(results) == [f"TEST-2026-{n:06d}" for n in range(2, 10)]
+    for number in results:  # each case is whole: its own first task and its started event
+        assert a.tasks(case=number) and a.events(number)[0]["type"] == "case_started"
+    assert a.start_case("antrag", "15003000", {"antragsteller_name": "Danach"}) == "TEST-2026-000010"
