@@ -79,3 +79,14 @@ def test_scenario_errors_name_file_and_key(tmp_path, body, key, reason):
     assert message.startswith(f"{path}: {key}: "), message
     assert reason in message
     assert "\n" not in message
+
+
+def test_state_wide_scenario_covers_every_gemeinde_for_both_services():
+    path = __import__("pathlib").Path(__file__).resolve().parents[2] / "processes" / "landesweit.yaml"
+    scenario = load_scenario(path)
+    by_process = {v.process_id: v for v in scenario.variants}
+    assert set(by_process) == {"hundehaltung", "wohngeld"}
+    assert {len(v.arrivals) for v in by_process.values()} == {218}
+    assert sum(by_process["hundehaltung"].arrivals.values()) == 218 * 125  # zsa:arrivals of the to-be model
+    assert sum(by_process["wohngeld"].arrivals.values()) == 218 * 140
+    assert by_process["wohngeld"].staff["ZSA Sachbearbeitung"] == 25 and scenario.replications == 5
