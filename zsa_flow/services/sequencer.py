@@ -79,7 +79,7 @@ def append_committed(uow, wait=True):
     if state is None:  # a database emptied by TRUNCATE (tests)
         uow.execute(sequencer_state.insert(), {"id": 1, "horizon": 0, "id_floor": 0})
         state = (0, 0)
-    horizon, floor = state
+    horizon, floor = stored = tuple(state)
     if not postgres:
         appended = uow.execute(_APPEND_ALL, {"floor": floor}).rowcount
         top = uow.execute(select(func.max(event_log.c.event_id))).scalar() or 0
@@ -95,7 +95,8 @@ def append_committed(uow, wait=True):
         floor = max(floor, foreign or 0)
     else:
         appended = uow.execute(_APPEND_PG, {"floor": floor, "horizon": horizon}).rowcount
-    uow.execute(update(sequencer_state).where(sequencer_state.c.id == 1).values(horizon=xmin, id_floor=floor))
+    if (xmin, floor) != stored:
+        uow.execute(update(sequencer_state).where(sequencer_state.c.id == 1).values(horizon=xmin, id_floor=floor))
     return appended
 
 
