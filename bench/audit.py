@@ -4,8 +4,8 @@
 
 Generates N events (default 1,000,000) quickly: cases of 40 events each, inserted in bulk with
 valid version-3 chains (data encrypted under per-case keys, as the platform writes them), then
-times verify (every chain, the Merkle tree, the deployed files) and a checkpoint (Merkle tree
-over all events, signed). PostgreSQL runs when --pg or ZSA_DATABASE_URL names a database; that
+appends them to the audit log in one sequencer run, then times verify (every chain, the Merkle
+tree, the deployed files) and a checkpoint (Merkle tree over all events, signed). PostgreSQL runs when --pg or ZSA_DATABASE_URL names a database; that
 database is EMPTIED first (use a dedicated one). Targets: both under 30 s for 1,000,000 events.
 The last lines add the replay figures of bench/audit_replay.py (a typical Wohngeld case).
 """
@@ -26,6 +26,7 @@ from zsa_flow.services.crypto import CaseCipher
 from zsa_flow.services.history import GENESIS, chain
 from zsa_flow.services.platform import Platform
 from zsa_flow.services.reference import sync_kommunen
+from zsa_flow.services.sequencer import sequence
 from zsa_flow.storage import migrate
 from zsa_flow.storage.db import make_engine
 from zsa_flow.storage.tables import metadata, process_definition, vorgang
@@ -122,6 +123,8 @@ def run(label, url, n_events, reset):
     platform = prepare(url, reset)
     seconds, written = timed(lambda: generate(platform, n_events))
     print(f"{label}: {written:,} Ereignisse erzeugt in {seconds:.1f} s".replace(",", "."))
+    sequence_s, appended = timed(lambda: sequence(platform))  # all at once into the audit log
+    print(f"{label}: {appended:,} Ereignisse in {sequence_s:.1f} s in den Merkle-Baum aufgenommen".replace(",", "."))
     verify_s, report = timed(platform.verify)
     verify_cpu = CPU[-1]
     key = Ed25519PrivateKey.generate()

@@ -11,7 +11,8 @@ tasks, claim one and complete it, with a think time of 1 s. Every request is bou
 30 s timeout, at most RATE × SECONDS applications). Prints throughput, p50/p95/p99 per operation,
 errors by kind, and the checks afterwards: every acknowledged application exists exactly once,
 every acknowledged completion is recorded once, every due timer fired once, every outbox message
-was delivered, every event chain verifies. Targets: ≥ 50 applications/s, p99 < 250 ms, 0 errors.
+was delivered, every event chain verifies, every event is in the audit log (sequenced by the
+workers, the rest once more at the end) and `audit verify` is clean. Targets: ≥ 50 applications/s, p99 < 250 ms, 0 errors.
 This is a benchmark, not a test: it reports, it does not fail the build.
 """
 import random

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, text
 
-from zsa_flow.services import tokens, users
+from zsa_flow.services import sequencer, tokens, users
 from zsa_flow.services.history import verify_rows
 from zsa_flow.services.platform import Platform
 from zsa_flow.services.reference import sync_kommunen
@@ -245,5 +245,21 @@ def check(url, accepted_keys, completed_tasks, receiver):
             chains[row["case_id"]].append(row)
         broken = [numbers[c] for c, rows_ in chains.items() if verify_rows(numbers[c], rows_)]
         results += [("event chains verified", len(chains), True), ("broken chains", len(broken), not broken)]
+        total = conn.execute(select(func.count()).select_from(event)).scalar()
+        behind = sequencer.pending(conn)
     engine.dispose()
+    # the audit log: the workers sequenced during the run; what committed since their last round
+    # follows now, then the whole record is verified (chains in log order, the Merkle tree, files)
+    platform = Platform.connect(url)
+    try:
+        sequencer.sequence(platform)
+        report = platform.verify()
+    finally:
+        platform.engine.dispose()
+    results += [("events not yet in the audit log after the workers' rounds", behind, True),
+                ("audit log: events in the Merkle tree", report.tree_size, report.tree_size == total),
+                ("audit verify findings", len(report.findings), report.clean),
+                ("events never logged", report.unsequenced, report.unsequenced == 0)]
+    for line in report.findings[:5]:
+        print("  " + line)
     return results

@@ -81,6 +81,7 @@ def verify(case, checkpoint_files, public_key, as_json):
     if as_json:
         echo_json({"clean": report.clean, "findings": report.findings, "notes": report.notes,
                    "events": report.events, "cases": report.cases, "files": report.files,
+                   "unsequenced": report.unsequenced,
                    "tree_size": report.tree_size, "root_hash": report.root_hash, "seconds": round(seconds, 3)})
     else:
         for line in report.notes:
@@ -104,7 +105,7 @@ def verify(case, checkpoint_files, public_key, as_json):
 @click.option("--key", type=click.Path(dir_okay=False, exists=True), metavar="DATEI",
               help="Privater Signaturschlüssel (PEM); sonst ZSA_AUDIT_SIGNING_KEY_FILE.")
 def checkpoint(output, key):
-    """Signierten Prüfpunkt (Merkle-Wurzel über alle Ereignisse) schreiben und speichern."""
+    """Neue Ereignisse in den Merkle-Baum aufnehmen, signierten Prüfpunkt (Wurzel) schreiben und speichern."""
     from ..services import checkpoints
 
     document = checkpoints.write_checkpoint(_platform(), checkpoints.signing_key(key) if key else None)

@@ -1,4 +1,5 @@
-"""`zsa-flow serve` (web interface and API) and `zsa-flow worker` (timers and outbox).
+"""`zsa-flow serve` (web interface and API) and `zsa-flow worker` (timers, outbox, audit log
+sequencer).
 
 serve picks its WSGI server:
 - waitress, one process with threads: the embedded default on SQLite (single node);
@@ -21,7 +22,8 @@ from . import main
 @main.command()
 @click.option("--interval", default=10.0, help="Sekunden zwischen zwei Durchläufen.")
 def worker(interval):
-    """Dauerhaft fällige Timer auslösen und den Postausgang zustellen (Strg+C oder SIGTERM beendet)."""
+    """Dauerhaft fällige Timer auslösen, den Postausgang zustellen und neue Ereignisse in den
+    Merkle-Baum aufnehmen (Strg+C oder SIGTERM beendet)."""
     from .. import logs
     from ..services.platform import Platform
     from ..services.timers import TimerScheduler

@@ -1,6 +1,9 @@
 """`zsa-flow audit verify`: recompute every hash chain and the Merkle tree in one pass over the
-events in append order, check every deployed file against its SHA-256 and prove consistency with
-signed checkpoints. Findings are German lines naming the case and position or the file.
+events in the audit log's order (`event_log`, services/sequencer.py), then over the events not yet
+logged (a note: their cases' chains cover them), check every deployed file against its SHA-256 and
+prove consistency with signed checkpoints. Findings are German lines naming the case and position,
+the log position or the file; an event logged twice, a log entry naming no event and a missing
+log position are findings too.
 
 Speed: the rows are streamed (server-side cursor on PostgreSQL) as plain tuples; per row there is
 one JSON encoding and two SHA-256 computations, nothing else.
@@ -12,17 +15,23 @@ from datetime import datetime, timezone
 from hashlib import sha256
 from json.encoder import encode_basestring
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from ..errors import NotFound
-from ..storage.tables import artifact, audit_head, event, form_definition, process_definition, vorgang
+from ..storage.tables import artifact, audit_head, event, event_log, form_definition, process_definition, vorgang
 from . import checkpoints, merkle
 from .history import AUDIT_LOG, GENESIS
 
 _ENCODE = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode
 # Plain SQL through the driver's own cursor: no per-row type processing (speed); `data` as text.
-_ROWS = ("SELECT id, case_id, seq, type, element_id, element_name, actor, at, CAST(data AS TEXT), prev_hash, hash, "
-         "chain_version, definition_hash, ciphertext FROM event WHERE id <= %(max)s")
+_COLUMNS = ("e.id, e.case_id, e.seq, e.type, e.element_id, e.element_name, e.actor, e.at, CAST(e.data AS TEXT), "
+            "e.prev_hash, e.hash, e.chain_version, e.definition_hash, e.ciphertext")
+_LOGGED = (f"SELECT l.position, l.event_id, {_COLUMNS} FROM event_log l LEFT JOIN event e ON e.id = l.event_id "
+           "WHERE l.position <= %(max)s ORDER BY l.position")
+_NOT_LOGGED = (f"SELECT {_COLUMNS} FROM event e WHERE e.id <= %(max)s "
+               "AND NOT EXISTS (SELECT 1 FROM event_log l WHERE l.event_id = e.id) ORDER BY e.id")
+_CASE_ROWS = f"SELECT {_COLUMNS} FROM event e WHERE e.case_id = %(case)s ORDER BY e.id"
+_TWICE = "SELECT event_id FROM event_log GROUP BY event_id HAVING COUNT(*) > 1"
 _BATCH = 20000
 
 
@@ -55,6 +64,7 @@ class Report:
     events: int = 0
     cases: int = 0
     files: int = 0
+    unsequenced: int = 0  # events not yet in the audit log (and so not in the tree)
     tree_size: int = 0
     root_hash: str = ""
     checkpoints: int = 0
@@ -73,12 +83,19 @@ def verify(platform, case=None, checkpoint_docs=(), trusted_key=None) -> Report:
             heads = _heads(conn, case)
             if case is not None and not heads:
                 raise NotFound(f"Vorgang {case} nicht gefunden")
-            size, max_id = conn.execute(select(func.count(), func.max(event.c.id))).one()
+            size, max_position = conn.execute(select(func.count(), func.max(event_log.c.position))).one()
+            max_id = conn.execute(select(func.max(event.c.id))).scalar()
             checks = [_Consistency(doc, size) for doc in checkpoint_docs]
             report.notes += [line for c in checks for line in c.prepare(trusted_key)]
             ranges = [r for c in checks for r in c.ranges]
             chains = _Chains(heads, report, only=None if case is None else next(iter(heads)))
-            tree = _scan(conn, max_id or 0, chains, ranges, full=case is None or bool(checks))
+            if case is None or checks:
+                tree = _scan(conn, max_position or 0, max_id or 0, chains, ranges, report)
+            else:
+                tree = merkle.TreeBuilder()
+                for batch in stream(conn, _CASE_ROWS, {"case": chains.only}):
+                    for row in batch:
+                        chains.feed(row)
             chains.finish()
             if case is None:
                 _verify_files(conn, report)
@@ -87,6 +104,9 @@ def verify(platform, case=None, checkpoint_docs=(), trusted_key=None) -> Report:
         for check in checks:
             report.findings += check.finish(tree)
         report.checkpoints = len(checks)
+    if report.unsequenced:
+        report.notes.append(f"Hinweis: {report.unsequenced} Ereignis(se) noch nicht im Merkle-Baum (vom Sequenzer "
+                            "noch nicht aufgenommen); die Ketten ihrer Vorgänge sichern sie bereits")
     return report
 
 
@@ -109,25 +129,53 @@ def _heads(conn, case):
     return heads
 
 
-def _scan(conn, max_id, chains, ranges, full):
-    """One pass in id order: chains checked, tree built (and proof subtrees when asked)."""
+def _scan(conn, max_position, max_id, chains, ranges, report):
+    """One pass in log order (chains checked, tree built, proof subtrees hashed when asked), then
+    the events not yet logged (chains only)."""
     tree = merkle.TreeBuilder()
-    sql = _ROWS + ("" if full else " AND case_id = %(case)s") + " ORDER BY id"
-    pending = sorted(ranges, key=lambda r: r.start)
+    # proof subtrees not yet begun / in progress; the ranges of one proof are disjoint, those of
+    # several checkpoints overlap, so a leaf may go to several
+    pending, active = sorted(ranges, key=lambda r: r.start), []
     feed, push, leaf_data = chains.feed, tree.push_hash, checkpoints.leaf_data
-    index = 0
-    for batch in stream(conn, sql, {"max": max_id, "case": chains.only}):
+    twice = {event_id: None for (event_id,) in conn.execute(text(_TWICE))}
+    index, expected = 0, 1
+    for batch in stream(conn, _LOGGED, {"max": max_position}):
         for row in batch:
+            position, event_id = row[0], row[1]
+            if position != expected:
+                gap = f"{expected}" if position == expected + 1 else f"{expected}–{position - 1}"
+                report.findings.append(f"Merkle-Baum, Position {gap}: Eintrag fehlt (gelöscht) – auf Position "
+                                       f"{expected - 1} folgt Position {position}")
+            expected = position + 1
+            if row[2] is None:
+                report.findings.append(f"Merkle-Baum, Position {position}: verweist auf Ereignis {event_id}, "
+                                       "das es nicht gibt (gelöscht)")
+                continue
+            if event_id in twice:
+                first = twice[event_id]
+                if first is not None:
+                    report.findings.append(f"Merkle-Baum, Position {position}: Ereignis {event_id} steht schon auf "
+                                           f"Position {first} (doppelt aufgenommen)")
+                else:
+                    twice[event_id] = position
+                    feed(row[2:])
+            else:
+                feed(row[2:])
+            leaf = sha256(b"\x00" + leaf_data(row[12])).digest()
+            push(leaf)
+            if pending or active:
+                while pending and index >= pending[0].start:
+                    active.append(pending.pop(0))
+                active = [r for r in active if index < r.end]
+                for r in active:
+                    r.builder.push_hash(leaf)
+            index += 1
+    only = chains.only
+    for batch in stream(conn, _NOT_LOGGED, {"max": max_id}):
+        for row in batch:
+            if only is None or row[1] == only:
+                report.unsequenced += 1
             feed(row)
-            if full:
-                leaf = sha256(b"\x00" + leaf_data(row[10])).digest()
-                push(leaf)
-                if pending:
-                    while pending and index >= pending[0].end:
-                        pending.pop(0)
-                    if pending and index >= pending[0].start:
-                        pending[0].builder.push_hash(leaf)
-                index += 1
     return tree
 
 

@@ -1,5 +1,7 @@
-"""Signed checkpoints (tree heads): the Merkle root over all events in append order (event id
-order, leaf data = the event's stored hash), its size and a timestamp, signed with Ed25519.
+"""Signed checkpoints (tree heads): the Merkle root over all events in the audit log's order
+(`event_log` positions, assigned by services/sequencer.py after commit; leaf data = the event's
+stored hash), its size and a timestamp, signed with Ed25519. The log was filled with the older
+events in id order, the tree's order before the log existed, so older checkpoints still verify.
 
 The private key lives outside the database: the PEM file named by ZSA_AUDIT_SIGNING_KEY_FILE
 (`zsa-flow audit keygen` writes one). Auditors keep checkpoint files outside the system and later
@@ -87,13 +89,16 @@ def trusted_public_key(path=None):
     return private.public_key() if private is not None else None
 
 
+_LEAVES = "SELECT e.hash FROM event_log l JOIN event e ON e.id = l.event_id ORDER BY l.position"
+
+
 def tree_head(conn):
-    """(size, root) of the Merkle tree over all committed events, in one pass over their hashes."""
+    """(size, root) of the Merkle tree over the audit log, in one pass over its events' hashes."""
     from .audit_verify import stream
 
     builder = TreeBuilder()
     push = builder.push_hash
-    for batch in stream(conn, "SELECT hash FROM event ORDER BY id", {}):
+    for batch in stream(conn, _LEAVES, {}):
         for (digest,) in batch:
             push(sha256(b"\x00" + leaf_data(digest)).digest())
     return builder.size, builder.root()
@@ -118,12 +123,16 @@ def sign(key, size, root, now) -> dict:
 
 
 def write_checkpoint(platform, key=None, store=True) -> dict:
-    """Compute, sign and (by default) store a checkpoint; the document."""
+    """Append what is committed to the audit log (services/sequencer.py), then compute, sign and
+    (by default) store a checkpoint over it; the document."""
     key = key or signing_key()
     if key is None:
         raise CheckpointError(f"Kein Signaturschlüssel eingerichtet ({KEY_ENV} auf eine PEM-Datei setzen; "
                               "`zsa-flow audit keygen` erzeugt eine)")
     from .audit_verify import reading
+    from .sequencer import sequence
+
+    sequence(platform)
 
     with platform.engine.connect() as conn:
         conn = reading(conn)

@@ -17,14 +17,16 @@ Chain versions (stored per row in `chain_version`, so old chains keep verifying)
 Rows without a case (`case_id` NULL) form the audit log chain (process exports and other
 accesses that belong to no case) under the name AUDIT_LOG; its head is the `audit_head` row.
 
-On PostgreSQL every transaction that appends events first takes one advisory lock, so event ids
-are assigned in commit order: the Merkle tree over events in id order (services/merkle.py) then
-only ever grows at its end, which the signed checkpoints rely on.
+Writers take no global lock: on PostgreSQL event ids are therefore not in commit order (a
+transaction holding a lower id may commit later). The Merkle tree the signed checkpoints cover
+runs over the audit log `event_log` instead, whose order the sequencer (services/sequencer.py)
+assigns after commit; each row records its writing transaction's id (`writer_xid`, a server
+default) so the sequencer finds late commits. Within one case the hash chain fixes the order.
 """
 import hashlib
 import json
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import bindparam, select, update
 
 from ..errors import Conflict
 from ..storage.tables import audit_head, event, vorgang
@@ -33,7 +35,6 @@ from .crypto import ERASED, case_cipher, insert_keys
 GENESIS = "0" * 64
 CHAIN_VERSION = 3
 AUDIT_LOG = "PRUEFPROTOKOLL"  # the chain name of the audit log (rows without a case)
-_APPEND_LOCK = 0x7A5A0001  # pg_advisory_xact_lock key serializing event appends
 
 _ADVANCE_HEAD = (
     update(vorgang)
@@ -117,14 +118,8 @@ def verify_rows(case_number, rows):
 _INSERT_EVENTS = event.insert().inline()  # no RETURNING of the new ids: fits a write batch
 
 
-_APPEND_LOCKED = select(func.pg_advisory_xact_lock(_APPEND_LOCK))
-
-
 def insert_events(uow, rows):
     if rows:
-        if uow.conn.dialect.name == "postgresql" and not getattr(uow, "append_locked", False):
-            uow.execute(_APPEND_LOCKED)
-            uow.append_locked = True
         uow.execute(_INSERT_EVENTS, rows[0] if len(rows) == 1 else rows)
 
 

@@ -140,9 +140,11 @@ class TimerScheduler:
     configuration (services/transports.OutboxConfig) each round also delivers due messages.
 
     A failed round (say the database is briefly locked) is logged as one line; the next round
-    simply tries again. Planner statistics are refreshed once an hour. When a signing key is
-    configured (ZSA_AUDIT_SIGNING_KEY_FILE) a signed checkpoint of the event log is stored every
-    `checkpoint_interval` seconds (ZSA_AUDIT_CHECKPOINT_INTERVAL, default one hour; 0 = never)."""
+    simply tries again. Planner statistics are refreshed once an hour. Every round appends the
+    events committed since to the audit log (services/sequencer.py; a round skips it while another
+    process's sequencer runs). When a signing key is configured (ZSA_AUDIT_SIGNING_KEY_FILE) a
+    signed checkpoint of the event log is stored every `checkpoint_interval` seconds
+    (ZSA_AUDIT_CHECKPOINT_INTERVAL, default one hour; 0 = never)."""
 
     OPTIMIZE_EVERY = 3600.0
 
@@ -178,8 +180,16 @@ class TimerScheduler:
             if last_optimize is None or time.monotonic() - last_optimize > self.OPTIMIZE_EVERY:
                 self._guarded(optimize, self.platform.engine)
                 last_optimize = time.monotonic()
+            self.sequence_events()
             self.checkpoint_if_due()
             self._stop.wait(self.interval)
+
+    def sequence_events(self):
+        """Append the events committed since the last round to the audit log; the number appended
+        (None when another process's sequencer is at it, or after an error)."""
+        from .sequencer import sequence
+
+        return self._guarded(lambda platform: sequence(platform, wait=False), self.platform)
 
     def checkpoint_if_due(self):
         """Store a signed checkpoint when the interval has passed (first one at start)."""

@@ -252,7 +252,32 @@ event = Table(
     Column("chain_version", SmallInteger, nullable=False, server_default="1"),
     Column("definition_hash", String(64)),  # content hash of the process version in force
     Column("ciphertext", LargeBinary),  # chain v3: nonce + AES-GCM of the data under the case key
+    # PostgreSQL: the writing transaction's id (server default pg_current_xact_id()), so the audit
+    # log's sequencer finds events committed late (services/sequencer.py); NULL on SQLite and for
+    # events older than the audit log. Not part of the hash chain.
+    Column("writer_xid", BigInteger),
     UniqueConstraint("case_id", "seq", name="uq_event_case_seq"),
+)
+
+# The audit log: every committed event once, in the order the sequencer appended it
+# (services/sequencer.py). Its order defines the Merkle tree's leaves (services/checkpoints.py);
+# append-only (a trigger on PostgreSQL rejects UPDATE and DELETE).
+event_log = Table(
+    "event_log",
+    metadata,
+    Column("position", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False),
+    Column("event_id", BigInteger().with_variant(Integer, "sqlite"), ForeignKey("event.id"), nullable=False),
+    UniqueConstraint("event_id", name="uq_event_log_event"),
+)
+
+# The sequencer's progress (one row, id 1): events with id <= id_floor are all in the log, and on
+# PostgreSQL every event whose writer_xid is below `horizon` (a snapshot's xmin) too.
+sequencer_state = Table(
+    "sequencer_state",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("horizon", BigInteger, nullable=False),
+    Column("id_floor", BigInteger, nullable=False),
 )
 
 # One data key per case, wrapped with the master key; erasure sets it to NULL (crypto-shredding).
