@@ -7,14 +7,14 @@ open tasks on PostgreSQL. With the task id in the index each probe is one exact 
 plan is chosen; finding the tasks of a group still walks the same index prefix.
 
 Revision ID: b3d5f7a9c1e2
-Revises: f2b4d6e8a0c1
+Revises: a1c3e5f7b9d2
 Create Date: 2026-11-29 18:45:00.000000
 """
 from alembic import op
 
 
 revision = 'b3d5f7a9c1e2'
-down_revision = 'f2b4d6e8a0c1'
+down_revision = 'a1c3e5f7b9d2'
 branch_labels = None
 depends_on = None
 
