@@ -7,6 +7,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..engine.runner import CaseRun
 from ..errors import Conflict, NotFound, ValidationFailed, ZsaError
+from ..storage.prepared import Prepared
 from ..storage.tables import case_number_seq, human_task, kommune as kommune_table, process_definition, timer, vorgang
 from .data_limits import check_input
 from .deployments import definition_row
@@ -171,9 +172,10 @@ def check_kommune(platform, uow, ags):
 
 
 _KOMMUNE = select(kommune_table.c.ags).where(kommune_table.c.ags == bindparam("b_ags"))
-_SEQ_NEXT = (update(case_number_seq)
-             .where(case_number_seq.c.prefix == bindparam("b_prefix"), case_number_seq.c.year == bindparam("b_year"))
-             .values(last=case_number_seq.c.last + 1).returning(case_number_seq.c.last))
+_SEQ_NEXT = Prepared(update(case_number_seq)
+                     .where(case_number_seq.c.prefix == bindparam("b_prefix"),
+                            case_number_seq.c.year == bindparam("b_year"))
+                     .values(last=case_number_seq.c.last + 1).returning(case_number_seq.c.last))
 _SEQ_ENSURE = {  # the first case of a year creates the counter; concurrent servers may race here
     "postgresql": pg_insert(case_number_seq).on_conflict_do_nothing(),
     "sqlite": sqlite_insert(case_number_seq).on_conflict_do_nothing(),

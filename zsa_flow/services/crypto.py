@@ -17,6 +17,7 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import bindparam, select
 
 from ..errors import ZsaError
+from ..storage.prepared import Prepared
 from ..storage.tables import case_key
 
 log = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ class CaseCipher:
         return self.aead.decrypt(blob[:NONCE], blob[NONCE:], f"{number}:{seq}".encode())
 
 
-_INSERT_KEY = case_key.insert().inline()
+_INSERT_KEY = Prepared(case_key.insert().inline())
 
 
 def case_cipher(uow, case_id: int, now=None, *, stored=None, pending=None):

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from ..errors import ModelError, NotFound, ValidationFailed
 from ..library.check import check_files
 from ..library.loader import LibraryFile, collect_files, form_id, index_files, memory_files, scan_bpmn, scan_dmn
+from ..storage.prepared import Prepared
 from ..storage.tables import artifact, deployment, form_definition, process_definition
 from .scope import Scope
 
@@ -229,8 +230,8 @@ def list_processes(platform):
                 for d in uow.execute(query).mappings()]
 
 
-_LATEST = (select(process_definition).where(process_definition.c.process_id == bindparam("b_pid"))
-           .order_by(process_definition.c.version.desc()).limit(1))
+_LATEST = Prepared(select(process_definition).where(process_definition.c.process_id == bindparam("b_pid"))
+                   .order_by(process_definition.c.version.desc()).limit(1))  # every case start
 _VERSION = select(process_definition).where(process_definition.c.process_id == bindparam("b_pid"),
                                             process_definition.c.version == bindparam("b_version"))
 

@@ -29,6 +29,7 @@ import json
 from sqlalchemy import bindparam, select, update
 
 from ..errors import Conflict
+from ..storage.prepared import Prepared
 from ..storage.tables import audit_head, event, vorgang
 from .crypto import ERASED, case_cipher, insert_keys
 
@@ -36,7 +37,7 @@ GENESIS = "0" * 64
 CHAIN_VERSION = 3
 AUDIT_LOG = "PRUEFPROTOKOLL"  # the chain name of the audit log (rows without a case)
 
-_ADVANCE_HEAD = (
+_ADVANCE_HEAD = Prepared(
     update(vorgang)
     .where(vorgang.c.id == bindparam("b_id"), vorgang.c.last_seq == bindparam("b_seq"))
     .values(last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
@@ -115,7 +116,7 @@ def verify_rows(case_number, rows):
     return findings
 
 
-_INSERT_EVENTS = event.insert().inline()  # no RETURNING of the new ids: fits a write batch
+_INSERT_EVENTS = Prepared(event.insert().inline())  # no RETURNING of the new ids: fits a write batch
 
 
 def insert_events(uow, rows):

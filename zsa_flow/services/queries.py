@@ -2,6 +2,7 @@
 from sqlalchemy import and_, bindparam, exists, func, literal, or_, select
 
 from ..errors import NotFound
+from ..storage.prepared import Prepared
 from ..storage.tables import event, human_task, process_definition, task_candidate, timer, vorgang
 from .crypto import case_cipher
 from .history import readable_data
@@ -52,22 +53,22 @@ def case_in(uow, number):
         raise NotFound(f"Vorgang {number} nicht gefunden")
     result = case_dict(row)
     result["tasks"] = [task_dict(r) for r in uow.execute(_OPEN_TASKS_OF_CASE_ID, {"b_id": row["id"]}).mappings()]
-    result["timers"] = [{"element_id": t.element_id, "due": _iso(t.due_at)}
+    result["timers"] = [{"element_id": t["element_id"], "due": _iso(t["due_at"])}
                         for t in uow.execute(_TIMERS_OF_CASE, {"b_id": row["id"]})]
     return result
 
 
 # the case page and API answers read these after every step: prebuilt statements
-_CASE_BY_NUMBER = CASES.where(vorgang.c.number == bindparam("b_number"))
+_CASE_BY_NUMBER = Prepared(CASES.where(vorgang.c.number == bindparam("b_number")))
 # what task_dict shows (task lists never show drafts or completion details)
 _TASK_COLUMNS = [human_task.c[name] for name in (
     "id", "case_number", "process_id", "name", "task_def", "candidate_groups", "candidate_users", "assignee",
     "kommune", "created_at", "due_at", "follow_up_at", "priority", "form_ref", "state")]
-_OPEN_TASKS_OF_CASE_ID = (select(*_TASK_COLUMNS)
-                          .where(human_task.c.case_id == bindparam("b_id"), human_task.c.state == "open")
-                          .order_by(human_task.c.created_at))
-_TIMERS_OF_CASE = (select(timer.c.element_id, timer.c.due_at).where(timer.c.case_id == bindparam("b_id"))
-                   .order_by(timer.c.due_at))
+_OPEN_TASKS_OF_CASE_ID = Prepared(select(*_TASK_COLUMNS)
+                                  .where(human_task.c.case_id == bindparam("b_id"), human_task.c.state == "open")
+                                  .order_by(human_task.c.created_at))
+_TIMERS_OF_CASE = Prepared(select(timer.c.element_id, timer.c.due_at).where(timer.c.case_id == bindparam("b_id"))
+                           .order_by(timer.c.due_at))
 
 
 def list_cases(platform, *, kommune=None, kommunen=None, process=None, state=None, search=None, limit=100, offset=0):
@@ -155,9 +156,9 @@ ORDER = {  # and "due" (the default): by_due_date
 }
 
 
-_OPEN_TASKS_OF_CASE = (select(*_TASK_COLUMNS)
-                       .where(human_task.c.case_number == bindparam("b_case"), human_task.c.state == "open")
-                       .order_by(human_task.c.created_at, human_task.c.id))
+_OPEN_TASKS_OF_CASE = Prepared(select(*_TASK_COLUMNS)
+                               .where(human_task.c.case_number == bindparam("b_case"), human_task.c.state == "open")
+                               .order_by(human_task.c.created_at, human_task.c.id))
 
 
 def list_tasks(platform, *, sort="due", limit=100, offset=0, **filters):

@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, delete, func, insert, select, update
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..engine.state import StoredState
 from ..errors import Conflict, NotFound, ZsaError
+from ..storage.prepared import Prepared
 from ..storage.tables import case_key, human_task, outbox, process_definition, task_candidate, timer, vorgang, \
     workflow_state
 from .crypto import CaseCipher, insert_keys, new_raw_key
@@ -26,10 +27,12 @@ CASE_COLUMNS = (vorgang, process_definition.c.content_hash.label("definition_has
 CASE_QUERY = _CASE = (select(*CASE_COLUMNS)
                       .join(process_definition, process_definition.c.id == vorgang.c.definition_id)
                       .outerjoin(case_key, case_key.c.case_id == vorgang.c.id))
-_CASE_BY_ID = _CASE.where(vorgang.c.id == bindparam("b_id"))
-_CASE_BY_NUMBER = _CASE.where(vorgang.c.number == bindparam("b_number"))
-_STATE = select(workflow_state.c.format, workflow_state.c.state).where(workflow_state.c.case_id == bindparam("b_id"))
-_SAVE_CASE = (
+# the statements of every engine operation run prepared (storage/prepared.py)
+_CASE_BY_ID = Prepared(_CASE.where(vorgang.c.id == bindparam("b_id")))
+_CASE_BY_NUMBER = Prepared(_CASE.where(vorgang.c.number == bindparam("b_number")))
+_STATE = Prepared(select(workflow_state.c.format, workflow_state.c.state)
+                  .where(workflow_state.c.case_id == bindparam("b_id")))
+_SAVE_CASE = Prepared(
     update(vorgang)
     .where(vorgang.c.id == bindparam("b_id"), vorgang.c.lock_version == bindparam("b_version"),
            vorgang.c.last_seq == bindparam("b_seq"))
@@ -37,12 +40,12 @@ _SAVE_CASE = (
             lock_version=bindparam("new_version"), updated_at=bindparam("now"), ended_at=bindparam("ended_at"),
             title=bindparam("title"), last_seq=bindparam("new_seq"), last_hash=bindparam("new_hash"))
 )
-_SAVE_STATE = update(workflow_state).where(workflow_state.c.case_id == bindparam("b_id")).values(
-    state=bindparam("state"), format=bindparam("format"))
-_CLOSE_TASK = update(human_task).where(human_task.c.id == bindparam("b_id")).values(
+_SAVE_STATE = Prepared(update(workflow_state).where(workflow_state.c.case_id == bindparam("b_id")).values(
+    state=bindparam("state"), format=bindparam("format")))
+_CLOSE_TASK = Prepared(update(human_task).where(human_task.c.id == bindparam("b_id")).values(
     state=bindparam("state"), completed_at=bindparam("completed_at"), completed_by=bindparam("completed_by"),
-    draft=None)
-_DROP_TIMER = delete(timer).where(timer.c.id == bindparam("b_id"))
+    draft=None))
+_DROP_TIMER = Prepared(delete(timer).where(timer.c.id == bindparam("b_id")))
 
 
 def get_case_row(uow, number=None, case_id=None):
@@ -63,7 +66,7 @@ def open_run(platform, uow, case_row):
     if workflow is not None:
         return CaseRun(workflow, definition, platform.clock), definition
     row = uow.execute(_STATE, {"b_id": case_row["id"]}).one()
-    return CaseRun.restore(definition, StoredState(row.format, row.state), platform.clock), definition
+    return CaseRun.restore(definition, StoredState(row["format"], row["state"]), platform.clock), definition
 
 
 def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, now, events_before=(),
@@ -140,11 +143,11 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
     return state
 
 
-_INSERT_CASE = insert(vorgang).returning(vorgang.c.id)
-_INSERT_CASE_WITH_ID = insert(vorgang).inline()
-_INSERT_STATE = insert(workflow_state)
-_INSERT_OUTBOX = insert(outbox).inline()
-_NEXT_CASE_ID = select(func.nextval("vorgang_id_seq"))
+_INSERT_CASE = Prepared(insert(vorgang).returning(vorgang.c.id))
+_INSERT_CASE_WITH_ID = Prepared(insert(vorgang).inline())
+_INSERT_STATE = Prepared(insert(workflow_state).inline())
+_INSERT_OUTBOX = Prepared(insert(outbox).inline())
+_NEXT_CASE_ID = Prepared(select(func.nextval("vorgang_id_seq")))
 
 
 def new_case_id(uow):
@@ -221,9 +224,9 @@ def _save_tasks(uow, case_row, effects, now, completed):
         uow.execute(_INSERT_CANDIDATE, _one_or_many(candidates))
 
 
-_INSERT_TASK = insert(human_task)
-_INSERT_TIMER = insert(timer)
-_INSERT_CANDIDATE = insert(task_candidate).inline()
+_INSERT_TASK = Prepared(insert(human_task).inline())
+_INSERT_TIMER = Prepared(insert(timer).inline())
+_INSERT_CANDIDATE = Prepared(insert(task_candidate).inline())
 
 
 def _one_or_many(rows):

@@ -11,6 +11,7 @@ from sqlalchemy import bindparam, select, update
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..forms import parse_form
 from ..forms.messages import UNKNOWN
+from ..storage.prepared import Prepared
 from ..storage.tables import artifact, case_key, form_definition, human_task, process_definition, vorgang
 from .data_limits import check_input
 from .history import append_events
@@ -18,18 +19,32 @@ from .runs import CASE_COLUMNS, get_case_row, open_run, save_run
 
 
 CLAIM_FIRST = "Bitte übernehmen Sie die Aufgabe zuerst"
-_TASK = select(human_task).where(human_task.c.id == bindparam("b_id"))
+_TASK = Prepared(select(human_task).where(human_task.c.id == bindparam("b_id")))
 _LATEST_FORM = (select(form_definition.c.sha256).where(form_definition.c.form_id == human_task.c.form_ref)
                 .order_by(form_definition.c.version.desc()).limit(1).scalar_subquery())
 # Completing and claiming read the task, its case (with the version's content hash and the case's
 # key row, see runs.CASE_QUERY) and the newest form of the task in one statement.
-_TASK_AND_CASE = (
+_TASK_AND_CASE = Prepared(
     select(*[c.label("t_" + c.name) for c in human_task.c], *CASE_COLUMNS, _LATEST_FORM.label("latest_form_sha"))
     .join(vorgang, vorgang.c.id == human_task.c.case_id)
     .join(process_definition, process_definition.c.id == vorgang.c.definition_id)
     .outerjoin(case_key, case_key.c.case_id == vorgang.c.id)
     .where(human_task.c.id == bindparam("b_id"))
 )
+
+
+def _assign_statement(free, versioned):
+    """The UPDATE of a claim or assignment: only while the task is open and held as expected
+    (free: by nobody, else by `b_expected`), with `versioned` also at lock version `b_version`."""
+    cond = [human_task.c.id == bindparam("b_id"), human_task.c.state == "open",
+            human_task.c.assignee.is_(None) if free else human_task.c.assignee == bindparam("b_expected")]
+    if versioned:
+        cond.append(human_task.c.lock_version == bindparam("b_version"))
+    return Prepared(update(human_task).where(*cond).values(assignee=bindparam("b_assignee"),
+                                                           lock_version=human_task.c.lock_version + 1))
+
+
+_ASSIGN = {(free, versioned): _assign_statement(free, versioned) for free in (True, False) for versioned in (True, False)}
 _UNSET = object()
 
 
@@ -83,22 +98,19 @@ def _set_assignee(platform, task_id, assignee, actor, expect_free, event_type, e
         row, case_row, _ = get_task_and_case(uow, task_id)
         if row["state"] != "open":
             raise Conflict(f"Aufgabe '{row['name']}' ist nicht mehr offen")
-        cond = [human_task.c.id == row["id"], human_task.c.state == "open"]
-        if expect_free:
-            if row["assignee"] == assignee:
-                return
-            cond.append(human_task.c.assignee.is_(None))
-        else:
-            cond.append(human_task.c.assignee.is_(None) if expected_assignee is None
-                        else human_task.c.assignee == expected_assignee)
+        if expect_free and row["assignee"] == assignee:
+            return
+        free = expect_free or expected_assignee is None
+        params = {"b_id": row["id"], "b_assignee": assignee}
+        if not free:
+            params["b_expected"] = expected_assignee
         if expected_version is not None:
-            cond.append(human_task.c.lock_version == expected_version)
+            params["b_version"] = expected_version
         # the task update, the case's history head and the event go together (one round trip on
         # PostgreSQL); whether the task was still as expected is read once they are through
         with uow.batch():
-            uow.expect_one(uow.execute(update(human_task).where(*cond).values(
-                assignee=assignee, lock_version=human_task.c.lock_version + 1)),
-                lambda: _lost(platform, task_id, row))
+            uow.expect_one(uow.execute(_ASSIGN[free, expected_version is not None], params),
+                           lambda: _lost(platform, task_id, row))
             append_events(uow, case_row, [{
                 "type": event_type, "element_id": row["task_def"], "element_name": row["name"],
                 "data": {"task_id": row["id"], "assignee": assignee}}], actor, platform.clock.now())

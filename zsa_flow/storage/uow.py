@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
+from .prepared import Prepared, Rows, run as run_prepared
+
 
 class UnitOfWork:
     """`with UnitOfWork(engine) as uow: ...; uow.commit()` — leaving without commit rolls back."""
@@ -44,7 +46,10 @@ class UnitOfWork:
             self.conn.close()
 
     def execute(self, statement, params=None):
-        """Run a statement inside this unit of work."""
+        """Run a statement inside this unit of work; a `Prepared` one straight on the driver's
+        cursor (storage/prepared.py), answering rows as dicts."""
+        if type(statement) is Prepared:
+            return run_prepared(self.conn, statement, params if params is not None else {}, self.pipelined)
         return self.conn.execute(statement, params) if params is not None else self.conn.execute(statement)
 
     @contextmanager
@@ -91,9 +96,12 @@ class UnitOfWork:
 
     @staticmethod
     def _fail_unless_one(result, error):
-        cursor = getattr(result.context, "cursor", None)
-        count = cursor.rowcount if cursor is not None and result.context.dialect.name == "postgresql" \
-            else result.rowcount
+        if type(result) is Rows:
+            count = result.rowcount
+        else:
+            cursor = getattr(result.context, "cursor", None)
+            count = cursor.rowcount if cursor is not None and result.context.dialect.name == "postgresql" \
+                else result.rowcount
         if count != 1:
             if isinstance(error, BaseException):
                 raise error

@@ -1,0 +1,195 @@
+"""Prepared statements for the hot path: compiled once per dialect, run on the driver's cursor.
+
+SQLAlchemy Core spends more per execution (compiled-cache lookup, execution context, result
+metadata, events) than SQLite spends running one of the small statements of a task completion.
+The statements that every completion, claim and case start sends are wrapped in `Prepared`; a
+unit of work runs them (`uow.execute(prepared, params)`) straight on its connection's DBAPI cursor
+with what SQLAlchemy would have done around them, so nothing changes in what is sent or stored:
+
+- the SQL is SQLAlchemy's own compilation of the statement for the dialect;
+- bind values go through the same bind processors (JSON, UTC datetimes, ...), binds with a
+  value in the statement and Python-side column defaults of an INSERT are filled in as SQLAlchemy
+  fills them;
+- result values go through the same result processors; rows come back as dicts;
+- the engine's cursor events fire (statement counters, logging listeners see these statements),
+  and a driver error is handled by SQLAlchemy (wrapped as `sqlalchemy.exc.*`, a dead connection
+  invalidates the pool), so callers and `uow.batch()` see the errors they always saw.
+
+Only plain statements are accepted: no expanding (IN-list) or literal-execute binds, no escaped
+bind names, no SQL-expression or sequence column defaults; `Prepared` refuses others when it
+compiles them, so a statement that would need more is noticed at once, not stored differently.
+"""
+import re
+import threading
+
+from sqlalchemy.sql.dml import Insert
+
+_NAMED = re.compile(r"%\(([^)]+)\)s")
+_REQUIRED = object()
+
+
+class Prepared:
+    """A Core statement run by `UnitOfWork.execute` without SQLAlchemy's per-execution machinery.
+
+    An INSERT without `.values()` is compiled for the keys of the parameters it is given (as
+    SQLAlchemy does); every other statement once per dialect."""
+
+    __slots__ = ("statement", "by_keys", "_plans", "_lock")
+
+    def __init__(self, statement):
+        self.statement = statement
+        self.by_keys = isinstance(statement, Insert) and not statement._values and not statement._multi_values
+        self._plans = {}
+        self._lock = threading.Lock()
+
+    def plan(self, dialect, params):
+        key = (dialect.name, tuple(sorted(params)) if self.by_keys else None)
+        found = self._plans.get(key)
+        if found is None:
+            with self._lock:
+                found = self._plans.get(key) or Plan(self.statement, dialect, key[1])
+                self._plans[key] = found
+        return found
+
+    def __repr__(self):
+        return f"Prepared({self.statement})"
+
+
+class Plan:
+    """One compilation: SQL text, how to build the driver's parameters, how to read result rows."""
+
+    def __init__(self, statement, dialect, keys):
+        compiled = statement.compile(dialect=dialect, column_keys=list(keys) if keys is not None else None)
+        if compiled.escaped_bind_names or compiled.literal_execute_params or compiled.post_compile_params \
+                or compiled.update_prefetch:
+            raise ValueError(f"statement not suitable for Prepared: {statement}")
+        self.sql = compiled.string
+        self.positional = compiled.positional
+        names = list(compiled.positiontup) if compiled.positional else list(dict.fromkeys(_NAMED.findall(self.sql)))
+        processors = compiled._bind_processors
+        defaults = {}
+        for column in compiled.insert_prefetch:  # Python-side column defaults of an INSERT
+            default = column.default
+            if default is None or not (default.is_scalar or default.is_callable):
+                raise ValueError(f"column default of {column} not suitable for Prepared")
+            defaults[column.key] = _Value(default.arg) if default.is_scalar else _called(default.arg)
+        slots = []
+        for name in names:
+            bind = compiled.binds.get(name)
+            if name in defaults:
+                fallback = defaults[name]
+            elif bind is not None and not bind.required:
+                fallback = _Value(bind.effective_value)
+            else:
+                fallback = _REQUIRED
+            slots.append((name, processors.get(name), fallback))
+        self.slots = tuple(slots)
+        columns = compiled._result_columns
+        self.returns_rows = bool(columns)
+        self.keys = tuple(c.keyname for c in columns)
+        self.result_processors = tuple(c.type._cached_result_processor(dialect, None) for c in columns)
+        self.any_result_processor = any(self.result_processors)
+
+    def bind(self, params):
+        """The driver's parameters (a tuple for qmark, a dict for named styles) for one row."""
+        values = []
+        for name, processor, fallback in self.slots:
+            if name in params:
+                value = params[name]
+            elif fallback is _REQUIRED:
+                raise KeyError(f"A value is required for bind parameter '{name}' of: {self.sql}")
+            else:
+                value = fallback()
+            values.append(processor(value) if processor is not None else value)
+        if self.positional:
+            return tuple(values)
+        return {slot[0]: value for slot, value in zip(self.slots, values)}
+
+    def row(self, raw):
+        if self.any_result_processor:
+            return {key: (proc(value) if proc is not None else value)
+                    for key, proc, value in zip(self.keys, self.result_processors, raw)}
+        return dict(zip(self.keys, raw))
+
+
+class _Value:
+    """A fixed fallback value (a bind given in the statement, a scalar column default)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __call__(self):
+        return self.value
+
+
+def _called(wrapped):
+    """A callable column default (SQLAlchemy wraps it to take the execution context)."""
+    return lambda: wrapped(None)
+
+
+class Rows:
+    """What `UnitOfWork.execute` answers for a Prepared statement: rows as dicts, and `rowcount`
+    (read from the cursor when asked: inside a PostgreSQL pipeline it is known once the batch is through)."""
+
+    __slots__ = ("cursor", "_plan", "_raw")
+
+    def __init__(self, cursor, plan, raw):
+        self.cursor, self._plan, self._raw = cursor, plan, raw
+
+    @property
+    def rowcount(self):
+        return self.cursor.rowcount
+
+    def mappings(self):
+        return self
+
+    def all(self):
+        return [self._plan.row(raw) for raw in self._raw or ()]
+
+    def __iter__(self):
+        return iter(self.all())
+
+    def first(self):
+        return self._plan.row(self._raw[0]) if self._raw else None
+
+    def one(self):
+        if not self._raw or len(self._raw) != 1:
+            from sqlalchemy.exc import NoResultFound, MultipleResultsFound
+
+            raise (NoResultFound if not self._raw else MultipleResultsFound)(
+                "Expected exactly one row, got %d" % len(self._raw or ()))
+        return self._plan.row(self._raw[0])
+
+    def scalar(self):
+        first = self.first()
+        return next(iter(first.values())) if first is not None else None
+
+    def scalar_one(self):
+        return next(iter(self.one().values()))
+
+
+def run(conn, prepared, params, pipelined=False):
+    """Execute `prepared` with `params` (a dict, or a list of dicts: executemany) on the SQLAlchemy
+    Connection `conn`'s DBAPI connection; see the module docstring."""
+    many = isinstance(params, list)
+    plan = prepared.plan(conn.dialect, params[0] if many else params)
+    parameters = [plan.bind(p) for p in params] if many else plan.bind(params)
+    statement = plan.sql
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        if conn._has_events or conn.engine._has_events:
+            for fn in conn.dispatch.before_cursor_execute:
+                statement, parameters = fn(conn, cursor, statement, parameters, None, many)
+        if many:
+            cursor.executemany(statement, parameters)
+        else:
+            cursor.execute(statement, parameters)
+        if conn._has_events or conn.engine._has_events:
+            conn.dispatch.after_cursor_execute(conn, cursor, statement, parameters, None, many)
+        raw = cursor.fetchall() if plan.returns_rows and not pipelined else None
+    except BaseException as exc:
+        conn._handle_dbapi_exception(exc, statement, parameters, cursor, None)
+        raise
+    return Rows(cursor, plan, raw)
