@@ -11,7 +11,8 @@ with what SQLAlchemy would have done around them, so nothing changes in what is 
   value in the statement and Python-side column defaults of an INSERT are filled in as SQLAlchemy
   fills them;
 - result values go through the same result processors; rows come back as dicts;
-- the engine's cursor events fire (statement counters, logging listeners see these statements),
+- the engine's cursor events fire (statement counters, logging listeners on the engine see these
+  statements),
   and a driver error is handled by SQLAlchemy (wrapped as `sqlalchemy.exc.*`, a dead connection
   invalidates the pool), so callers and `uow.batch()` see the errors they always saw.
 
@@ -25,7 +26,6 @@ import threading
 from sqlalchemy.sql.dml import Insert
 
 _NAMED = re.compile(r"%\(([^)]+)\)s")
-_REQUIRED = object()
 
 
 class Prepared:
@@ -73,43 +73,42 @@ class Plan:
             if default is None or not (default.is_scalar or default.is_callable):
                 raise ValueError(f"column default of {column} not suitable for Prepared")
             defaults[column.key] = _Value(default.arg) if default.is_scalar else _called(default.arg)
-        slots = []
-        for name in names:
+        # bind(params) and row(raw) are generated once per plan: a tuple (qmark) or dict (named
+        # styles) of the values, each through its processor; a value missing from `params` takes
+        # its fallback (a value in the statement, a column default) or is a KeyError naming it
+        env, binds = {}, []
+        for i, name in enumerate(names):
             bind = compiled.binds.get(name)
             if name in defaults:
-                fallback = defaults[name]
+                env[f"_f{i}"] = defaults[name]
+                value = f"(params[{name!r}] if {name!r} in params else _f{i}())"
             elif bind is not None and not bind.required:
-                fallback = _Value(bind.effective_value)
+                env[f"_f{i}"] = _Value(bind.effective_value)
+                value = f"(params[{name!r}] if {name!r} in params else _f{i}())"
             else:
-                fallback = _REQUIRED
-            slots.append((name, processors.get(name), fallback))
-        self.slots = tuple(slots)
+                value = f"params[{name!r}]"
+            if processors.get(name) is not None:
+                env[f"_p{i}"] = processors[name]
+                value = f"_p{i}({value})"
+            binds.append(value if self.positional else f"{name!r}: {value}")
+        body = (f"({''.join(b + ', ' for b in binds)})" if self.positional else f"{{{', '.join(binds)}}}")
+        self.bind = _function("bind", "params", body, env)
         columns = compiled._result_columns
         self.returns_rows = bool(columns)
-        self.keys = tuple(c.keyname for c in columns)
-        self.result_processors = tuple(c.type._cached_result_processor(dialect, None) for c in columns)
-        self.any_result_processor = any(self.result_processors)
+        env, fields = {}, []
+        for i, column in enumerate(columns):
+            processor = column.type._cached_result_processor(dialect, None)
+            if processor is not None:
+                env[f"_p{i}"] = processor
+            fields.append(f"{column.keyname!r}: " + (f"_p{i}(raw[{i}])" if processor is not None else f"raw[{i}]"))
+        self.row = _function("row", "raw", f"{{{', '.join(fields)}}}", env)
 
-    def bind(self, params):
-        """The driver's parameters (a tuple for qmark, a dict for named styles) for one row."""
-        values = []
-        for name, processor, fallback in self.slots:
-            if name in params:
-                value = params[name]
-            elif fallback is _REQUIRED:
-                raise KeyError(f"A value is required for bind parameter '{name}' of: {self.sql}")
-            else:
-                value = fallback()
-            values.append(processor(value) if processor is not None else value)
-        if self.positional:
-            return tuple(values)
-        return {slot[0]: value for slot, value in zip(self.slots, values)}
 
-    def row(self, raw):
-        if self.any_result_processor:
-            return {key: (proc(value) if proc is not None else value)
-                    for key, proc, value in zip(self.keys, self.result_processors, raw)}
-        return dict(zip(self.keys, raw))
+def _function(name, arg, expression, env):
+    """`lambda arg: expression` with the names of `env` bound (generated code of a Plan)."""
+    namespace = dict(env)
+    exec(f"def {name}({arg}):\n    return {expression}\n", namespace)  # noqa: S102 - only our own names
+    return namespace[name]
 
 
 class _Value:
@@ -179,15 +178,17 @@ def run(conn, prepared, params, pipelined=False):
     statement = plan.sql
     cursor = conn.connection.dbapi_connection.cursor()
     try:
-        if conn._has_events or conn.engine._has_events:
-            for fn in conn.dispatch.before_cursor_execute:
+        # the engine's listeners (zsa-flow and its tests listen on the engine, not on connections)
+        dispatch = conn.engine.dispatch
+        if dispatch.before_cursor_execute:
+            for fn in dispatch.before_cursor_execute:
                 statement, parameters = fn(conn, cursor, statement, parameters, None, many)
         if many:
             cursor.executemany(statement, parameters)
         else:
             cursor.execute(statement, parameters)
-        if conn._has_events or conn.engine._has_events:
-            conn.dispatch.after_cursor_execute(conn, cursor, statement, parameters, None, many)
+        if dispatch.after_cursor_execute:
+            dispatch.after_cursor_execute(conn, cursor, statement, parameters, None, many)
         raw = cursor.fetchall() if plan.returns_rows and not pipelined else None
     except BaseException as exc:
         conn._handle_dbapi_exception(exc, statement, parameters, cursor, None)
