@@ -11,9 +11,9 @@ ROOT = Path(__file__).resolve().parents[2]
 THREE = ROOT / "bench" / "models" / "drei_aufgaben.bpmn"
 
 # statements sent per operation, without BEGIN (SQLite sends it, PostgreSQL's driver does implicitly)
-MAX_STATEMENTS = {"start": 9, "claim": 4, "complete": 7}  # no advisory lock for event appends any more
+MAX_STATEMENTS = {"start": 8, "claim": 4, "complete": 7}  # no advisory lock for event appends any more
 # PostgreSQL: BEGIN, the reads, one pipeline for all writes, COMMIT
-MAX_ROUND_TRIPS = {"start": 6, "claim": 4, "complete": 4}
+MAX_ROUND_TRIPS = {"start": 5, "claim": 4, "complete": 4}
 
 
 class Counter:

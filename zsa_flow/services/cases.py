@@ -1,7 +1,7 @@
 """Use cases on cases: start (form or message), deliver a message, retry, cancel (timers: timers.py)."""
 import re
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -12,7 +12,7 @@ from ..storage.tables import case_number_seq, human_task, kommune as kommune_tab
 from .data_limits import check_input
 from .deployments import definition_row
 from .history import GENESIS, append_events
-from .runs import get_case_row, new_case_id, open_run, save_run
+from .runs import get_case_row, open_run, save_run
 
 AGS = re.compile(r"^\d{8}$")
 
@@ -43,11 +43,10 @@ def start_case(platform, process_id, kommune, data=None, *, version=None, busine
         run = CaseRun.new(definition, platform.clock)
         effects = run.start(data, message=message)
         # the counter row is locked until commit (every start of this service waits for it): serialize
-        # the workflow and draw the row id before, take the number after the engine run, then send the
-        # case row and everything else in one round trip
+        # the workflow before, take the number (on PostgreSQL with the case row's id) after the engine
+        # run, then send the case row and everything else in one round trip
         stored = run.stored_state()
-        case_id = new_case_id(uow)
-        number = _next_number(uow, definition.case_prefix, now.year)
+        number, case_id = _next_number(uow, definition.case_prefix, now.year)
         case_row = {
             "id": None, "number": number, "definition_id": row["id"], "process_id": process_id, "kommune": kommune,
             "business_key": business_key, "title": None, "state": "running", "data": {}, "incident": None,
@@ -172,10 +171,14 @@ def check_kommune(platform, uow, ags):
 
 
 _KOMMUNE = select(kommune_table.c.ags).where(kommune_table.c.ags == bindparam("b_ags"))
-_SEQ_NEXT = Prepared(update(case_number_seq)
-                     .where(case_number_seq.c.prefix == bindparam("b_prefix"),
-                            case_number_seq.c.year == bindparam("b_year"))
-                     .values(last=case_number_seq.c.last + 1).returning(case_number_seq.c.last))
+_SEQ_UPDATE = (update(case_number_seq)
+               .where(case_number_seq.c.prefix == bindparam("b_prefix"), case_number_seq.c.year == bindparam("b_year"))
+               .values(last=case_number_seq.c.last + 1))
+_SEQ_NEXT = {  # PostgreSQL: the new case row's id comes along (drawn from its sequence, see runs.save_run)
+    "postgresql": Prepared(_SEQ_UPDATE.returning(case_number_seq.c.last,
+                                                 func.nextval("vorgang_id_seq").label("case_id"))),
+    "sqlite": Prepared(_SEQ_UPDATE.returning(case_number_seq.c.last)),
+}
 _SEQ_ENSURE = {  # the first case of a year creates the counter; concurrent servers may race here
     "postgresql": pg_insert(case_number_seq).on_conflict_do_nothing(),
     "sqlite": sqlite_insert(case_number_seq).on_conflict_do_nothing(),
@@ -183,9 +186,13 @@ _SEQ_ENSURE = {  # the first case of a year creates the counter; concurrent serv
 
 
 def _next_number(uow, prefix, year):
-    """Readable, gap-free per prefix and year: HUND-2026-000123 (race-free across app servers)."""
-    last = uow.execute(_SEQ_NEXT, {"b_prefix": prefix, "b_year": year}).scalar()
-    if last is None:  # the first case of the year for this prefix
-        uow.execute(_SEQ_ENSURE[uow.conn.dialect.name], {"prefix": prefix, "year": year, "last": 0})
-        last = uow.execute(_SEQ_NEXT, {"b_prefix": prefix, "b_year": year}).scalar_one()
-    return f"{prefix}-{year}-{last:06d}"
+    """(case number, id for the new case row) — the number readable, gap-free per prefix and year:
+    HUND-2026-000123 (race-free across app servers); the id on PostgreSQL, None on SQLite (where
+    inserting the row returns it at no cost)."""
+    dialect = uow.conn.dialect.name
+    params = {"b_prefix": prefix, "b_year": year}
+    row = uow.execute(_SEQ_NEXT[dialect], params).first()
+    if row is None:  # the first case of the year for this prefix
+        uow.execute(_SEQ_ENSURE[dialect], {"prefix": prefix, "year": year, "last": 0})
+        row = uow.execute(_SEQ_NEXT[dialect], params).one()
+    return f"{prefix}-{year}-{row['last']:06d}", row.get("case_id")

@@ -7,7 +7,7 @@ import json
 import uuid
 from datetime import datetime
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..engine.state import StoredState
@@ -147,15 +147,6 @@ _INSERT_CASE = Prepared(insert(vorgang).returning(vorgang.c.id))
 _INSERT_CASE_WITH_ID = Prepared(insert(vorgang).inline())
 _INSERT_STATE = Prepared(insert(workflow_state).inline())
 _INSERT_OUTBOX = Prepared(insert(outbox).inline())
-_NEXT_CASE_ID = Prepared(select(func.nextval("vorgang_id_seq")))
-
-
-def new_case_id(uow):
-    """On PostgreSQL the id of a case about to be started (drawn from the table's sequence, so its row
-    can go with the other writes); None on SQLite, where inserting returns it at no cost."""
-    if uow.conn.dialect.name != "postgresql":
-        return None
-    return uow.execute(_NEXT_CASE_ID).scalar_one()
 
 
 def _case_values(case_row, values, new_seq, new_hash):

@@ -45,6 +45,7 @@ def _assign_statement(free, versioned):
 
 
 _ASSIGN = {(free, versioned): _assign_statement(free, versioned) for free in (True, False) for versioned in (True, False)}
+_TASK_KEYS = [("t_" + c.name, c.name) for c in human_task.c]
 _UNSET = object()
 
 
@@ -53,13 +54,8 @@ def get_task_and_case(uow, task_id):
     found = uow.execute(_TASK_AND_CASE, {"b_id": str(task_id)}).mappings().first()
     if found is None:
         raise NotFound(f"Aufgabe {task_id} nicht gefunden")
-    task, case = {}, {}
-    for key, value in found.items():
-        if key.startswith("t_"):
-            task[key[2:]] = value
-        elif key != "latest_form_sha":
-            case[key] = value
-    return task, case, found["latest_form_sha"]
+    latest = found.pop("latest_form_sha")
+    return {name: found.pop(key) for key, name in _TASK_KEYS}, found, latest
 
 
 def get_task_row(uow, task_id):
