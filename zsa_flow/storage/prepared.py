@@ -11,10 +11,10 @@ with what SQLAlchemy would have done around them, so nothing changes in what is 
   value in the statement and Python-side column defaults of an INSERT are filled in as SQLAlchemy
   fills them;
 - result values go through the same result processors; rows come back as dicts;
-- the engine's cursor events fire (statement counters, logging listeners on the engine see these
-  statements),
-  and a driver error is handled by SQLAlchemy (wrapped as `sqlalchemy.exc.*`, a dead connection
-  invalidates the pool), so callers and `uow.batch()` see the errors they always saw.
+- the engine's cursor events fire (statement counters and other listeners on the engine see
+  these statements; SQLAlchemy's own `echo` logging does not), and a driver error is handled by
+  SQLAlchemy (wrapped as `sqlalchemy.exc.*`, a dead connection invalidates the pool), so callers
+  and `uow.batch()` see the errors they always saw.
 
 Only plain statements are accepted: no expanding (IN-list) or literal-execute binds, no escaped
 bind names, no SQL-expression or sequence column defaults; `Prepared` refuses others when it
@@ -22,6 +22,7 @@ compiles them, so a statement that would need more is noticed at once, not store
 """
 import re
 import threading
+import weakref
 
 from sqlalchemy.sql.dml import Insert
 
@@ -31,24 +32,27 @@ _NAMED = re.compile(r"%\(([^)]+)\)s")
 class Prepared:
     """A Core statement run by `UnitOfWork.execute` without SQLAlchemy's per-execution machinery.
 
-    An INSERT without `.values()` is compiled for the keys of the parameters it is given (as
-    SQLAlchemy does); every other statement once per dialect."""
+    Compiled once per dialect (per engine, as SQLAlchemy's own compiled cache: the processors
+    depend on the engine's settings, e.g. its JSON deserializer); an INSERT without `.values()`
+    once per set of parameter keys (as SQLAlchemy compiles it)."""
 
     __slots__ = ("statement", "by_keys", "_plans", "_lock")
 
     def __init__(self, statement):
         self.statement = statement
         self.by_keys = isinstance(statement, Insert) and not statement._values and not statement._multi_values
-        self._plans = {}
+        self._plans = weakref.WeakKeyDictionary()  # dialect -> {parameter keys or None: Plan}
         self._lock = threading.Lock()
 
     def plan(self, dialect, params):
-        key = (dialect.name, tuple(sorted(params)) if self.by_keys else None)
-        found = self._plans.get(key)
+        keys = tuple(sorted(params)) if self.by_keys else None
+        plans = self._plans.get(dialect)
+        found = plans.get(keys) if plans is not None else None
         if found is None:
             with self._lock:
-                found = self._plans.get(key) or Plan(self.statement, dialect, key[1])
-                self._plans[key] = found
+                plans = self._plans.setdefault(dialect, {})
+                found = plans.get(keys) or Plan(self.statement, dialect, keys)
+                plans[keys] = found
         return found
 
     def __repr__(self):
