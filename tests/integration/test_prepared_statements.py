@@ -1,6 +1,7 @@
 """Prepared statements (storage/prepared.py) run on the driver's cursor: what they store and read
 must be exactly what SQLAlchemy's own execution stores and reads, and errors and cursor events
 must look the same to callers. Runs on SQLite and, with ZSA_DATABASE_URL, on PostgreSQL."""
+import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -84,3 +85,23 @@ def test_prepared_statements_fail_and_show_like_core(zsa, case_id):
             uow.execute(prepared_insert, dict(ROW, id="dup", case_id=case_id))
     with zsa.uow() as uow, pytest.raises(KeyError, match="b_case"):
         uow.execute(Prepared(select(human_task).where(human_task.c.case_id == bindparam("b_case"))), {})
+
+
+@pytest.mark.skipif(not os.environ.get("ZSA_DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL only")
+def test_a_dead_connection_is_invalidated_and_the_next_unit_of_work_reconnects(zsa):
+    """A server restart kills the pooled connections: the prepared statement's error is SQLAlchemy's
+    (connection invalidated), and the next unit of work runs on a fresh connection."""
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    from zsa_flow.services.runs import _CASE_BY_NUMBER
+
+    with zsa.uow() as uow:
+        pid = uow.conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with psycopg.connect(os.environ["ZSA_DATABASE_URL"], autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    with pytest.raises(DBAPIError) as raised, zsa.uow() as uow:
+        uow.execute(_CASE_BY_NUMBER, {"b_number": "X-1"})
+    assert raised.value.connection_invalidated
+    with zsa.uow() as uow:
+        assert uow.execute(_CASE_BY_NUMBER, {"b_number": "X-1"}).first() is None
