@@ -1,12 +1,10 @@
 """Database engines: SQLite (WAL, immediate write transactions) or PostgreSQL via psycopg 3."""
 import json
 import os
-import sqlite3
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
 
 DEFAULT_URL = "sqlite:///instance/zsa.db"
 
@@ -66,18 +64,27 @@ def _configure_sqlite(engine):
         cur.execute("PRAGMA busy_timeout=30000")
         cur.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn):
-        # Writers take the write lock up front: two concurrent read-modify-write transactions then
-        # serialize and the loser sees the winner's commit instead of failing with SQLITE_BUSY.
-        readonly = conn.get_execution_options().get("zsa_readonly", False)
-        # straight to the driver: every unit of work begins here, a statement execution through
-        # SQLAlchemy would cost more than the BEGIN itself
-        statement = "BEGIN" if readonly else "BEGIN IMMEDIATE"
-        try:
-            conn.connection.driver_connection.execute(statement)
-        except sqlite3.Error as exc:  # e.g. still locked after busy_timeout: an SQLAlchemy error as usual
-            raise DBAPIError.instance(statement, None, exc, sqlite3.Error) from exc
+    # Writers take the write lock up front: two concurrent read-modify-write transactions then
+    # serialize and the loser sees the winner's commit instead of failing with SQLITE_BUSY. Read-only
+    # connections (execution option `zsa_readonly`) begin deferred. This is the dialect's own BEGIN
+    # hook, not a "begin" event listener: any connection event listener makes SQLAlchemy dispatch
+    # every connection event (connect, begin, commit, rollback) through the event system, which
+    # costs more per unit of work than the BEGIN itself.
+    dialect = engine.dialect
+    set_options = dialect.set_connection_execution_options
+
+    def set_connection_execution_options(connection, opts):
+        if "zsa_readonly" in opts:  # kept on this checkout's pool connection, read at BEGIN
+            connection.connection.zsa_readonly = bool(opts["zsa_readonly"])
+        set_options(connection, opts)
+
+    def do_begin(pooled):
+        # straight to the driver: a statement execution through SQLAlchemy would cost more than
+        # the BEGIN itself; an error (e.g. still locked after busy_timeout) is wrapped by SQLAlchemy
+        pooled.driver_connection.execute("BEGIN" if getattr(pooled, "zsa_readonly", False) else "BEGIN IMMEDIATE")
+
+    dialect.set_connection_execution_options = set_connection_execution_options
+    dialect.do_begin = do_begin
 
 
 def optimize(engine) -> None:
