@@ -1,9 +1,12 @@
 """The one entry point web, CLI, tests and simulation use: `Platform.connect(url, clock)`."""
+from sqlalchemy import select
+
 from ..clock import SystemClock
 from ..engine.cache import WorkflowCache
 from ..engine.definitions import DefinitionCache, build_definition
 from ..storage.db import make_engine
 from ..storage.migrate import ensure_migrated
+from ..storage.tables import process_definition
 from ..storage.uow import UnitOfWork
 from . import cases, deployments, inbox, queries, tasks, timers
 from .crypto import DataKeys
@@ -38,10 +41,6 @@ class Platform:
 
     def definition(self, uow, definition_id):
         """The parsed, runnable process version (cached)."""
-        from sqlalchemy import select
-
-        from ..storage.tables import process_definition
-
         def load():
             row = uow.execute(select(process_definition).where(process_definition.c.id == definition_id)).mappings().one()
             return build_definition(row, deployments.load_contents(uow, row))
