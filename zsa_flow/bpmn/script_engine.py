@@ -27,6 +27,7 @@ import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal, Overflow, localcontext
 from functools import lru_cache
+from operator import methodcaller
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -39,7 +40,8 @@ from .script_policy import FILENAME, analyse, check_expression, check_script
 
 __all__ = ["ZsaScriptEngine", "SandboxEnvironment", "ScriptError", "check_script", "check_expression"]
 
-_dedent = lru_cache(maxsize=4096)(textwrap.dedent)  # the same few scripts run again and again
+_dedent = lru_cache(maxsize=4096)(textwrap.dedent)
+_PRIVATE = methodcaller("startswith", "_")  # names scripts never see  # the same few scripts run again and again
 
 RESULT_TYPES = (type(None), bool, int, float, str, list, tuple, dict, set, Decimal, date, datetime, timedelta)
 
@@ -241,11 +243,11 @@ class SandboxEnvironment(TaskDataEnvironment):
         reserved = set(self.globals) | set(external_context)
         json, new, limit = _Json(), {}, limits.max_value_bytes()
         for key, value in namespace.items():
-            if not (key.startswith("_") or key in reserved or callable(value)):
+            if not (key in reserved or key.startswith("_") or callable(value)):
                 new[key] = json.variable(key, value)
                 if json.size > limit and not isinstance(new[key], (bool, int, float, type(None))):
                     _bounded(f"Variable '{key}'", new[key])
-        for key in [k for k in context if not k.startswith("_") and k not in namespace]:
+        for key in [k for k in context if k not in namespace and not k.startswith("_")]:
             del context[key]  # `del x` in the script
         context.update(new)
         return True
@@ -270,7 +272,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         namespace = dict(self.globals)
         namespace.update(external_context or {})
         namespace.update(context)
-        for key in [k for k in namespace if k.startswith("_")]:
+        for key in list(filter(_PRIVATE, namespace)):
             del namespace[key]
         namespace.update(GUARDS)
         namespace["__builtins__"] = BUILTINS

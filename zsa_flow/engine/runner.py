@@ -456,6 +456,8 @@ class CaseRun:
 
     def _did_complete(self, task):
         spec = task.task_spec
+        if not _records(spec):
+            return  # a human task, plain flow node or engine-internal task: none of the tests below holds
         if isinstance(spec, ScriptTask):
             changed = {}
             if self.strategy.record_data_changes:
@@ -499,6 +501,20 @@ class CaseRun:
         self.effects.events.append(
             {"type": type_, "element_id": spec.bpmn_id, "element_name": spec.bpmn_name, "data": data}
         )
+
+
+_RECORDED = (ScriptTask, DecisionTask, ExclusiveGateway, InclusiveGateway, CatchingEvent, ThrowingEvent, EndEvent)
+_RECORDS = {}  # spec class -> whether _did_complete may record something for its tasks
+
+
+def _records(spec):
+    """Whether any isinstance test of `_did_complete` can hold for the spec: decided by its class,
+    so worked out once per class."""
+    cls = type(spec)
+    records = _RECORDS.get(cls)
+    if records is None:
+        records = _RECORDS[cls] = issubclass(cls, _RECORDED)
+    return records
 
 
 def _element_of(task):
