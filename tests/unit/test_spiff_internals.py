@@ -18,12 +18,14 @@ from SpiffWorkflow.bpmn.util.event import EventManager
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
+from SpiffWorkflow import task as task_module
+from SpiffWorkflow.specs.base import TaskSpec
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskIterator
 from SpiffWorkflow.workflow import Workflow
 
 from zsa_flow.bpmn.serializer import SERIALIZER_VERSION
-from zsa_flow.engine import lean
+from zsa_flow.engine import lean, lean_tree
 from zsa_flow.engine.state import CURRENT, MIGRATIONS
 
 INTERNALS = [
@@ -61,6 +63,10 @@ REIMPLEMENTED = {
     "TaskIterator._next": (TaskIterator._next, "55dbe46635bd176b"),
     "BpmnTaskIterator._next": (BpmnTaskIterator._next, "344c7da965a176ec"),
     "MessageEventDefinition.throw": (MessageEventDefinition.throw, "454264133ce24e56"),  # its `deepcopy`: lean.copy_data
+    "Task._inherit_data": (lean_tree.ORIGINAL_INHERIT_DATA, "881f3fbdcf64c763"),  # lean_tree._inherit_data
+    "Task._sync_children": (lean_tree.ORIGINAL_SYNC_CHILDREN, "a8916be3877073d1"),  # lean_tree._sync_children
+    "TaskSpec._predict": (lean_tree.ORIGINAL_PREDICT, "e205cac4587d51d4"),  # lean_tree._predict
+    "Task.__init__": (Task.__init__, "5d98d6df6c602dfb"),  # its `uuid4`: lean_tree.uuid4
 }
 
 
@@ -85,6 +91,27 @@ def test_the_reimplemented_functions_are_unchanged():
     assert inspect.getsource(message).count("deepcopy(") == 1
     assert {"_state", "_children"} <= set(Task.__init__.__code__.co_names)
     assert "subprocesses" in BpmnWorkflow.__init__.__code__.co_names  # the walks enter subprocesses by it
+    # the lean tree functions are installed; `SpiffWorkflow.task` calls uuid4 only for a new task's id
+    assert Task._inherit_data is lean_tree._inherit_data and Task._sync_children is lean_tree._sync_children
+    assert TaskSpec._predict is lean_tree._predict and task_module.uuid4 is lean_tree.uuid4
+    assert inspect.getsource(task_module).count("uuid4(") == 1
+
+
+def test_the_lean_uuid4_makes_version_4_uuids_as_the_standard_library_does():
+    import uuid
+
+    made = [lean_tree.uuid4() for _ in range(2000)]
+    assert len(set(made)) == 2000 and all(type(u) is uuid.UUID for u in made)
+    assert {u.version for u in made} == {4} and {u.variant for u in made} == {uuid.RFC_4122}
+    assert all(u == uuid.UUID(str(u)) and hash(u) == hash(uuid.UUID(str(u))) for u in made)
+    assert all(u.is_safe is uuid.SafeUUID.unknown for u in made)
+    # the other 122 bits are random: each of them is set in some and clear in others
+    every, fixed = (1 << 128) - 1, (0xf << 76) | (0xc << 60)
+    seen_set = seen_clear = 0
+    for u in made:
+        seen_set |= u.int
+        seen_clear |= every ^ u.int
+    assert seen_set & ~fixed == seen_clear & ~fixed == every & ~fixed
 
 
 def test_stored_states_name_the_serializer_version_they_were_written_with():

@@ -308,3 +308,18 @@ def test_the_rechenweg_shows_coefficients_as_numbers_and_amounts_in_euro():
     assert '<th scope="row">Wert a (1 Haushaltsmitglied(er))</th><td class="zsa-num">0,04</td>' in html
     assert "0,0004797</td>" in html and "0,04 €" not in html
     assert '<td class="zsa-num">562,00 €</td>' in html  # Höchstbetrag: money as before
+
+
+@pytest.mark.parametrize("haushalt, stufe, miete, y, m, expected", WORKED_EXAMPLES)
+def test_to_dict_is_what_dataclasses_asdict_gives(haushalt, stufe, miete, y, m, expected):
+    from dataclasses import asdict
+
+    from zsa_flow.rules import inputs as inp
+
+    for extra in ({}, {"vermoegen": 90000}, {"bruttokaltmiete_m": 80}):
+        result = berechne(antrag(haushalt, stufe, miete) | extra)
+        reference = asdict(result)
+        reference["m"], reference["y"] = inp.euro_str(result.m), inp.euro_str(result.y)
+        fast = result.to_dict()
+        assert repr(fast) == repr(reference) and fast == reference
+        assert fast["rechenweg"] is not result.rechenweg and fast["rechenweg"][0] is not result.rechenweg[0]

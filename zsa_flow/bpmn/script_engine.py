@@ -27,6 +27,7 @@ import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal, Overflow, localcontext
 from functools import lru_cache
+from operator import methodcaller
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine, TaskDataEnvironment
@@ -39,7 +40,8 @@ from .script_policy import FILENAME, analyse, check_expression, check_script
 
 __all__ = ["ZsaScriptEngine", "SandboxEnvironment", "ScriptError", "check_script", "check_expression"]
 
-_dedent = lru_cache(maxsize=4096)(textwrap.dedent)  # the same few scripts run again and again
+_dedent = lru_cache(maxsize=4096)(textwrap.dedent)
+_PRIVATE = methodcaller("startswith", "_")  # names scripts never see  # the same few scripts run again and again
 
 RESULT_TYPES = (type(None), bool, int, float, str, list, tuple, dict, set, Decimal, date, datetime, timedelta)
 
@@ -112,8 +114,15 @@ class _Json:
     def convert(self, value, path, depth=0):
         self.budget -= 1
         if self.budget < 0 or depth > 100:
-            raise ScriptError(f"Variable '{self.root}' ist zu groß (über {MAX_ITEMS} Werte) oder zu tief "
-                              "verschachtelt (zyklisch?)", error_type="DataError")
+            raise self._too_big()
+        kind = type(value)  # the common exact types first; subclasses take the isinstance chain below
+        if kind is str:
+            self.size += 6 * len(value) + 2
+            return value
+        if kind is dict:
+            return self._dict(value, path, depth)
+        if kind is list:
+            return self._list(value, path, depth)
         if value is None or isinstance(value, bool):
             self.size += 5
             return value
@@ -131,17 +140,63 @@ class _Json:
         if isinstance(value, (date, datetime)):
             return self.convert(value.isoformat(), path, depth)
         if isinstance(value, dict):
-            bad = next((k for k in value if not isinstance(k, str)), None)
-            if bad is not None:
-                raise ScriptError(f"Variable '{_text(path)}': Schlüssel {bad!r} ist kein Text", error_type="DataError")
-            self.size += 2 + sum(6 * len(k) + 4 for k in value)
-            return {k: self.convert(v, (path, ".", k), depth + 1) for k, v in value.items()}
+            return self._dict(value, path, depth)
         if isinstance(value, (list, tuple)):
-            self.size += 2 + len(value)
-            return [self.convert(v, (path, "[]", i), depth + 1) for i, v in enumerate(value)]
+            return self._list(value, path, depth)
         hint = " (Menge: list(...) verwenden)" if isinstance(value, (set, frozenset)) else ""
         raise ScriptError(f"Variable '{_text(path)}': Wert vom Typ '{type(value).__name__}' kann nicht in den "
                           f"Falldaten gespeichert werden{hint}", error_type="DataError")
+
+    def _too_big(self):
+        return ScriptError(f"Variable '{self.root}' ist zu groß (über {MAX_ITEMS} Werte) oder zu tief "
+                           "verschachtelt (zyklisch?)", error_type="DataError")
+
+    def _dict(self, value, path, depth):
+        if set(map(type, value)) - {str}:  # (the usual all-text keys settled in C)
+            bad = next((k for k in value if not isinstance(k, str)), None)
+            if bad is not None:
+                raise ScriptError(f"Variable '{_text(path)}': Schlüssel {bad!r} ist kein Text",
+                                  error_type="DataError")
+        self.size += 2 + 6 * sum(map(len, value)) + 4 * len(value)
+        out, depth = {}, depth + 1
+        for k, v in value.items():
+            kind = type(v)  # exact str, int, bool, None: counted here as `convert` counts them
+            if kind is str:
+                size = 6 * len(v) + 2
+            elif kind is int:
+                size = v.bit_length() // 3 + 2
+            elif kind is bool or v is None:
+                size = 5
+            else:
+                out[k] = self.convert(v, (path, ".", k), depth)
+                continue
+            self.budget -= 1
+            if self.budget < 0 or depth > 100:
+                raise self._too_big()
+            self.size += size
+            out[k] = v
+        return out
+
+    def _list(self, value, path, depth):
+        self.size += 2 + len(value)
+        out, depth = [], depth + 1
+        for i, v in enumerate(value):
+            kind = type(v)  # as in _dict
+            if kind is str:
+                size = 6 * len(v) + 2
+            elif kind is int:
+                size = v.bit_length() // 3 + 2
+            elif kind is bool or v is None:
+                size = 5
+            else:
+                out.append(self.convert(v, (path, "[]", i), depth))
+                continue
+            self.budget -= 1
+            if self.budget < 0 or depth > 100:
+                raise self._too_big()
+            self.size += size
+            out.append(v)
+        return out
 
 
 def _text(path):
@@ -188,11 +243,11 @@ class SandboxEnvironment(TaskDataEnvironment):
         reserved = set(self.globals) | set(external_context)
         json, new, limit = _Json(), {}, limits.max_value_bytes()
         for key, value in namespace.items():
-            if not (key.startswith("_") or key in reserved or callable(value)):
+            if not (key in reserved or key.startswith("_") or callable(value)):
                 new[key] = json.variable(key, value)
                 if json.size > limit and not isinstance(new[key], (bool, int, float, type(None))):
                     _bounded(f"Variable '{key}'", new[key])
-        for key in [k for k in context if not k.startswith("_") and k not in namespace]:
+        for key in [k for k in context if k not in namespace and not k.startswith("_")]:
             del context[key]  # `del x` in the script
         context.update(new)
         return True
@@ -217,7 +272,7 @@ class SandboxEnvironment(TaskDataEnvironment):
         namespace = dict(self.globals)
         namespace.update(external_context or {})
         namespace.update(context)
-        for key in [k for k in namespace if k.startswith("_")]:
+        for key in list(filter(_PRIVATE, namespace)):
             del namespace[key]
         namespace.update(GUARDS)
         namespace["__builtins__"] = BUILTINS

@@ -7,7 +7,7 @@ import datetime as dt
 import decimal
 from decimal import Decimal
 
-from .feel_shifted import CYCLE_DAYS, Shifted, apply, split
+from .feel_shifted import BASE_YEAR, CYCLE_DAYS, Shifted, apply, split
 from .feel_types import (DTDuration, Function, NanoDateTime, NanoTime, Range, YMDuration, add_months,
                          format_temporal, parse_date, parse_datetime, time_seconds)
 
@@ -116,6 +116,12 @@ def _key(value, kind):
 
 def compare(a, b):
     """-1/0/1, or None if the values are not comparable (null, different types)."""
+    kind = type(a)
+    if kind is type(b):  # what the general path below does for these exact types
+        if kind is str or kind is Decimal:
+            return (a > b) - (a < b)
+        if kind is dt.date and (a.year - BASE_YEAR) // 400 == 0 == (b.year - BASE_YEAR) // 400:
+            return (a > b) - (a < b)  # `split` leaves such dates as they are, with no cycles
     if a is None or b is None:
         return None
     a, b = _coerce_pair(a, b)
@@ -136,6 +142,9 @@ def compare(a, b):
 
 def equals(a, b):
     """FEEL equality: True/False, None for values of different types."""
+    kind = type(a)
+    if kind is type(b) and (kind is str or kind is bool or kind is Decimal):  # as the general path below
+        return a == b if kind is not Decimal else (a > b) - (a < b) == 0
     if a is None or b is None:
         return a is None and b is None
     a, b = _coerce_pair(a, b)

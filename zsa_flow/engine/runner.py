@@ -24,14 +24,16 @@ from ..bpmn.parser import is_human
 from ..bpmn.specs import DecisionTask
 from ..clock import SystemClock
 from ..errors import Conflict, NotFound
-from . import lean, walk
+from . import lean, lean_tree, walk
 from . import state as stored_state
+from .lean import copy_data  # a deep copy of JSON-like input data (what deepcopy gives, quicker)
 from .effects import ClosedTask, Effects, SentMessage, TimerSet
 from .prune import prune_history
 from .strategies import RUN_TO_WAIT
 from .task_meta import opened_task
 
 lean.install()
+lean_tree.install()
 
 RUNNING, COMPLETED, CANCELLED, INCIDENT = "running", "completed", "cancelled", "incident"
 _MAX_ROUNDS = 1000  # automatic steps per operation before we call it a loop without a wait state
@@ -52,6 +54,7 @@ class CaseRun:
         self._queue = []  # SINGLE_STEP: the current pass of ready automatic tasks
         self._completed_task = None  # the task a person just completed (closed as completed)
         self.incident = None  # the message of the error that stopped the case, until a retry
+        self._walked = None  # (ready human tasks, waiting tasks) as the last walk of `_steps` found them
         walk.install(workflow)
         human, waiting = self._human_and_waiting()
         self._open = self._open_of(human)
@@ -85,7 +88,7 @@ class CaseRun:
             if message is None:
                 self._cancel_message_starts()
                 for task in walk.tasks(self.workflow, TaskState.READY):
-                    task.data.update(deepcopy(data))
+                    task.data.update(copy_data(data))
                 self._advance()
             else:
                 self._open_start_events()
@@ -97,7 +100,7 @@ class CaseRun:
         """Complete a human task with validated form data and run on to the next wait state."""
         with runtime.using_clock(self.clock):
             task = self._ready_human_task(task_id)
-            task.data.update(deepcopy(data))
+            task.data.update(copy_data(data))
             task.run()
             self._record(task, "task_completed", {"data": data})
             self._completed_task = str(task.id)
@@ -216,6 +219,7 @@ class CaseRun:
     # -- internals: driving ---------------------------------------------------------------------
 
     def _advance(self):
+        self._walked = None
         if self.strategy.run_to_wait:
             self._steps()
         self._settle()
@@ -230,12 +234,24 @@ class CaseRun:
                     self._follow_children()
                 else:
                     self._engine_steps()
-                if next(walk.iterate(self.workflow, TaskState.READY, manual=False), None) is None:
+                if self._waits():
                     break
         except Exception as exc:  # engine, DMN or model errors: the case goes into an incident
             self._raise_incident(exc)
         self._collect_messages()
         prune_history(self.workflow)
+
+    def _waits(self):
+        """True when no automatic task is ready. The walk that finds out also collects what
+        `_settle` needs (ready human tasks, waiting tasks), kept for it in `_walked`: nothing
+        between the last round and `_settle` changes those (pruning removes finished tasks only)."""
+        found = walk.settled(self.workflow)
+        if found is None:  # an automatic task is ready (or the tree is too deep for one walk)
+            self._walked = None
+            return next(walk.iterate(self.workflow, TaskState.READY, manual=False), None) is None
+        manual, waiting = found
+        self._walked = [t for t in manual if is_human(t.task_spec)], waiting
+        return True
 
     def _engine_steps(self):
         """`BpmnWorkflow.do_engine_steps` with the lean task walks: the same passes over the same
@@ -303,7 +319,7 @@ class CaseRun:
         return ready
 
     def _send_message(self, name, payload):
-        event = BpmnEvent(MessageEventDefinition(name), payload=deepcopy(payload or {}))
+        event = BpmnEvent(MessageEventDefinition(name), payload=copy_data(payload or {}))
         caught = self.workflow.event_manager.catch(event, internal=False)
         if caught == 0:
             raise Conflict(f"Der Vorgang wartet nicht auf die Nachricht '{name}'")
@@ -384,7 +400,8 @@ class CaseRun:
     def _settle(self):
         """Turn the difference of open tasks and timers since the last settle into effects."""
         completed, self._completed_task = self._completed_task, None
-        human, waiting = self._human_and_waiting()  # one walk for opened, closed tasks and timers
+        walked, self._walked = self._walked, None
+        human, waiting = walked or self._human_and_waiting()  # one walk for opened, closed tasks and timers
         now_open = self._open_of(human)
         for task_id, (element_id, name) in self._open.items():
             if task_id in now_open:
@@ -439,6 +456,8 @@ class CaseRun:
 
     def _did_complete(self, task):
         spec = task.task_spec
+        if not _records(spec):
+            return  # a human task, plain flow node or engine-internal task: none of the tests below holds
         if isinstance(spec, ScriptTask):
             changed = {}
             if self.strategy.record_data_changes:
@@ -482,6 +501,20 @@ class CaseRun:
         self.effects.events.append(
             {"type": type_, "element_id": spec.bpmn_id, "element_name": spec.bpmn_name, "data": data}
         )
+
+
+_RECORDED = (ScriptTask, DecisionTask, ExclusiveGateway, InclusiveGateway, CatchingEvent, ThrowingEvent, EndEvent)
+_RECORDS = {}  # spec class -> whether _did_complete may record something for its tasks
+
+
+def _records(spec):
+    """Whether any isinstance test of `_did_complete` can hold for the spec: decided by its class,
+    so worked out once per class."""
+    cls = type(spec)
+    records = _RECORDS.get(cls)
+    if records is None:
+        records = _RECORDS[cls] = issubclass(cls, _RECORDED)
+    return records
 
 
 def _element_of(task):

@@ -14,17 +14,24 @@ from ..limits import locked_down
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "processes" / "hundehaltung" / "decisions"
 _cache: dict[Path, tuple[float, object]] = {}
+_paths: dict[tuple, Path] = {}  # (ZSA_DECISIONS_DIR, filename) -> path: joining paths costs more than a look-up
 
 
 def decisions_dir() -> Path:
     return Path(os.environ.get("ZSA_DECISIONS_DIR") or DEFAULT_DIR)
 
 
+def _path(filename: str) -> Path:
+    key = (os.environ.get("ZSA_DECISIONS_DIR"), filename)
+    path = _paths.get(key)
+    if path is None:
+        path = _paths[key] = decisions_dir() / filename
+    return path
+
+
 def load(filename: str):
     """The parsed `DmnDocument` of `filename`; a broken table is a ModelError naming file and line."""
-    from ..dmn import parse_dmn  # the engine is a sibling module; imported lazily
-
-    path = decisions_dir() / filename
+    path = _path(filename)
     cached = _cache.get(path)
     if cached and locked_down():
         return cached[1]
@@ -34,6 +41,8 @@ def load(filename: str):
         raise ModelError(f"{path}: Entscheidungstabelle nicht gefunden") from None
     if cached and cached[0] == mtime:
         return cached[1]
+    from ..dmn import parse_dmn  # the engine is a sibling module; imported lazily
+
     doc = parse_dmn(path.read_bytes(), str(path))
     problems = doc.problems()
     if problems:
