@@ -68,15 +68,17 @@ In Klammern das 95-%-Konfidenzintervall über die Replikationen.</p>
 {% if attribution %}
 <section id="herkunft"><h2>Woher der Gewinn kommt</h2>
 <p>Zwischenszenarien auf demselben Ankunftsstrom: P = Ist-Prozess mit zentral gebündeltem Personal (jede
-Ist-Variante bearbeitet die Fälle aller Gemeinden in einem zentralen Amt je Pool, mit ihrer eigenen Besetzung je
-Fall); M1 = Soll-Prozess ohne seine automatischen Prüfungen, Personal je Gemeinde aufgeteilt (gleiche
-Gesamtbesetzung, nach Fallzahl); M2 = wie M1, aber gebündelt (zentraler Pool); Soll = wie modelliert.
+Ist-Variante bearbeitet die Fälle aller Gemeinden in einem zentralen Amt je Pool); M1 = Soll-Prozess ohne seine
+automatischen Prüfungen, Personal je Gemeinde aufgeteilt (gleiche Gesamtbesetzung wie M2, nach Fallzahl);
+M2 = wie M1, aber gebündelt (zentraler Pool); Soll = wie modelliert.
 <em>Bündelung/Spezialisierung</em> = Mittel aus Ist → P und M1 → M2, <em>Prozess</em> = Mittel aus Ist → M1 und
 P → M2, <em>IT</em> = M2 → Soll, jeweils bezogen auf das fallgewichtete Ist; die drei Teile ergeben zusammen die
 Gesamtveränderung.
-Die Zwischenszenarien M1 und M2 behalten die Besetzung des Soll-Prozesses: die Handprüfungen belasten dort den
-zentralen Pool, der IT-Anteil an der Durchlaufzeit enthält daher auch die Warteschlangen, die die Automatik
-erspart. Den Aufwand je Fall ändert die Bündelung nicht (die Minuten je Schritt hängen nicht von der Besetzung ab).</p>
+Jedes Zwischenszenario hat das Personal, das seine Arbeit braucht: in M1/M2 wächst der zentrale Pool um die
+Handarbeit (gleiche Auslastung wie im Soll), in P ist jeder Pool auf die gebündelte Arbeit bemessen, bei einer
+Auslastung nicht unter der eigenen der Ist-Gemeinde und nicht unter der der zentralen Soll-Pools (Tabellen unten;
+Arbeit je Fall aus einem Vorlauf ohne Warteschlangen). Den Aufwand je Fall ändert die Bündelung nicht (die Minuten
+je Schritt hängen nicht von der Besetzung ab).</p>
 {% for measure, m in attribution.measures.items() %}
 <h3>{{ measures[measure] }}</h3>
 <figure>{{ charts["waterfall_" + measure] }}</figure>
@@ -96,6 +98,33 @@ M1 {{ m.levels.m1|num }}, M2 {{ m.levels.m2|num }}, Soll {{ m.levels.to_be|num }
 <table><thead><tr><th>automatischer Soll-Schritt</th><th>Ist-Entsprechung</th><th>Aufwand (min)</th></tr></thead><tbody>
 {% for id, step in attribution.automated_steps.items() %}
 <tr><td>{{ step.name }}</td><td>{{ step.as_is_step or "– (mittlerer Ist-Schritt)" }}</td><td class="n">{{ step.minutes|num }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% endif %}
+{% set manual = attribution.staffing_without_automation %}
+{% if manual and manual.pools %}
+<p>Personal in M1/M2 (Soll ohne Automatik; {{ manual.hours_per_fte|num(0) }} Arbeitsstunden je Person und Jahr nach
+dem Kalender des Szenarios):</p>
+<table><thead><tr><th>Pool</th><th>Soll (Personen)</th><th>zusätzliche Handarbeit (h/Jahr)</th><th>+ Personen</th>
+<th>M1/M2 (Personen)</th><th>erwartete Auslastung</th><th>simuliert M2</th></tr></thead><tbody>
+{% for pool, p in manual.pools.items() %}
+<tr><td>{{ pool }}</td><td class="n">{{ p.to_be_staff|num(2) }}</td><td class="n">{{ p.added_hours_per_year|num(0) }}</td>
+<td class="n">{{ p.added_staff|num(2) }}</td><td class="n">{{ p.staff|num(2) }}</td>
+<td class="n">{{ p.expected_utilisation|pct }}</td><td class="n">{{ attribution.utilisation.m2.get(pool)|pct }}</td></tr>
+{% endfor %}
+</tbody></table>
+{% endif %}
+{% if attribution.pooled_as_is %}
+<p>Personal in P (Ist-Prozess gebündelt, Fälle aller Gemeinden):</p>
+<table><thead><tr><th>Ist-Variante</th><th>Pool</th><th>Ist (Personen)</th><th>Arbeit gebündelt (h/Jahr)</th>
+<th>Auslastung Ist</th><th>Ziel-Auslastung</th><th>P (Personen)</th><th>simuliert P</th></tr></thead><tbody>
+{% for pid, pooled in attribution.pooled_as_is.items() %}
+{% for pool, p in pooled.staffing.get("pools", {}).items() %}
+<tr><td>{{ r.variants[pid].name if pid in r.variants else pid }}</td><td>{{ pool }}</td><td class="n">{{ p.own_staff|num(2) }}</td>
+<td class="n">{{ p.hours_per_year|num(0) }}</td><td class="n">{{ p.own_utilisation|pct }}</td>
+<td class="n">{{ p.target_utilisation|pct }}</td><td class="n">{{ p.staff|num(2) }}</td>
+<td class="n">{{ pooled.utilisation.get(pool)|pct }}</td></tr>
+{% endfor %}
 {% endfor %}
 </tbody></table>
 {% endif %}

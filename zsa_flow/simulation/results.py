@@ -106,6 +106,7 @@ def variant_result(scenario, variant, raws):
         "by_kommune": by_kommune,
         "task_events": sum(r.task_events for r in raws),
         "cases_started": sum(r.started for r in raws),
+        **({"staffing": raws[0].staffing} if raws and raws[0].staffing else {}),
     }
 
 

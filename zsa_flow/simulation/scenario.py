@@ -35,6 +35,7 @@ class Variant:
     role: str  # to-be | as-is
     staff: dict = field(default_factory=dict)  # this variant's own staffing (over the scenario's)
     split: dict = field(default_factory=dict)  # what-if: pool -> {Gemeinde: share} (central pool split up)
+    staffing: tuple | None = None  # what-if: a staffing rule sized in the worker (runner.resolve_staffing)
 
 
 @dataclass

@@ -8,6 +8,11 @@ Receive tasks and message catch events get their message after a sampled `zsa:wa
 after their `zsa:wait` or at their own due time, so a message races its deadline. A case is done when
 it completes or only waits for a date timer without zsa:wait (a follow-up such as the reminder
 before a Wohngeld period ends, which is not part of handling the application).
+
+An automated step that a what-if gives a pool and a `zsa:duration` (the attribution's "to-be without
+its automated checks") is done by hand: the case waits for a person of that pool and for the work
+before the engine's next steps take their course (`_hold`). A pool of fractional staff (0.4 persons)
+is one person working at that fraction of the speed.
 """
 import gc
 import math
@@ -51,6 +56,7 @@ class Setup:
     replication: int
     paper_share: float = 0.3
     split: dict = field(default_factory=dict)  # pool -> {Gemeinde: share}: a central pool staffed per Gemeinde
+    staffing: tuple | None = None  # (rule, pilots, options): staff decided in the worker (runner.resolve_staffing)
 
 
 @dataclass
@@ -78,10 +84,13 @@ class Raw:
     task_events: int = 0  # human task start and end events
     started: int = 0
     incidents: list = field(default_factory=list)
+    visits: dict = field(default_factory=dict)  # element id -> steps done (by a person or automated) in measured cases
+    staffing: dict | None = None  # how a staffing rule sized the staff (runner.resolve_staffing), else None
 
 
 class _Case:
-    __slots__ = ("key", "run", "record", "facts", "app", "rng", "open", "waits", "timers", "serial", "measured")
+    __slots__ = ("key", "run", "record", "facts", "app", "rng", "open", "waits", "timers", "serial", "measured",
+                 "holding")
 
 
 class Simulation:
@@ -143,7 +152,7 @@ class Simulation:
         case.facts = CaseFacts(seed, self.decisions)
         case.record = CaseRecord(kommune, self.env.now)
         case.measured = self.s.warmup_h <= self.env.now < self.s.warmup_h + self.s.period_h
-        case.open, case.waits, case.timers, case.serial = set(), {}, {}, 0
+        case.open, case.waits, case.timers, case.serial, case.holding = set(), {}, {}, 0, 0
         case.app = self.generator(case.facts, case.rng, kommune, self._now().date())
         case.run = CaseRun.new(self.definition, self.clock, SIMULATION)
         self.raw.started += 1
@@ -213,6 +222,7 @@ class Simulation:
         record.media_breaks += element.media_break
         if case.measured:
             self.raw.tasks.setdefault(element.id, []).append(begin - ready)
+            self.raw.visits[element.id] = self.raw.visits.get(element.id, 0) + 1
         if opened is None:
             self._op(case, case.run.start, case.app.data)
             return
@@ -221,16 +231,29 @@ class Simulation:
         data = self.decisions.form_data(opened.form_ref, case.run.case_data(), case.facts, self._now().date())
         self._op(case, case.run.complete_task, opened.task_id, data)
 
-    def _occupy(self, element, kommune, minutes):
-        resource, slow, pool_name, _persons = self._pool(element, kommune)
-        with resource.request() as request:
-            yield request
-            begin = self.cal.next_open(self.env.now)
-            finish = self.cal.work_end(self.env.now, minutes / 60 * slow)
-            if finish > self.env.now:
-                yield self.env.timeout(finish - self.env.now)
-        if self.s.warmup_h <= begin < self.s.warmup_h + self.s.period_h:
-            self.raw.busy[pool_name] = self.raw.busy.get(pool_name, 0.0) + minutes / 60
+    def _hold(self, case, effects, manual):
+        """Automated steps done by hand (a what-if, e.g. the to-be without its automated checks): the
+        case waits for a person of the step's pool and for the work, one step after the other, before
+        the rest of the engine's effects (next tasks, timers, messages) take their course."""
+        record = case.record
+        for element, minutes in manual:
+            ready = self.env.now
+            resource, slow, pool_name, _persons = self._pool(element, record.kommune)
+            with resource.request() as request:
+                yield request
+                begin = self.cal.next_open(self.env.now)
+                finish = self.cal.work_end(self.env.now, minutes / 60 * slow)
+                self.raw.task_events += 2
+                if finish > self.env.now:
+                    yield self.env.timeout(finish - self.env.now)
+            if self.s.warmup_h <= begin < self.s.warmup_h + self.s.period_h:
+                self.raw.busy[pool_name] = self.raw.busy.get(pool_name, 0.0) + minutes / 60
+            record.queue_wait += begin - ready
+            if case.measured:
+                self.raw.tasks.setdefault(element.id, []).append(begin - ready)
+        case.holding -= 1
+        if record.done is None:
+            self._continue(case, effects)
 
     # -- the engine's effects -----------------------------------------------------------------
 
@@ -241,26 +264,40 @@ class Simulation:
             self.raw.incidents.append(effects.incident)
             self._finish(case)
             return
+        manual = []
         for event in effects.events:
             element = elements.get(event.get("element_id"))
             if element is None:
                 continue
             kind = event["type"]
-            if kind in COUNTED and element.duration is not None:
-                minutes = element.duration.sample(case.rng) * 60
-                record.effort += minutes
-                if element.pool and minutes > 0:  # done by hand (a what-if): occupies a person of the pool
-                    self.env.process(self._occupy(element, record.kommune, minutes))
+            if kind in COUNTED:
+                if case.measured:
+                    self.raw.visits[element.id] = self.raw.visits.get(element.id, 0) + 1
+                if element.duration is not None:
+                    minutes = element.duration.sample(case.rng) * 60
+                    record.effort += minutes
+                    if element.pool and minutes > 0:  # done by hand (a what-if): a person of the pool does it
+                        manual.append((element, minutes))
             if kind in COUNTED or kind == "timer_fired" or kind == "message_received":
                 record.handovers += element.handover
                 record.media_breaks += element.media_break
         for closed in effects.tasks_closed:
             case.open.discard(closed.task_id)
+        for timer_id in effects.timers_cleared:
+            case.timers.pop(timer_id, None)
+        if manual:
+            self._await_messages(case, add=False)  # a message the case no longer waits for is not delivered
+            case.holding += 1
+            self.env.process(self._hold(case, effects, manual))
+            return
+        self._continue(case, effects)
+
+    def _continue(self, case, effects):
+        """The rest of the engine's effects: the tasks it opened, its timers, the messages it waits for."""
+        elements = self.model.elements
         for opened in effects.tasks_opened:
             case.open.add(opened.task_id)
             self.env.process(self._work(case, opened, elements[opened.element_id]))
-        for timer_id in effects.timers_cleared:
-            case.timers.pop(timer_id, None)
         for timer in effects.timers_set:
             element = elements.get(timer.element_id)
             if element is not None and element.wait is not None:
@@ -274,10 +311,10 @@ class Simulation:
             case.timers[timer.timer_id] = (case.serial, timer.due_at)
             self._later(at - self.env.now, self._fire, case, timer.timer_id, case.serial)
         self._await_messages(case)
-        if not case.open and not case.waits and all(v is None for v in case.timers.values()):
+        if not case.holding and not case.open and not case.waits and all(v is None for v in case.timers.values()):
             self._finish(case)  # completed, or only a follow-up date timer is left
 
-    def _await_messages(self, case):
+    def _await_messages(self, case, add=True):
         names = case.run.waiting_messages() if self.by_message else []
         waiting = set()
         for name in names:
@@ -289,6 +326,8 @@ class Simulation:
         for element_id in list(case.waits):
             if element_id not in waiting:
                 del case.waits[element_id]
+        if not add:
+            return
         for element_id in waiting:
             if element_id in case.waits:
                 continue

@@ -10,6 +10,8 @@ def num(value, digits=1, suffix=""):
     """German number: 1.234,5"""
     if value is None:
         return "–"
+    if round(value, digits) == 0:
+        value = 0.0  # no "-0,0"
     text = f"{value:,.{digits}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     return text + suffix
 
