@@ -26,7 +26,7 @@ as-is variant, weighted with the as-is case counts (the same weights as `compari
 done by hand — it gets the manual effort (`zsa:duration`) of the as-is step with the most similar
 name (across all as-is variants, best match by difflib ratio; no match ≥ 0.3: the mean as-is step);
 the case waits for a person of the to-be's main central pool and for that work before it goes on
-(simulator._hold). Send tasks stay automated (dispatch is not a check).
+(simulator._hold, which occupies the person through simulator._occupy like every task). Send tasks stay automated (dispatch is not a check).
 
 Staffing of the intermediate scenarios. An intermediate scenario changes one thing at a time, so its
 staff must carry its workload as the scenarios it is compared with do; the rules size staff from the

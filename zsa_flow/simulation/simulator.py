@@ -202,20 +202,11 @@ class Simulation:
         rng, record = case.rng, case.record
         if element.wait is not None:
             yield self.env.timeout(element.wait.sample(rng))
-        ready = self.env.now
-        resource, slow, pool_name, _persons = self._pool(element, record.kommune)
-        with resource.request() as request:
-            yield request
-            if opened is not None and opened.task_id not in case.open:
-                return  # cancelled while it waited
-            begin = self.cal.next_open(self.env.now)
-            minutes = element.duration.sample(rng) * 60 if element.duration else 0.0
-            finish = self.cal.work_end(self.env.now, minutes / 60 * slow)
-            self.raw.task_events += 2
-            if finish > self.env.now:
-                yield self.env.timeout(finish - self.env.now)
-        if self.s.warmup_h <= begin < self.s.warmup_h + self.s.period_h:
-            self.raw.busy[pool_name] = self.raw.busy.get(pool_name, 0.0) + minutes / 60
+        work = yield from self._occupy(element, record.kommune, rng=rng, still_open=(
+            None if opened is None else lambda: opened.task_id in case.open))
+        if work is None:
+            return  # cancelled while it waited
+        ready, begin, minutes = work
         record.effort += minutes
         record.queue_wait += begin - ready
         record.handovers += element.handover
@@ -231,23 +222,35 @@ class Simulation:
         data = self.decisions.form_data(opened.form_ref, case.run.case_data(), case.facts, self._now().date())
         self._op(case, case.run.complete_task, opened.task_id, data)
 
+    def _occupy(self, element, kommune, minutes=None, rng=None, still_open=None):
+        """Wait for a person of the element's pool, then hold them for the work: `minutes`, else a
+        sample of its zsa:duration drawn once the person is there. Returns (ready, begin, minutes) —
+        when the step was ready, when work began (the next open hour) and its minutes — or None when
+        `still_open()` turned false while the step waited. Busy time counts in the measured period."""
+        ready = self.env.now
+        resource, slow, pool_name, _persons = self._pool(element, kommune)
+        with resource.request() as request:
+            yield request
+            if still_open is not None and not still_open():
+                return None
+            begin = self.cal.next_open(self.env.now)
+            if minutes is None:
+                minutes = element.duration.sample(rng) * 60 if element.duration else 0.0
+            finish = self.cal.work_end(self.env.now, minutes / 60 * slow)
+            self.raw.task_events += 2
+            if finish > self.env.now:
+                yield self.env.timeout(finish - self.env.now)
+        if self.s.warmup_h <= begin < self.s.warmup_h + self.s.period_h:
+            self.raw.busy[pool_name] = self.raw.busy.get(pool_name, 0.0) + minutes / 60
+        return ready, begin, minutes
+
     def _hold(self, case, effects, manual):
         """Automated steps done by hand (a what-if, e.g. the to-be without its automated checks): the
         case waits for a person of the step's pool and for the work, one step after the other, before
         the rest of the engine's effects (next tasks, timers, messages) take their course."""
         record = case.record
         for element, minutes in manual:
-            ready = self.env.now
-            resource, slow, pool_name, _persons = self._pool(element, record.kommune)
-            with resource.request() as request:
-                yield request
-                begin = self.cal.next_open(self.env.now)
-                finish = self.cal.work_end(self.env.now, minutes / 60 * slow)
-                self.raw.task_events += 2
-                if finish > self.env.now:
-                    yield self.env.timeout(finish - self.env.now)
-            if self.s.warmup_h <= begin < self.s.warmup_h + self.s.period_h:
-                self.raw.busy[pool_name] = self.raw.busy.get(pool_name, 0.0) + minutes / 60
+            ready, begin, _minutes = yield from self._occupy(element, record.kommune, minutes=minutes)
             record.queue_wait += begin - ready
             if case.measured:
                 self.raw.tasks.setdefault(element.id, []).append(begin - ready)
