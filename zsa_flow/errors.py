@@ -31,6 +31,15 @@ class Conflict(ZsaError):
     code, status = "conflict", 409
 
 
+class StaleCase(Conflict):
+    """A case row changed under an operation: `lock_version` is the state version the operation read
+    (services/runs.on_current_head retries when only the history moved on)."""
+
+    def __init__(self, message, *, case_id, lock_version):
+        super().__init__(message)
+        self.case_id, self.lock_version = case_id, lock_version
+
+
 class Forbidden(ZsaError):
     code, status = "forbidden", 403
 

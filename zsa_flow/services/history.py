@@ -28,7 +28,7 @@ import json
 
 from sqlalchemy import bindparam, select, update
 
-from ..errors import Conflict
+from ..errors import Conflict, StaleCase
 from ..storage.prepared import Prepared
 from ..storage.tables import audit_head, event, vorgang
 from .crypto import ERASED, case_cipher, insert_keys
@@ -139,7 +139,8 @@ def append_events(uow, case_row, events, actor, at):
     with uow.batch():  # one round trip on PostgreSQL; the head check is read once it is through
         uow.expect_one(uow.execute(_ADVANCE_HEAD, {"b_id": case_row["id"], "b_seq": case_row["last_seq"],
                                                    "new_seq": seq, "new_hash": digest}),
-                       Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte erneut versuchen."))
+                       StaleCase(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte erneut versuchen.",
+                                 case_id=case_row["id"], lock_version=case_row["lock_version"]))
         insert_keys(uow, pending)
         insert_events(uow, rows)
 

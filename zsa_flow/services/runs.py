@@ -11,7 +11,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 
 from ..engine.runner import COMPLETED, INCIDENT, CaseRun
 from ..engine.state import StoredState
-from ..errors import Conflict, NotFound, ZsaError
+from ..errors import Conflict, NotFound, StaleCase, ZsaError
 from ..storage.prepared import Prepared
 from ..storage.tables import case_key, human_task, outbox, process_definition, task_candidate, timer, vorgang, \
     workflow_state
@@ -57,6 +57,26 @@ def get_case_row(uow, number=None, case_id=None):
     if row is None:
         raise NotFound(f"Vorgang {number or case_id} nicht gefunden")
     return row
+
+
+def on_current_head(platform, operation, attempts=3):
+    """Run `operation()` (one unit of work on a case); when it lost only because events were appended
+    to the case's history meanwhile — a delivery receipt of the outbox, an auditor's access record:
+    the case's state version is still the one the operation read — run it again on the new head. A
+    change of the case's state (another completion, a timer) stays a Conflict for the caller."""
+    for attempt in range(attempts):
+        try:
+            return operation()
+        except StaleCase as stale:
+            if attempt == attempts - 1:
+                raise
+            with platform.uow(readonly=True) as uow:
+                version = uow.execute(_STATE_VERSION, {"b_id": stale.case_id}).scalar()
+            if version != stale.lock_version:
+                raise
+
+
+_STATE_VERSION = select(vorgang.c.lock_version).where(vorgang.c.id == bindparam("b_id"))
 
 
 def open_run(platform, uow, case_row):
@@ -126,7 +146,8 @@ def save_run(platform, uow, case_row, definition, run: CaseRun, effects, actor, 
             uow.expect_one(uow.execute(_SAVE_CASE, {
                 "b_id": case_row["id"], "b_version": case_row["lock_version"], "b_seq": case_row["last_seq"],
                 "new_version": new_version, "now": now, "new_seq": new_seq, "new_hash": new_hash, **values}),
-                Conflict(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden."))
+                StaleCase(f"Vorgang {case_row['number']} wurde gleichzeitig geändert. Bitte neu laden.",
+                          case_id=case_row["id"], lock_version=case_row["lock_version"]))
             uow.execute(_SAVE_STATE, {"b_id": case_row["id"], "state": stored.blob, "format": stored.format})
         insert_keys(uow, new_keys)
         _save_tasks(uow, case_row, effects, now, completed)

@@ -15,7 +15,7 @@ from ..storage.prepared import Prepared
 from ..storage.tables import artifact, case_key, form_definition, human_task, process_definition, vorgang
 from .data_limits import check_input
 from .history import append_events
-from .runs import CASE_COLUMNS, get_case_row, open_run, save_run
+from .runs import CASE_COLUMNS, get_case_row, on_current_head, open_run, save_run
 
 
 CLAIM_FIRST = "Bitte übernehmen Sie die Aufgabe zuerst"
@@ -90,6 +90,11 @@ def assign(platform, task_id, assignee, actor):
 
 def _set_assignee(platform, task_id, assignee, actor, expect_free, event_type, expected_assignee=None,
                   expected_version=None):
+    on_current_head(platform, lambda: _assign_once(platform, task_id, assignee, actor, expect_free, event_type,
+                                                   expected_assignee, expected_version))
+
+
+def _assign_once(platform, task_id, assignee, actor, expect_free, event_type, expected_assignee, expected_version):
     with platform.uow() as uow:
         row, case_row, _ = get_task_and_case(uow, task_id)
         if row["state"] != "open":
@@ -186,6 +191,11 @@ def complete(platform, task_id, data, user, *, from_html=False, require_claim=Fa
     with `form_fields_only` a task without a form takes no data (ValidationFailed names the keys).
     """
     check_input(data, "Formulardaten")
+    return on_current_head(platform, lambda: _complete(platform, task_id, data, user, from_html, require_claim,
+                                                       form_fields_only))
+
+
+def _complete(platform, task_id, data, user, from_html, require_claim, form_fields_only):
     with platform.uow() as uow:
         row, case_row, latest_sha = get_task_and_case(uow, task_id)
         _check_worker(row, user, require_claim, done="bereits erledigt")
