@@ -12,7 +12,7 @@ from ..storage.tables import case_number_seq, human_task, kommune as kommune_tab
 from .data_limits import check_input
 from .deployments import definition_row
 from .history import GENESIS, append_events
-from .runs import get_case_row, open_run, save_run
+from .runs import get_case_row, on_current_head, open_run, save_run
 
 AGS = re.compile(r"^\d{8}$")
 
@@ -132,7 +132,12 @@ def cancel_case(platform, number, reason, actor):
 
 
 def run_on_case(platform, number, actor, operation, only_if=None):
-    """Run `operation` on the case and save; with `only_if(uow, case_row)` false: no run, None."""
+    """Run `operation` on the case and save; with `only_if(uow, case_row)` false: no run, None.
+    Lost only to history appended meanwhile, it runs again on the new head (runs.on_current_head)."""
+    return on_current_head(platform, lambda: _run_once(platform, number, actor, operation, only_if))
+
+
+def _run_once(platform, number, actor, operation, only_if):
     with platform.uow() as uow:
         case_row = get_case_row(uow, number=number)
         if case_row["state"] in ("completed", "cancelled"):
