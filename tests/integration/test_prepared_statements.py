@@ -74,9 +74,14 @@ def test_prepared_reads_answer_what_sqlalchemy_answers(zsa, case_id):
     assert mine[2]["draft"] == {"a": 2} and mine[0]["candidate_groups"] == ["sachbearbeitung", "leitung"]
 
 
-def test_prepared_statements_fail_and_show_like_core(zsa, case_id):
+def test_prepared_statements_fail_and_show_like_core(zsa, case_id, request):
     seen = []
-    event.listen(zsa.engine, "before_cursor_execute", lambda conn, cursor, statement, *rest: seen.append(statement))
+
+    def listener(conn, cursor, statement, *rest):
+        seen.append(statement)
+
+    event.listen(zsa.engine, "before_cursor_execute", listener)
+    request.addfinalizer(lambda: event.remove(zsa.engine, "before_cursor_execute", listener))
     prepared_insert = Prepared(insert(human_task).inline())
     with zsa.uow() as uow:
         uow.execute(prepared_insert, dict(ROW, id="dup", case_id=case_id))
@@ -105,3 +110,13 @@ def test_a_dead_connection_is_invalidated_and_the_next_unit_of_work_reconnects(z
     assert raised.value.connection_invalidated
     with zsa.uow() as uow:
         assert uow.execute(_CASE_BY_NUMBER, {"b_number": "X-1"}).first() is None
+
+
+@pytest.mark.skipif(not os.environ.get("ZSA_DATABASE_URL", "").startswith("postgres"), reason="PostgreSQL only")
+def test_rows_of_a_pipelined_statement_are_refused_not_read_as_empty(zsa, case_id):
+    with zsa.uow() as uow:
+        with uow.batch():
+            result = uow.execute(Prepared(select(human_task.c.id).where(human_task.c.case_id == bindparam("b_case"))),
+                                 {"b_case": case_id})
+        with pytest.raises(RuntimeError, match="pipeline"):
+            result.first()

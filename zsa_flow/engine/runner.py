@@ -125,7 +125,7 @@ class CaseRun:
             errored = walk.tasks(self.workflow, TaskState.ERROR)
             for task in errored:
                 if data:
-                    task.data.update(deepcopy(data))
+                    task.data.update(copy_data(data))
                 task._set_state(TaskState.READY)
             self.incident = None
             self.effects.events.append({"type": "retried", "data": {"tasks": len(errored), "data": data or {}}})
@@ -246,9 +246,9 @@ class CaseRun:
         `_settle` needs (ready human tasks, waiting tasks), kept for it in `_walked`: nothing
         between the last round and `_settle` changes those (pruning removes finished tasks only)."""
         found = walk.settled(self.workflow)
-        if found is None:  # an automatic task is ready (or the tree is too deep for one walk)
+        if found is None:  # an automatic task is ready
             self._walked = None
-            return next(walk.iterate(self.workflow, TaskState.READY, manual=False), None) is None
+            return False
         manual, waiting = found
         self._walked = [t for t in manual if is_human(t.task_spec)], waiting
         return True
@@ -456,7 +456,7 @@ class CaseRun:
 
     def _did_complete(self, task):
         spec = task.task_spec
-        if not _records(spec):
+        if not isinstance(spec, _RECORDED):
             return  # a human task, plain flow node or engine-internal task: none of the tests below holds
         if isinstance(spec, ScriptTask):
             changed = {}
@@ -504,19 +504,6 @@ class CaseRun:
 
 
 _RECORDED = (ScriptTask, DecisionTask, ExclusiveGateway, InclusiveGateway, CatchingEvent, ThrowingEvent, EndEvent)
-_RECORDS = {}  # spec class -> whether _did_complete may record something for its tasks
-
-
-def _records(spec):
-    """Whether any isinstance test of `_did_complete` can hold for the spec: decided by its class,
-    so worked out once per class."""
-    cls = type(spec)
-    records = _RECORDS.get(cls)
-    if records is None:
-        records = _RECORDS[cls] = issubclass(cls, _RECORDED)
-    return records
-
-
 def _element_of(task):
     """The BPMN element a (possibly engine-internal) task stands for, e.g. behind a boundary split."""
     spec = task.task_spec

@@ -55,34 +55,16 @@ def iterate(workflow, state, manual=None, subprocesses=True, first=None):
 
 def settled(workflow):
     """One walk of `iterate(workflow, READY | WAITING)`, for the end of an operation: (ready manual
-    tasks, waiting tasks) in walk order, or None when an automatic task is ready (the walk stops
-    there) or when the depth limit cut the walk short (the caller then walks again)."""
+    tasks, waiting tasks) in walk order, or None as soon as an automatic task is ready (the walk
+    stops there)."""
     ready, waiting_state = TaskState.READY, TaskState.WAITING
-    wanted = ready | waiting_state
-    min_state = _min_state(wanted)
-    top = workflow.top_workflow
-    stack = [(workflow.task_tree, 0)]
-    pop, push = stack.pop, stack.append
     manual, waiting = [], []
-    while stack:
-        task, depth = pop()
-        current = task._state
-        owned = top.subprocesses.get(task.id) if top.subprocesses else None
-        children = task._children
-        if (children or owned is not None) and (current >= min_state or owned is not None):
-            if depth >= MAX_DEPTH:
-                return None
-            lookup = task.workflow.tasks.get
-            depth += 1
-            for child in reversed(children):
-                push((lookup(child), depth))
-            if owned is not None and not current >= _FINISHED:  # as iterate (the states asked for are below it)
-                push((owned.task_tree, depth))
-        if current == waiting_state:
+    for task in iterate(workflow, ready | waiting_state):
+        if task._state == waiting_state:
             waiting.append(task)
-        elif current == ready:
-            if task.task_spec.manual == False:  # noqa: E712 - iterate's test for manual=False
-                return None
+        elif task.task_spec.manual == False:  # noqa: E712 - iterate's test for manual=False
+            return None
+        else:
             manual.append(task)
     return manual, waiting
 

@@ -9,7 +9,8 @@ Pure Python with `decimal.Decimal`; the parameters come from the date-versioned 
     Wohngeld = z4 rounded half up to whole euros, 0 ≤ Wohngeld ≤ M;  n > 12: + 65 € per person;
     no entitlement below 10 € (§ 21 Nr. 1) or with considerable wealth (§ 21 Nr. 3).
 """
-from dataclasses import _asdict_inner, dataclass, field, fields
+import copy
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 
 from . import inputs as inp
@@ -52,7 +53,7 @@ _SHARED = frozenset((str, int, bool, float, type(None), Decimal))  # copy.deepco
 def _plain(value):
     """`dataclasses.asdict` of a field value, quicker for the plain dicts and lists of a Rechenweg:
     exact dicts and lists are rebuilt, values of the types in _SHARED are shared (deepcopy returns
-    them unchanged), anything else goes through asdict's own conversion."""
+    them unchanged), a dataclass through asdict, anything else is deep-copied (as asdict does)."""
     kind = type(value)
     if kind in _SHARED:
         return value
@@ -60,7 +61,7 @@ def _plain(value):
         return {_plain(k): _plain(v) for k, v in value.items()}
     if kind is list:
         return [_plain(v) for v in value]
-    return _asdict_inner(value, dict)
+    return asdict(value) if is_dataclass(value) else copy.deepcopy(value)
 
 
 def _parse(antrag) -> dict:

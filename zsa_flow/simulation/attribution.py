@@ -60,6 +60,7 @@ from . import results
 from .calendar import make_calendar
 from .model import HUMAN
 from .runner import pilot_job
+from .simulator import working_hours
 
 AUTOMATED = {"scriptTask", "businessRuleTask"}
 PARTS = ("process", "pooling", "it")
@@ -84,13 +85,15 @@ def manual_equivalents(to_be, as_is_variants):
     return found
 
 
-def _without_automation(to_be, as_is_variants):
+def _without_automation(to_be, as_is_variants, equivalents=None):
+    """The to-be variant with its automated steps done by hand (`equivalents`: manual_equivalents)."""
     variant = copy.copy(to_be)
     variant.model = copy.deepcopy(to_be.model)
     pool = _central_pool(variant.model)
     steps = [e for v in as_is_variants for e in v.model.elements.values() if e.tag in HUMAN and e.duration]
     fallback = steps[len(steps) // 2].duration if steps else None
-    for element_id, (match, _score) in manual_equivalents(to_be, as_is_variants).items():
+    equivalents = equivalents if equivalents is not None else manual_equivalents(to_be, as_is_variants)
+    for element_id, (match, _score) in equivalents.items():
         element = variant.model.elements[element_id]
         element.duration = match.duration if match else fallback
         element.pool = pool
@@ -103,7 +106,7 @@ def hours_per_fte(scenario):
         return 8760.0
     days = int((scenario.warmup_h + scenario.period_h) // 24) + 60
     cal = make_calendar(scenario.calendar, date.fromisoformat(scenario.start), days, scenario.hours)
-    worked = cal._worked(scenario.warmup_h + scenario.period_h) - cal._worked(scenario.warmup_h)
+    worked = working_hours(cal, scenario.warmup_h, scenario.warmup_h + scenario.period_h)
     return worked / scenario.period_h * 8760.0
 
 
@@ -243,9 +246,10 @@ def attribute(scenario, result, what_ifs):
         found = what_ifs["p"]["variants"][v.process_id]["by_kommune"].get(kommune)
         if found:
             pooled_by_kommune[kommune] = found
-    manual = _without_automation(to_be, as_is)
+    equivalents = manual_equivalents(to_be, as_is)
+    manual = _without_automation(to_be, as_is, equivalents)
     steps = {}
-    for element_id, (match, score) in manual_equivalents(to_be, as_is).items():
+    for element_id, (match, score) in equivalents.items():
         duration = manual.model.elements[element_id].duration
         steps[element_id] = {"name": to_be.model.elements[element_id].name,
                              "as_is_step": match.name if match else None, "similarity": score,

@@ -385,7 +385,7 @@ class Simulation:
     def _capacity(self):
         self._count_open(0)
         start, stop = self.s.warmup_h, self.s.warmup_h + self.s.period_h
-        hours = _working_hours(self.cal, start, stop)
+        hours = working_hours(self.cal, start, stop)
         for (pool, _kommune), (_res, _slow, _name, persons) in self.pools.items():
             self.raw.capacity[pool] = self.raw.capacity.get(pool, 0.0) + persons * hours
 
@@ -406,7 +406,8 @@ def _collector_for_many_cases():
         gc.unfreeze()
 
 
-def _working_hours(cal, start, stop):
+def working_hours(cal, start, stop):
+    """Hours a person works between two simulation times under the calendar."""
     if cal.name == "always":
         return stop - start
     return cal._worked(stop) - cal._worked(start)

@@ -148,17 +148,23 @@ class Rows:
     def mappings(self):
         return self
 
+    def _rows(self):
+        if self._raw is None and self._plan.returns_rows:  # sent inside a PostgreSQL pipeline (uow.batch)
+            raise RuntimeError("rows of a statement sent in a pipeline are not read; run it outside batch()")
+        return self._raw
+
     def all(self):
-        return [self._plan.row(raw) for raw in self._raw or ()]
+        return [self._plan.row(raw) for raw in self._rows() or ()]
 
     def __iter__(self):
         return iter(self.all())
 
     def first(self):
-        return self._plan.row(self._raw[0]) if self._raw else None
+        raw = self._rows()
+        return self._plan.row(raw[0]) if raw else None
 
     def one(self):
-        if not self._raw or len(self._raw) != 1:
+        if not self._rows() or len(self._raw) != 1:
             from sqlalchemy.exc import NoResultFound, MultipleResultsFound
 
             raise (NoResultFound if not self._raw else MultipleResultsFound)(
