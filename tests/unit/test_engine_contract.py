@@ -4,8 +4,10 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
+from SpiffWorkflow.util.task import TaskState
 
 from zsa_flow.clock import FakeClock
+from zsa_flow.engine import walk
 from zsa_flow.engine.definitions import definition_from_bundle
 from zsa_flow.engine.runner import COMPLETED, RUNNING, CaseRun
 from zsa_flow.engine.state import CURRENT, StateFormatError, StoredState
@@ -134,3 +136,36 @@ def test_only_bpmn_and_engine_import_spiffworkflow():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) else []
             offenders += [f"{path.name}: {n}" for n in names if n.startswith("SpiffWorkflow")]
     assert offenders == []
+
+
+@pytest.mark.parametrize("strategy", [RUN_TO_WAIT, SIMULATION, SINGLE_STEP], ids=lambda s: s.name)
+def test_case_data_after_an_operation_is_what_a_fresh_walk_finds(hundehaltung, strategy):
+    """case_data reuses the walk that settled the last operation; it must be what walking the task
+    tree now gives, after every operation, in an incident and after the case is restored."""
+    def fresh(run):
+        run._at_rest = None  # forget the settled walk: case_data walks the tree itself
+        return run.case_data()
+
+    seen = 0
+    for application in (_application(), _application(kommune="99999999")):  # the second ends in an incident
+        run = CaseRun.new(hundehaltung, FakeClock(START), strategy)
+        run.start(application, message="antrag_hundehaltung")
+        if strategy is SINGLE_STEP:
+            run.run_to_wait()
+        for _ in range(5):
+            walked = walk.tasks(run.workflow, TaskState.READY | TaskState.WAITING | TaskState.ERROR)
+            assert run._at_rest == walked or (strategy is SINGLE_STEP and run._at_rest is None)  # (no step ran)
+            data = run.case_data()
+            assert data == fresh(run) and data.get("kommune") == application["kommune"]
+            seen += 1
+            restored = CaseRun.restore(hundehaltung, run.stored_state(), FakeClock(START), strategy)
+            assert restored.case_data() == data
+            tasks = run.open_tasks()
+            if not tasks:
+                break
+            run.complete_task(tasks[0].task_id, {"entwurf_geprueft": True, "bescheid_entscheidung": "freigeben",
+                                                 "bescheid_gezeichnet_von": "Tom Richter"})
+            if strategy is SINGLE_STEP:
+                run.run_to_wait()
+        assert run.state() == ("incident" if application["kommune"] == "99999999" else COMPLETED)
+    assert seen >= 4

@@ -68,6 +68,7 @@ def test_the_lean_tree_functions_build_the_same_tree_as_spiffworkflows(strategy,
             originals.setattr(Task, "_inherit_data", lean_tree.ORIGINAL_INHERIT_DATA)
             originals.setattr(Task, "_sync_children", lean_tree.ORIGINAL_SYNC_CHILDREN)
             originals.setattr(TaskSpec, "_predict", lean_tree.ORIGINAL_PREDICT)
+            originals.setattr(Task, "children", lean_tree.ORIGINAL_CHILDREN)
             import uuid
             originals.setattr(task_module, "uuid4", uuid.uuid4)
             original = dog_registration(strategy, application)
@@ -84,7 +85,9 @@ def test_settled_finds_what_the_walks_find_and_stops_at_a_ready_automatic_task()
     assert walk.settled(run.workflow) is None
     run = CaseRun.new(definition, FakeClock(datetime(2026, 3, 2, 8, tzinfo=timezone.utc)), RUN_TO_WAIT)
     run.start(applications()[0], message="antrag_hundehaltung")
-    manual, waiting = walk.settled(run.workflow)
+    manual, waiting, in_order = walk.settled(run.workflow)
+    everything = walk.tasks(run.workflow, TaskState.READY | TaskState.WAITING | TaskState.ERROR)
+    assert in_order == everything and run._human_and_waiting()[2] == everything
     assert manual == [t for t in walk.tasks(run.workflow, TaskState.READY) if t.task_spec.manual]
     assert [t for t in manual if is_human(t.task_spec)] == [t for t in walk.tasks(run.workflow, TaskState.READY)
                                                             if is_human(t.task_spec)]

@@ -66,6 +66,7 @@ REIMPLEMENTED = {
     "Task._inherit_data": (lean_tree.ORIGINAL_INHERIT_DATA, "881f3fbdcf64c763"),  # lean_tree._inherit_data
     "Task._sync_children": (lean_tree.ORIGINAL_SYNC_CHILDREN, "a8916be3877073d1"),  # lean_tree._sync_children
     "TaskSpec._predict": (lean_tree.ORIGINAL_PREDICT, "e205cac4587d51d4"),  # lean_tree._predict
+    "Task.children": (lean_tree.ORIGINAL_CHILDREN.fget, "ab66856eadb442f8"),  # lean_tree._children
     "Task.__init__": (Task.__init__, "5d98d6df6c602dfb"),  # its `uuid4`: lean_tree.uuid4
 }
 
@@ -94,6 +95,7 @@ def test_the_reimplemented_functions_are_unchanged():
     # the lean tree functions are installed; `SpiffWorkflow.task` calls uuid4 only for a new task's id
     assert Task._inherit_data is lean_tree._inherit_data and Task._sync_children is lean_tree._sync_children
     assert TaskSpec._predict is lean_tree._predict and task_module.uuid4 is lean_tree.uuid4
+    assert Task.children.fget is lean_tree._children and Task.children.fset is lean_tree.ORIGINAL_CHILDREN.fset
     assert inspect.getsource(task_module).count("uuid4(") == 1
 
 

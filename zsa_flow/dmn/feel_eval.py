@@ -15,16 +15,19 @@ from .feel_values import (DECIMAL_CONTEXT, arith, compare, equals, kind_of, nega
 
 
 class Env:
-    """What a compiled expression sees: the caller's variables (Python values, converted on lookup),
-    local FEEL values (contexts, functions, iterations) and, in input entries, the cell input."""
+    """What a compiled expression sees: the caller's variables (Python values, converted on lookup,
+    each name once: `converted`, shared by the environments derived from this one, which see the
+    same variables), local FEEL values (contexts, functions, iterations) and, in input entries, the
+    cell input. FEEL values are never changed in place, so a converted value can be handed out again."""
 
-    __slots__ = ("vars", "input", "input_name", "locals")
+    __slots__ = ("vars", "input", "input_name", "locals", "converted")
 
-    def __init__(self, variables, input_value=None, input_name=None, local=None):
+    def __init__(self, variables, input_value=None, input_name=None, local=None, converted=None):
         self.vars = variables
         self.input = input_value
         self.input_name = input_name
         self.locals = local
+        self.converted = {} if converted is None else converted
 
     def lookup(self, name):
         local = self.locals
@@ -32,12 +35,16 @@ class Env:
             return local[name]
         if name == self.input_name:
             return self.input
-        return to_feel(self.vars.get(name))
+        converted = self.converted
+        if name in converted:
+            return converted[name]
+        value = converted[name] = to_feel(self.vars.get(name))
+        return value
 
     def child(self, bindings):
         local = dict(self.locals) if self.locals else {}
         local.update(bindings)
-        return Env(self.vars, self.input, self.input_name, local)
+        return Env(self.vars, self.input, self.input_name, local, self.converted)
 
 
 def _function(env, name):
@@ -192,7 +199,7 @@ def _in(node):
     tests = [compile_test(t, None) for t in node[2]]
 
     def contains(env):
-        inner = Env(env.vars, value(env), None, env.locals)
+        inner = Env(env.vars, value(env), None, env.locals, env.converted)
         results = [t(inner) for t in tests]
         if True in results:
             return True

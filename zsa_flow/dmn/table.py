@@ -55,7 +55,7 @@ def evaluate_table(decision, base, where):
     for inp in decision.inputs:
         value = to_feel(inp.compiled(base))
         value = coerce_type(value, inp.type_ref, f"{where}: input {inp.label or inp.id!r}")
-        envs.append(Env(base.vars, value, inp.input_variable, base.locals))
+        envs.append(Env(base.vars, value, inp.input_variable, base.locals, base.converted))
 
     first_only = decision.hit_policy == "FIRST"
     matched = []

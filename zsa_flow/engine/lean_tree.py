@@ -13,6 +13,7 @@ less interpreter work:
   as `DeepMerge.merge` into an empty dict gives it: the same keys in the same order, dicts, lists
   and sets copied one level deep (`copy.copy`), everything else shared; with data of its own it is
   `DeepMerge.merge` itself.
+- `children` (a property read a few hundred times per case): the same list, built in C.
 - `_sync_children`, `_predict`: the same decisions, reading the task state directly instead of
   through `has_state`, and skipping the loop over the children when none of them may be entered.
 
@@ -20,6 +21,8 @@ The originals are pinned by source in tests/unit/test_spiff_internals.py: a Spif
 that changes them fails there first.
 """
 from copy import copy
+from itertools import compress
+from operator import not_
 from os import urandom
 from uuid import UUID, SafeUUID
 
@@ -33,6 +36,7 @@ from SpiffWorkflow.util.task import TaskState
 ORIGINAL_INHERIT_DATA = Task._inherit_data
 ORIGINAL_SYNC_CHILDREN = Task._sync_children
 ORIGINAL_PREDICT = TaskSpec._predict
+ORIGINAL_CHILDREN = Task.children  # the property
 
 _PREDICTED = TaskState.PREDICTED_MASK
 _DEFINITE = TaskState.DEFINITE_MASK
@@ -40,6 +44,7 @@ _NOT_FINISHED = TaskState.NOT_FINISHED_MASK
 _VERSION_4 = ~(0xc000 << 48), 0x8000 << 48, ~(0xf000 << 64), 4 << 76
 _COPIED = frozenset((dict, list, set))  # exactly these: their .copy() is what copy.copy does
 _MUTABLE = (dict, list, set)
+_ATOMIC_TYPE = frozenset((str, int, float, bool, type(None))).__contains__  # shared, never copied
 _new = object.__new__
 _set = object.__setattr__
 _UNKNOWN = SafeUUID.unknown
@@ -63,10 +68,22 @@ def _inherit_data(self):
     if data:
         self.data = DeepMerge.merge(data, parent_data)
         return
-    # merge into an empty dict: every key takes the else branch (mutable values copied one level deep)
-    data.update({key: value.copy() if type(value) in _COPIED else copy(value) if isinstance(value, _MUTABLE) else value
-                 for key, value in parent_data.items()})
+    # merge into an empty dict: every key takes the else branch (mutable values copied one level
+    # deep). The keys and shared values go over in C; only the values that are not text, numbers or
+    # None (found in C too: the selectors below) are looked at one by one.
+    data.update(parent_data)
+    for key in compress(parent_data, map(not_, map(_ATOMIC_TYPE, map(type, parent_data.values())))):
+        value = data[key]
+        if type(value) in _COPIED:
+            data[key] = value.copy()
+        elif isinstance(value, _MUTABLE):
+            data[key] = copy(value)
     self.data = data
+
+
+def _children(self):
+    """Task.children: the child tasks, looked up by id (the same list, built by `map` in C)."""
+    return list(map(self.workflow.tasks.get, self._children))
 
 
 def _sync_children(self, task_specs, state=TaskState.MAYBE):
@@ -113,3 +130,4 @@ def install():
     Task._inherit_data = _inherit_data
     Task._sync_children = _sync_children
     TaskSpec._predict = _predict
+    Task.children = property(_children, ORIGINAL_CHILDREN.fset, doc=ORIGINAL_CHILDREN.__doc__)

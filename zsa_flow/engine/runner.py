@@ -5,6 +5,7 @@ one operation and persists `run.effects`; replay restores nothing but re-creates
 the recorded inputs with the SINGLE_STEP strategy; the simulation keeps cases in memory on its own
 clock with the SIMULATION strategy. See docs/architecture.md, "Engine contract".
 """
+from contextlib import contextmanager
 from copy import deepcopy
 from uuid import UUID
 
@@ -54,9 +55,10 @@ class CaseRun:
         self._queue = []  # SINGLE_STEP: the current pass of ready automatic tasks
         self._completed_task = None  # the task a person just completed (closed as completed)
         self.incident = None  # the message of the error that stopped the case, until a retry
-        self._walked = None  # (ready human tasks, waiting tasks) as the last walk of `_steps` found them
+        self._walked = None  # (ready human tasks, waiting tasks, both in walk order) as the last walk of `_steps` found them
+        self._at_rest = None  # after an operation: its ready, waiting and failed tasks in walk order (case_data)
         walk.install(workflow)
-        human, waiting = self._human_and_waiting()
+        human, waiting, self._at_rest = self._human_and_waiting()
         self._open = self._open_of(human)
         self._timers = self._timer_dues(waiting)
 
@@ -84,7 +86,7 @@ class CaseRun:
 
     def start(self, data: dict, message: str | None = None):
         """Start the case: via its none start event, or by the message that starts it."""
-        with runtime.using_clock(self.clock):
+        with self._operation():
             if message is None:
                 self._cancel_message_starts()
                 for task in walk.tasks(self.workflow, TaskState.READY):
@@ -98,7 +100,7 @@ class CaseRun:
 
     def complete_task(self, task_id, data: dict):
         """Complete a human task with validated form data and run on to the next wait state."""
-        with runtime.using_clock(self.clock):
+        with self._operation():
             task = self._ready_human_task(task_id)
             task.data.update(copy_data(data))
             task.run()
@@ -109,19 +111,19 @@ class CaseRun:
 
     def deliver_message(self, name: str, payload: dict):
         """Deliver a message to a waiting receive task or message catch event."""
-        with runtime.using_clock(self.clock):
+        with self._operation():
             self._send_message(name, payload)
         return self.take_effects()
 
     def fire_due_timers(self):
         """Let every timer whose due time (engine clock) has passed fire, then run on."""
-        with runtime.using_clock(self.clock):
+        with self._operation():
             self._advance()
         return self.take_effects()
 
     def retry(self, data: dict | None = None):
         """Put tasks in ERROR back to READY, optionally with corrected data, and run again."""
-        with runtime.using_clock(self.clock):
+        with self._operation():
             errored = walk.tasks(self.workflow, TaskState.ERROR)
             for task in errored:
                 if data:
@@ -134,7 +136,7 @@ class CaseRun:
 
     def step(self) -> bool:
         """SINGLE_STEP: run the next automatic step; False when the case waits or is in incident."""
-        with runtime.using_clock(self.clock):
+        with self._operation():
             if self.incident:
                 return False
             task = self._next_automatic()
@@ -160,6 +162,27 @@ class CaseRun:
         while self.step():
             count += 1
         return count
+
+    def release(self):
+        """SIMULATION: the case is done and nobody asks it anything again. Its objects refer to each
+        other (tasks to their workflow, the workflow to its tasks, its event manager and itself), so
+        without help only the cycle collector could free them; dropping those references here lets
+        them go at once. The run cannot be used afterwards."""
+        workflows = [self.workflow, *self.workflow.subprocesses.values()]
+        for workflow in workflows:
+            for task in workflow.tasks.values():
+                task.__dict__.clear()
+        for workflow in workflows:
+            workflow.__dict__.clear()
+        self.__dict__.clear()
+
+    @contextmanager
+    def _operation(self):
+        """Around every operation: the engine clock in force, and the tasks at rest forgotten until
+        the operation settles again (`_settle`)."""
+        self._at_rest = None
+        with runtime.using_clock(self.clock):
+            yield
 
     # -- queries ------------------------------------------------------------------------------
 
@@ -194,7 +217,9 @@ class CaseRun:
             last = self.workflow.last_task
             return dict(self.workflow.data or {}) | (dict(last.data) if last is not None else {})
         merged = {}
-        for task in walk.iterate(self.workflow, TaskState.READY | TaskState.WAITING | TaskState.ERROR):
+        at_rest = self._at_rest  # the same walk, when the last operation's settling made it
+        for task in walk.iterate(self.workflow, TaskState.READY | TaskState.WAITING | TaskState.ERROR) \
+                if at_rest is None else at_rest:
             merged.update(task.data)
         if not merged and self.workflow.last_task is not None:
             merged = dict(self.workflow.last_task.data)
@@ -249,8 +274,8 @@ class CaseRun:
         if found is None:  # an automatic task is ready
             self._walked = None
             return False
-        manual, waiting = found
-        self._walked = [t for t in manual if is_human(t.task_spec)], waiting
+        manual, waiting, in_order = found
+        self._walked = [t for t in manual if is_human(t.task_spec)], waiting, in_order
         return True
 
     def _engine_steps(self):
@@ -371,14 +396,16 @@ class CaseRun:
         return [t for t in walk.iterate(self.workflow, TaskState.READY) if is_human(t.task_spec)]
 
     def _human_and_waiting(self):
-        """(ready human tasks, waiting tasks) from one walk of the task tree."""
-        human, waiting = [], []
-        for task in walk.iterate(self.workflow, TaskState.READY | TaskState.WAITING):
+        """(ready human tasks, waiting tasks, all ready, waiting and failed tasks in walk order) from
+        one walk of the task tree."""
+        human, waiting, found = [], [], []
+        for task in walk.iterate(self.workflow, TaskState.READY | TaskState.WAITING | TaskState.ERROR):
             if task._state == TaskState.WAITING:
                 waiting.append(task)
-            elif is_human(task.task_spec):
+            elif task._state == TaskState.READY and is_human(task.task_spec):
                 human.append(task)
-        return human, waiting
+            found.append(task)
+        return human, waiting, found
 
     @staticmethod
     def _open_of(human):
@@ -401,7 +428,7 @@ class CaseRun:
         """Turn the difference of open tasks and timers since the last settle into effects."""
         completed, self._completed_task = self._completed_task, None
         walked, self._walked = self._walked, None
-        human, waiting = walked or self._human_and_waiting()  # one walk for opened, closed tasks and timers
+        human, waiting, self._at_rest = walked or self._human_and_waiting()  # one walk for all of it
         now_open = self._open_of(human)
         for task_id, (element_id, name) in self._open.items():
             if task_id in now_open:

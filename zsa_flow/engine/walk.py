@@ -15,10 +15,13 @@ and `iterate` do the same depth-first walk with a plain stack:
   so a caller that changes the tree while iterating sees what SpiffWorkflow's iterator would see;
 - the depth limit of 1000 is kept (a pruned case never gets near it: engine/prune.py).
 """
+from operator import attrgetter
+
 from SpiffWorkflow.util.task import TaskState
 
 MAX_DEPTH = 1000
 _FINISHED = TaskState.FINISHED_MASK
+_STATE = attrgetter("_state")
 
 
 def _min_state(state):
@@ -54,19 +57,23 @@ def iterate(workflow, state, manual=None, subprocesses=True, first=None):
 
 
 def settled(workflow):
-    """One walk of `iterate(workflow, READY | WAITING)`, for the end of an operation: (ready manual
-    tasks, waiting tasks) in walk order, or None as soon as an automatic task is ready (the walk
-    stops there)."""
-    ready, waiting_state = TaskState.READY, TaskState.WAITING
-    manual, waiting = [], []
-    for task in iterate(workflow, ready | waiting_state):
-        if task._state == waiting_state:
+    """One walk of `iterate(workflow, READY | WAITING | ERROR)`, for the end of an operation: (ready
+    manual tasks, waiting tasks, all the tasks found in walk order), or None as soon as an automatic
+    task is ready (the walk stops there)."""
+    ready, waiting_state, error = TaskState.READY, TaskState.WAITING, TaskState.ERROR
+    manual, waiting, found = [], [], []
+    for task in iterate(workflow, ready | waiting_state | error):
+        state = task._state
+        if state == waiting_state:
             waiting.append(task)
+        elif state == error:
+            pass
         elif task.task_spec.manual == False:  # noqa: E712 - iterate's test for manual=False
             return None
         else:
             manual.append(task)
-    return manual, waiting
+        found.append(task)
+    return manual, waiting, found
 
 
 def tasks(workflow, state, manual=None, subprocesses=True):
@@ -79,10 +86,7 @@ def update_waiting_tasks(workflow):
     completed task; its iterator does not enter subprocesses). When no task of the workflow waits,
     the walk would update nothing, so a scan of the task table settles it."""
     waiting = TaskState.WAITING
-    for task in workflow.tasks.values():
-        if task._state == waiting:
-            break
-    else:
+    if waiting not in map(_STATE, workflow.tasks.values()):  # the scan runs in C
         return
     for task in iterate(workflow, waiting, subprocesses=False):
         task.task_spec._update(task)

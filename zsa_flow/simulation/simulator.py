@@ -373,6 +373,7 @@ class Simulation:
             case.open.clear()
             case.waits.clear()
             case.timers.clear()
+            case.run.release()
 
     def _count_open(self, change):
         start, stop = self.s.warmup_h, self.s.warmup_h + self.s.period_h
