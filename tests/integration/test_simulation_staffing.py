@@ -76,7 +76,11 @@ def test_the_pooled_as_is_process_is_sized_to_its_workload_not_its_persons_per_c
             assert math.isclose(note["staff"], sized, rel_tol=2e-3, abs_tol=2e-3)
             assert note["staff"] <= note["own_staff"] * total / own_cases * (1 + 1e-3)  # never more per case
             assert note["hours_per_year"] / (note["staff"] * 8760) < 1
-            assert pooled["staff"][pool] == note["staff"]
+        # the run had that staff: its persons were busy for about the hours the sizing expected (per pool
+        # too noisy in 60 days: the Ordnungsamt sees a handful of dangerous dogs)
+        busy = sum(pooled["utilisation"][pool] * note["staff"] for pool, note in staffing["pools"].items())
+        expected = sum(note["hours_per_year"] for note in staffing["pools"].values()) / 8760
+        assert abs(busy - expected) < 0.15 * expected, (process_id, busy, expected)
     kuhfelde = attribution_["pooled_as_is"]["hundehaltung_asis_kuhfelde"]["staffing"]["pools"][KASSE]
     # 12 cases a year on 0.4 FTE: the old rule (persons per case) gave 65 persons here, 157 for 25 Gemeinden
     assert kuhfelde["own_utilisation"] < 0.01
