@@ -7,6 +7,7 @@ clock with the SIMULATION strategy. See docs/architecture.md, "Engine contract".
 """
 from contextlib import contextmanager
 from copy import deepcopy
+from operator import attrgetter
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent
@@ -388,7 +389,9 @@ class CaseRun:
     def _really_completed(self) -> bool:
         # SpiffWorkflow's is_completed() stops looking at depth 1000; we prune history so the
         # tree stays shallow, and double-check that no unfinished task exists anywhere.
-        return not any(not t.has_state(TaskState.FINISHED_MASK) for t in self.workflow.tasks.values())
+        # Every finished state is above every unfinished one (_FINISHED_ABOVE), so the lowest state
+        # tells it; the scan runs in C.
+        return min(map(_STATE, self.workflow.tasks.values()), default=TaskState.COMPLETED) >= TaskState.COMPLETED
 
     # -- internals: what changed ------------------------------------------------------------
 
@@ -530,6 +533,12 @@ class CaseRun:
         )
 
 
+_STATE = attrgetter("_state")
+_STATES = [TaskState.MAYBE, TaskState.LIKELY, TaskState.FUTURE, TaskState.WAITING, TaskState.READY,
+           TaskState.STARTED, TaskState.COMPLETED, TaskState.ERROR, TaskState.CANCELLED]
+_FINISHED_ABOVE = min(s for s in _STATES if s & TaskState.FINISHED_MASK) == TaskState.COMPLETED > max(
+    s for s in _STATES if not s & TaskState.FINISHED_MASK)
+assert _FINISHED_ABOVE and sum(_STATES) == TaskState.ANY_MASK, "SpiffWorkflow's task states changed"
 _RECORDED = (ScriptTask, DecisionTask, ExclusiveGateway, InclusiveGateway, CatchingEvent, ThrowingEvent, EndEvent)
 def _element_of(task):
     """The BPMN element a (possibly engine-internal) task stands for, e.g. behind a boundary split."""
