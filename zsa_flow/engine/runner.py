@@ -56,7 +56,7 @@ class CaseRun:
         self._queue = []  # SINGLE_STEP: the current pass of ready automatic tasks
         self._completed_task = None  # the task a person just completed (closed as completed)
         self.incident = None  # the message of the error that stopped the case, until a retry
-        self._walked = None  # (ready human tasks, waiting tasks, both in walk order) as the last walk of `_steps` found them
+        self._walked = None  # (ready human tasks, waiting tasks, all it found) as the last walk of `_steps` saw them
         self._at_rest = None  # after an operation: its ready, waiting and failed tasks in walk order (case_data)
         walk.install(workflow)
         human, waiting, self._at_rest = self._human_and_waiting()
