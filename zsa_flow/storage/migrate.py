@@ -3,11 +3,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from ..errors import DatabaseNotMigrated
+from .tables import POSTGRESQL_ONLY_INDEXES, metadata
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -26,6 +28,19 @@ def upgrade(engine) -> None:
             conn.exec_driver_sql("COMMIT")  # our begin hook opened one; alembic manages its own
             conn.exec_driver_sql("BEGIN")
         command.upgrade(_config(conn), "head")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """What autogenerate compares: everything but the PostgreSQL-only indexes tables.py does not declare."""
+    return not (type_ == "index" and reflected and name in POSTGRESQL_ONLY_INDEXES)
+
+
+def schema_differences(engine) -> list:
+    """What autogenerate would put into a new migration for this (migrated) database: [] when the
+    migrations and tables.py describe the same schema."""
+    with engine.connect() as conn:
+        return compare_metadata(MigrationContext.configure(conn, opts={"include_object": include_object}),
+                                metadata)
 
 
 def revision(engine, message: str) -> None:
