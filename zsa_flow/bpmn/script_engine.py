@@ -158,38 +158,26 @@ class _Json:
                 raise ScriptError(f"Variable '{_text(path)}': Schlüssel {bad!r} ist kein Text",
                                   error_type="DataError")
         self.size += 2 + 6 * sum(map(len, value)) + 4 * len(value)
-        out, depth = {}, depth + 1
-        for k, v in value.items():
-            kind = type(v)  # exact str, int, bool, None: counted here as `convert` counts them
-            if kind is str:
-                size = 6 * len(v) + 2
-            elif kind is int:
-                size = v.bit_length() // 3 + 2
-            elif kind is bool or v is None:
-                size = 5
-            else:
-                out[k] = self.convert(v, (path, ".", k), depth)
-                continue
-            self.budget -= 1
-            if self.budget < 0 or depth > 100:
-                raise self._too_big()
-            self.size += size
-            out[k] = v
-        return out
+        return dict(zip(value, self._items(value.items(), path, ".", depth + 1)))
 
     def _list(self, value, path, depth):
         self.size += 2 + len(value)
-        out, depth = [], depth + 1
-        for i, v in enumerate(value):
-            kind = type(v)  # as in _dict
-            if kind is str:
+        return self._items(enumerate(value), path, "[]", depth + 1)
+
+    def _items(self, pairs, path, kind, depth):
+        """The converted values of a dict's (key, value) or a list's (index, item) pairs, in order:
+        exact text, int, bool and None counted here as `convert` counts them, the rest converted."""
+        out = []
+        for key, v in pairs:
+            kind_of = type(v)
+            if kind_of is str:
                 size = 6 * len(v) + 2
-            elif kind is int:
+            elif kind_of is int:
                 size = v.bit_length() // 3 + 2
-            elif kind is bool or v is None:
+            elif kind_of is bool or v is None:
                 size = 5
             else:
-                out.append(self.convert(v, (path, "[]", i), depth))
+                out.append(self.convert(v, (path, kind, key), depth))
                 continue
             self.budget -= 1
             if self.budget < 0 or depth > 100:

@@ -7,7 +7,6 @@ clock with the SIMULATION strategy. See docs/architecture.md, "Engine contract".
 """
 from contextlib import contextmanager
 from copy import deepcopy
-from operator import attrgetter
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnEvent
@@ -275,8 +274,7 @@ class CaseRun:
         if found is None:  # an automatic task is ready
             self._walked = None
             return False
-        manual, waiting, in_order = found
-        self._walked = [t for t in manual if is_human(t.task_spec)], waiting, in_order
+        self._walked = self._human_and_waiting(found)
         return True
 
     def _engine_steps(self):
@@ -389,26 +387,18 @@ class CaseRun:
     def _really_completed(self) -> bool:
         # SpiffWorkflow's is_completed() stops looking at depth 1000; we prune history so the
         # tree stays shallow, and double-check that no unfinished task exists anywhere.
-        # Every finished state is above every unfinished one (_FINISHED_ABOVE), so the lowest state
-        # tells it; the scan runs in C.
-        return min(map(_STATE, self.workflow.tasks.values()), default=TaskState.COMPLETED) >= TaskState.COMPLETED
+        return walk.all_finished(self.workflow)
 
     # -- internals: what changed ------------------------------------------------------------
 
     def _human_tasks(self):
         return [t for t in walk.iterate(self.workflow, TaskState.READY) if is_human(t.task_spec)]
 
-    def _human_and_waiting(self):
-        """(ready human tasks, waiting tasks, all ready, waiting and failed tasks in walk order) from
-        one walk of the task tree."""
-        human, waiting, found = [], [], []
-        for task in walk.iterate(self.workflow, TaskState.READY | TaskState.WAITING | TaskState.ERROR):
-            if task._state == TaskState.WAITING:
-                waiting.append(task)
-            elif task._state == TaskState.READY and is_human(task.task_spec):
-                human.append(task)
-            found.append(task)
-        return human, waiting, found
+    def _human_and_waiting(self, found=None):
+        """(ready human tasks, waiting tasks, all ready, waiting and failed tasks in walk order): what
+        `walk.settled` found (`found`), else one walk of the task tree now."""
+        manual, waiting, in_order = found or walk.settled(self.workflow, stop_at_automatic=False)
+        return [t for t in manual if is_human(t.task_spec)], waiting, in_order
 
     @staticmethod
     def _open_of(human):
@@ -533,12 +523,6 @@ class CaseRun:
         )
 
 
-_STATE = attrgetter("_state")
-_STATES = [TaskState.MAYBE, TaskState.LIKELY, TaskState.FUTURE, TaskState.WAITING, TaskState.READY,
-           TaskState.STARTED, TaskState.COMPLETED, TaskState.ERROR, TaskState.CANCELLED]
-_FINISHED_ABOVE = min(s for s in _STATES if s & TaskState.FINISHED_MASK) == TaskState.COMPLETED > max(
-    s for s in _STATES if not s & TaskState.FINISHED_MASK)
-assert _FINISHED_ABOVE and sum(_STATES) == TaskState.ANY_MASK, "SpiffWorkflow's task states changed"
 _RECORDED = (ScriptTask, DecisionTask, ExclusiveGateway, InclusiveGateway, CatchingEvent, ThrowingEvent, EndEvent)
 def _element_of(task):
     """The BPMN element a (possibly engine-internal) task stands for, e.g. behind a boundary split."""

@@ -56,10 +56,11 @@ def iterate(workflow, state, manual=None, subprocesses=True, first=None):
             yield task
 
 
-def settled(workflow):
+def settled(workflow, stop_at_automatic=True):
     """One walk of `iterate(workflow, READY | WAITING | ERROR)`, for the end of an operation: (ready
-    manual tasks, waiting tasks, all the tasks found in walk order), or None as soon as an automatic
-    task is ready (the walk stops there)."""
+    manual tasks, waiting tasks, all the tasks found, each in walk order). As soon as an automatic
+    task is ready it stops and returns None; with `stop_at_automatic=False` it goes on and counts
+    such a task among all those found."""
     ready, waiting_state, error = TaskState.READY, TaskState.WAITING, TaskState.ERROR
     manual, waiting, found = [], [], []
     for task in iterate(workflow, ready | waiting_state | error):
@@ -69,11 +70,22 @@ def settled(workflow):
         elif state == error:
             pass
         elif task.task_spec.manual == False:  # noqa: E712 - iterate's test for manual=False
-            return None
+            if stop_at_automatic:
+                return None
         else:
             manual.append(task)
         found.append(task)
     return manual, waiting, found
+
+
+def all_finished(workflow):
+    """True when no task of `workflow`'s table is unfinished. Every finished state lies above every
+    unfinished one (asserted below), so the lowest state tells it; the scan runs in C."""
+    return min(map(_STATE, workflow.tasks.values()), default=TaskState.COMPLETED) >= TaskState.COMPLETED
+
+
+# all unfinished states are the bits below COMPLETED, the lowest finished state
+assert TaskState.NOT_FINISHED_MASK < TaskState.COMPLETED == TaskState.FINISHED_MASK & -TaskState.FINISHED_MASK
 
 
 def tasks(workflow, state, manual=None, subprocesses=True):
